@@ -1,0 +1,53 @@
+/*
+ * config.h - settings from SOUK_* environment variables and souk.env.
+ *
+ * Precedence: built-in default < souk.env file < process environment. Every
+ * setting is listed once, in the table in src/core/config.c, with its default
+ * and bounds; README.md documents the same table. Secrets are never logged.
+ */
+#ifndef SOUK_CONFIG_H
+#define SOUK_CONFIG_H
+
+#include <stddef.h>
+
+struct souk_config {
+	const char *env;           /* SOUK_ENV: development | test | production */
+	const char *socket_path;   /* SOUK_SOCKET: FastCGI unix socket */
+	const char *pid_file;      /* SOUK_PIDFILE */
+	const char *scoreboard;    /* SOUK_SCOREBOARD: shared status file */
+	long workers;              /* SOUK_WORKERS: 0 = 2 x online CPUs */
+	long max_requests;         /* SOUK_MAX_REQUESTS: recycle a worker after */
+	long request_timeout;      /* SOUK_REQUEST_TIMEOUT: seconds, then killed */
+	long backlog;              /* SOUK_BACKLOG: listen() backlog */
+	const char *user;          /* SOUK_USER: drop to this user when root */
+	const char *socket_group;  /* SOUK_SOCKET_GROUP: group allowed to connect */
+	const char *database_url;  /* SOUK_DATABASE_URL: libpq conninfo */
+	const char *redis_socket;  /* SOUK_REDIS_SOCKET: unix socket (preferred) */
+	const char *redis_host;    /* SOUK_REDIS_HOST */
+	long redis_port;           /* SOUK_REDIS_PORT */
+	long body_limit;           /* SOUK_BODY_LIMIT: bytes of request body */
+	const char *public_url;    /* SOUK_PUBLIC_URL: where users reach the site */
+	const char *schema_dir;    /* SOUK_SCHEMA_DIR: migrations */
+	const char *seed_dir;      /* SOUK_SEED_DIR: demo data */
+	const char *storage_dir;   /* SOUK_STORAGE_DIR: local file storage */
+	const char *log_level;     /* SOUK_LOG_LEVEL: debug | info | warn | error */
+};
+
+/*
+ * Loads the configuration into *cfg. env_file may be NULL (then SOUK_ENV_FILE,
+ * else "souk.env" in the working directory, is read if it exists). Returns
+ * SOUK_OK, or SOUK_EINVALID with a one-line reason in err[errlen]. Strings in
+ * *cfg live until config_free().
+ */
+int config_load(struct souk_config *cfg, const char *env_file, char *err, size_t errlen);
+void config_free(struct souk_config *cfg);
+
+/* Workers to run: cfg->workers, or 2 x online CPUs when it is 0. */
+long config_worker_count(const struct souk_config *cfg);
+
+/* Parses one "KEY=VALUE" line of an env file (export prefix, quotes, comments).
+ * Returns 1 with *key and *value pointing into line (modified in place), 0 for a
+ * blank or comment line, -1 for a malformed line. */
+int config_parse_line(char *line, char **key, char **value);
+
+#endif

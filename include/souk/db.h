@@ -1,0 +1,70 @@
+/*
+ * db.h - the worker's PostgreSQL connection.
+ *
+ * One PGconn per worker, opened lazily and reopened after it breaks (a
+ * PostgreSQL restart costs at most the statement in flight). Statements are
+ * declared once, as static struct db_statement in the module that owns the
+ * table, and prepared on first use on each connection. Results are registered
+ * on the request arena, so callers never PQclear.
+ *
+ * SQLSTATE mapping (in one place): 23505 unique -> SOUK_ECONFLICT, 23503
+ * foreign key / 23514 check / 23502 not null / 22xxx data -> SOUK_EINVALID,
+ * connection failures -> SOUK_EDB, anything else -> SOUK_EINTERNAL.
+ */
+#ifndef SOUK_DB_H
+#define SOUK_DB_H
+
+#include <stdbool.h>
+
+#include <libpq-fe.h>
+
+struct arena;
+
+enum db_statement_flags {
+	DB_READONLY = 1 << 0, /* no side effects: retried once on a fresh connection */
+};
+
+struct db_statement {
+	const char *name; /* unique per program */
+	const char *sql;  /* with $1..$n */
+	int nparams;
+	unsigned flags;
+	/* per process: the connection generation it was prepared on */
+	unsigned long prepared_on;
+};
+
+struct db {
+	PGconn *conn;
+	const char *conninfo;      /* not owned */
+	unsigned long generation;  /* bumped on every new connection */
+	char sqlstate[6];          /* of the last failure, "" if none */
+	char message[256];         /* of the last failure, for logs */
+};
+
+void db_init(struct db *db, const char *conninfo);
+
+/* Connects if not connected. SOUK_OK or SOUK_EDB. */
+int db_connect(struct db *db);
+
+/*
+ * Executes a prepared statement with text params (NULL = SQL NULL). On SOUK_OK
+ * *out (may be NULL if unwanted) is a tuples/command result owned by arena.
+ * Errors as in the header comment; db->sqlstate/message describe them.
+ */
+int db_exec(struct db *db, struct arena *arena, struct db_statement *st,
+	    const char *const *params, PGresult **out);
+
+/* Executes sql text (no preparation) with params; for migrations and scripts.
+ * Multiple statements are allowed only when nparams is 0. */
+int db_exec_sql(struct db *db, struct arena *arena, const char *sql, int nparams,
+		const char *const *params, PGresult **out);
+
+/* Transactions on the worker connection. */
+int db_begin(struct db *db, struct arena *arena);
+int db_commit(struct db *db, struct arena *arena);
+void db_rollback(struct db *db, struct arena *arena);
+
+/* Closes the connection (reopened on next use). */
+void db_close(struct db *db);
+
+#endif

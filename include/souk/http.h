@@ -1,0 +1,109 @@
+/*
+ * http.h - the request and response of one API call, independent of FastCGI.
+ *
+ * http_request_init() copies what the request needs out of the FastCGI
+ * parameters into the arena (libfcgi frees its params at the next accept), so
+ * everything hanging off a struct http_request lives as long as its arena.
+ * Responses are built through this module only: it sets the JSON content type,
+ * no-store caching and nosniff, and serialises errors in the one API format
+ *   {"error":{"code":"...","message":"...","fields":{...}}}
+ */
+#ifndef SOUK_HTTP_H
+#define SOUK_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct arena;
+struct cJSON;
+
+struct http_pair {
+	const char *name;  /* headers: lower-case with '-' ; query/cookies: decoded */
+	const char *value; /* decoded */
+};
+
+#define HTTP_MAX_PATH_PARAMS 8
+#define HTTP_MAX_RESPONSE_HEADERS 24
+
+struct http_request {
+	struct arena *arena;
+	const char *method;       /* "GET", ... as sent */
+	const char *path;         /* decoded path, without the query string */
+	const char *raw_path;     /* as sent (REQUEST_URI before '?') */
+	const char *query_string; /* raw, may be "" */
+	const char *request_id;   /* nginx $request_id, or generated */
+	const char *remote_addr;
+	const char *content_type; /* may be NULL */
+	long long content_length; /* -1 when absent */
+	bool https;
+
+	struct http_pair *headers; size_t nheaders;
+	struct http_pair *query;   size_t nquery;
+	struct http_pair *cookies; size_t ncookies;
+
+	/* set by the router */
+	const char *path_params[HTTP_MAX_PATH_PARAMS];
+	const char *path_param_names[HTTP_MAX_PATH_PARAMS];
+	size_t npath_params;
+
+	/* body (NUL-terminated copy in the arena) and its parsed JSON */
+	const char *body;
+	size_t body_len;
+	struct cJSON *json;
+
+	/* set by a handler before it returns an error: a specific message and,
+	 * for SOUK_EINVALID, an object of field -> message (arena-owned) */
+	const char *error_message;
+	struct cJSON *error_fields;
+
+	long long started_us;
+};
+
+struct http_response {
+	int status;
+	struct http_pair headers[HTTP_MAX_RESPONSE_HEADERS];
+	size_t nheaders;
+	const char *content_type;
+	const char *body;
+	size_t body_len;
+};
+
+/*
+ * Fills *req from FastCGI/CGI params ("NAME=value" strings, NULL-terminated).
+ * Returns SOUK_OK, or SOUK_EMALFORMED when the path or query string cannot be
+ * decoded (the fields needed to answer — method, raw path, id — are still set).
+ */
+int http_request_init(struct http_request *req, struct arena *arena, char **params);
+
+/* Parses "a=1&b=x%20y" into decoded pairs. SOUK_OK or SOUK_EMALFORMED. */
+int http_parse_query(struct arena *arena, const char *qs, struct http_pair **out, size_t *n);
+
+/* Parses a Cookie header ("a=1; b=2"). Malformed pieces are skipped, as
+ * browsers do; values are not percent-decoded (RFC 6265). Never fails. */
+void http_parse_cookies(struct arena *arena, const char *header, struct http_pair **out,
+			size_t *n);
+
+/* Lookups; NULL when absent. Header names are matched case-insensitively. */
+const char *http_query(const struct http_request *req, const char *name);
+const char *http_cookie(const struct http_request *req, const char *name);
+const char *http_header(const struct http_request *req, const char *name);
+const char *http_path_param(const struct http_request *req, const char *name);
+
+/* True when the Content-Type media type is application/json (any params). */
+bool http_is_json_content_type(const char *content_type);
+
+/* Response building. Strings must outlive the response (use the arena). */
+void http_response_init(struct http_response *res);
+void http_response_header(struct http_response *res, const char *name, const char *value);
+/* Serialises json (not consumed) as the body with status. */
+void http_response_json(struct http_response *res, struct arena *arena, int status,
+			const struct cJSON *json);
+/* Error body for err (see err.h); message NULL = default; fields may be NULL
+ * (an object of field -> message, not consumed). */
+void http_response_error(struct http_response *res, struct arena *arena, int err,
+			 const char *message, const struct cJSON *fields);
+
+/* The CGI response head ("Status: ...\r\nHeader: v\r\n...\r\n"), in the arena. */
+char *http_response_head(const struct http_response *res, struct arena *arena, size_t *len);
+
+#endif

@@ -1,0 +1,43 @@
+/*
+ * redis.h - the worker's Redis connection.
+ *
+ * One redisContext per worker, opened lazily (unix socket when configured,
+ * else TCP) with 1 s connect and command timeouts, dropped on any I/O error
+ * and reopened on next use. Replies are registered on the request arena.
+ * Redis is a cache and counter store, never the source of truth.
+ */
+#ifndef SOUK_REDIS_H
+#define SOUK_REDIS_H
+
+#include <stddef.h>
+
+#include <hiredis/hiredis.h>
+
+struct arena;
+
+struct redis {
+	redisContext *ctx;
+	const char *socket_path; /* not owned; "" or NULL = use host:port */
+	const char *host;        /* not owned */
+	int port;
+	char message[128];       /* last failure, for logs */
+};
+
+void redis_init(struct redis *r, const char *socket_path, const char *host, int port);
+
+/* Connects if not connected. SOUK_OK or SOUK_EREDIS. */
+int redis_connect(struct redis *r);
+
+/*
+ * Runs one command given as argv (binary safe; lens may be NULL for C
+ * strings). On SOUK_OK *out (may be NULL if unwanted) is owned by arena; an
+ * error reply is returned as SOUK_OK with type REDIS_REPLY_ERROR. Returns
+ * SOUK_EREDIS when the server cannot be reached (idempotent commands are
+ * retried once on a new connection when idempotent is non-zero).
+ */
+int redis_command(struct redis *r, struct arena *arena, redisReply **out, int idempotent,
+		  int argc, const char **argv, const size_t *lens);
+
+void redis_close(struct redis *r);
+
+#endif

@@ -1,0 +1,53 @@
+/*
+ * router.h - the one route table.
+ *
+ * A route is {method, pattern, handler, permission, flags}. Patterns are
+ * literal segments and "{name}" parameters ("/api/v1/products/{slug}"); a
+ * parameter matches one non-empty segment. 404 and 405 (with the Allow list)
+ * come from router_match(), never from handlers. HEAD is served by GET routes.
+ */
+#ifndef SOUK_ROUTER_H
+#define SOUK_ROUTER_H
+
+#include <stddef.h>
+
+struct http_request;
+struct http_response;
+struct worker;
+
+/*
+ * A handler reads req, fills res and returns SOUK_OK, or returns a negative
+ * souk_err and leaves res alone: the dispatcher turns the error into the JSON
+ * error response (using req->arena for any message it built with
+ * route_fail()).
+ */
+typedef int (*route_handler)(struct worker *w, struct http_request *req,
+			     struct http_response *res);
+
+enum route_flags {
+	ROUTE_JSON_BODY = 1 << 0, /* body must be application/json and parse */
+	ROUTE_TEST_ONLY = 1 << 1, /* registered only when SOUK_ENV=test */
+};
+
+struct route {
+	const char *method;     /* "GET", "POST", ... */
+	const char *pattern;    /* "/api/v1/..." */
+	route_handler handler;
+	const char *permission; /* NULL = public; else a permission name */
+	unsigned flags;         /* enum route_flags */
+};
+
+enum router_result { ROUTER_MATCH, ROUTER_NOT_FOUND, ROUTER_METHOD_NOT_ALLOWED };
+
+/*
+ * Finds the route for req->method and req->path in table[0..n). On
+ * ROUTER_MATCH sets *out and the request's path parameters (arena copies). On
+ * ROUTER_METHOD_NOT_ALLOWED writes the allowed methods ("GET, HEAD, POST") to
+ * allow[allowlen]. Routes whose flags exclude them (test-only routes outside
+ * the test environment) are skipped when include_test_only is 0.
+ */
+enum router_result router_match(const struct route *table, size_t n, struct http_request *req,
+				int include_test_only, const struct route **out, char *allow,
+				size_t allowlen);
+
+#endif

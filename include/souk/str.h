@@ -1,0 +1,54 @@
+/*
+ * str.h - small string and buffer helpers.
+ *
+ * struct buf is a growable byte buffer with a hard cap: appends past the cap
+ * fail with SOUK_ETOOLARGE instead of growing (size-capped buffers return
+ * errors; see the OOM policy in arena.h). The buffer owns its memory
+ * (malloc), released by buf_free().
+ */
+#ifndef SOUK_STR_H
+#define SOUK_STR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct arena;
+
+struct buf {
+	char *data;  /* NUL-terminated while len < cap */
+	size_t len;
+	size_t size; /* allocated bytes */
+	size_t cap;  /* hard maximum of len */
+};
+
+void buf_init(struct buf *b, size_t cap);
+/* Appends n bytes; SOUK_OK or SOUK_ETOOLARGE (buffer unchanged). */
+int buf_append(struct buf *b, const void *p, size_t n);
+int buf_appends(struct buf *b, const char *s);
+/* Appends s as the inside of a JSON string (quotes not included). */
+int buf_append_json_escaped(struct buf *b, const char *s);
+void buf_free(struct buf *b);
+
+/* Percent-decodes src[0..len) into dst (at least len + 1 bytes); '+' becomes
+ * a space when plus_is_space. Returns the decoded length, or -1 when the
+ * input holds a malformed escape or a NUL byte. dst is NUL-terminated. */
+long str_url_decode(char *dst, const char *src, size_t len, bool plus_is_space);
+
+/* ASCII case-insensitive equality / prefix test. */
+bool str_ieq(const char *a, const char *b);
+bool str_istarts(const char *s, const char *prefix);
+
+/* Trims ASCII spaces and tabs at both ends, in place; returns s. */
+char *str_trim(char *s);
+
+/* Parses a whole decimal integer in [min, max]; SOUK_OK or SOUK_EMALFORMED. */
+int str_to_long(const char *s, long min, long max, long *out);
+
+/* True if s is valid UTF-8 (no overlongs, no surrogates). */
+bool str_is_utf8(const char *s, size_t len);
+
+/* Monotonic clock in microseconds; wall clock in milliseconds. */
+long long clock_monotonic_us(void);
+long long clock_wall_ms(void);
+
+#endif

@@ -1,0 +1,65 @@
+/* souk-fcgi - the FastCGI worker pool. main() only; see include/souk/server.h. */
+#include <stdio.h>
+#include <string.h>
+
+#include "souk/config.h"
+#include "souk/err.h"
+#include "souk/server.h"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: souk-fcgi [--env-file FILE]            run the pool in the foreground\n"
+		"       souk-fcgi [--env-file FILE] --status [--json]\n"
+		"                                               print the running pool's state\n"
+		"       souk-fcgi --version\n"
+		"Settings come from SOUK_* variables and the env file (default ./souk.env).\n");
+}
+
+int main(int argc, char **argv)
+{
+	const char *env_file = NULL;
+	int status = 0, json = 0, rc;
+	struct souk_config cfg;
+	char err[256];
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--env-file") == 0 && i + 1 < argc) {
+			env_file = argv[++i];
+		} else if (strcmp(argv[i], "--status") == 0) {
+			status = 1;
+		} else if (strcmp(argv[i], "--json") == 0) {
+			json = 1;
+		} else if (strcmp(argv[i], "--version") == 0) {
+			printf("souk-fcgi %s\n", PACKAGE_VERSION);
+			return 0;
+		} else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			usage(stdout);
+			return 0;
+		} else {
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (config_load(&cfg, env_file, err, sizeof(err)) != SOUK_OK) {
+		fprintf(stderr, "souk-fcgi: configuration: %s\n", err);
+		return 2;
+	}
+	if (status) {
+		const struct scoreboard *sb;
+
+		rc = scoreboard_open(cfg.scoreboard, &sb);
+		if (rc != SOUK_OK) {
+			fprintf(stderr, "souk-fcgi: no pool status at %s (is it running?)\n",
+				cfg.scoreboard);
+			config_free(&cfg);
+			return 1;
+		}
+		scoreboard_print(sb, stdout, json);
+		config_free(&cfg);
+		return sb->master_pid > 0 ? 0 : 1;
+	}
+	rc = pool_run(&cfg, env_file);
+	config_free(&cfg);
+	return rc;
+}

@@ -1,0 +1,211 @@
+/* config.c - the settings table, env file parsing and validation. */
+#include "souk/config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "souk/err.h"
+#include "souk/str.h"
+
+enum config_type { CONFIG_STRING, CONFIG_LONG };
+
+struct config_setting {
+	const char *name;
+	enum config_type type;
+	size_t offset;
+	const char *default_value;
+	long min, max; /* CONFIG_LONG only */
+};
+
+#define STR(field, name, def) {name, CONFIG_STRING, offsetof(struct souk_config, field), def, 0, 0}
+#define NUM(field, name, def, lo, hi) {name, CONFIG_LONG, offsetof(struct souk_config, field), def, lo, hi}
+
+static const struct config_setting settings[] = {
+	STR(env, "SOUK_ENV", "development"),
+	STR(socket_path, "SOUK_SOCKET", "var/run/souk.sock"),
+	STR(pid_file, "SOUK_PIDFILE", "var/run/souk-fcgi.pid"),
+	STR(scoreboard, "SOUK_SCOREBOARD", "var/run/souk-fcgi.scoreboard"),
+	NUM(workers, "SOUK_WORKERS", "0", 0, 256),
+	NUM(max_requests, "SOUK_MAX_REQUESTS", "10000", 1, 100000000),
+	NUM(request_timeout, "SOUK_REQUEST_TIMEOUT", "30", 1, 3600),
+	NUM(backlog, "SOUK_BACKLOG", "1024", 16, 65535),
+	STR(user, "SOUK_USER", ""),
+	STR(socket_group, "SOUK_SOCKET_GROUP", ""),
+	STR(database_url, "SOUK_DATABASE_URL", "dbname=souk"),
+	STR(redis_socket, "SOUK_REDIS_SOCKET", ""),
+	STR(redis_host, "SOUK_REDIS_HOST", "127.0.0.1"),
+	NUM(redis_port, "SOUK_REDIS_PORT", "6379", 1, 65535),
+	NUM(body_limit, "SOUK_BODY_LIMIT", "1048576", 1024, 1073741824),
+	STR(public_url, "SOUK_PUBLIC_URL", "https://127.0.0.1:8443"),
+	STR(schema_dir, "SOUK_SCHEMA_DIR", "schema"),
+	STR(seed_dir, "SOUK_SEED_DIR", "seed"),
+	STR(storage_dir, "SOUK_STORAGE_DIR", "var/storage"),
+	STR(log_level, "SOUK_LOG_LEVEL", "info"),
+};
+
+#define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
+
+int config_parse_line(char *line, char **key, char **value)
+{
+	char *p = str_trim(line), *eq, *v;
+	size_t n;
+
+	n = strlen(p);
+	while (n > 0 && (p[n - 1] == '\n' || p[n - 1] == '\r'))
+		p[--n] = '\0';
+	p = str_trim(p);
+	if (*p == '\0' || *p == '#')
+		return 0;
+	if (strncmp(p, "export ", 7) == 0)
+		p = str_trim(p + 7);
+	eq = strchr(p, '=');
+	if (eq == NULL || eq == p)
+		return -1;
+	*eq = '\0';
+	for (char *k = p; *k; k++)
+		if (!(isalnum((unsigned char)*k) || *k == '_'))
+			return -1;
+	v = str_trim(eq + 1);
+	n = strlen(v);
+	if (n >= 2 && (v[0] == '"' || v[0] == '\'') && v[n - 1] == v[0]) {
+		v[n - 1] = '\0';
+		v++;
+	} else {
+		char *hash = strstr(v, " #");
+
+		if (hash != NULL) {
+			*hash = '\0';
+			v = str_trim(v);
+		}
+	}
+	*key = p;
+	*value = v;
+	return 1;
+}
+
+static const struct config_setting *config_find(const char *name)
+{
+	for (size_t i = 0; i < NSETTINGS; i++)
+		if (strcmp(settings[i].name, name) == 0)
+			return &settings[i];
+	return NULL;
+}
+
+static int config_set(struct souk_config *cfg, const struct config_setting *s, const char *value,
+		      char *err, size_t errlen)
+{
+	char *base = (char *)cfg;
+
+	if (s->type == CONFIG_STRING) {
+		char **slot = (char **)(base + s->offset);
+		char *copy = strdup(value);
+
+		if (copy == NULL)
+			abort();
+		free(*slot);
+		*slot = copy;
+		return SOUK_OK;
+	}
+	long v;
+
+	if (str_to_long(value, s->min, s->max, &v) != SOUK_OK) {
+		snprintf(err, errlen, "%s must be an integer between %ld and %ld (got \"%s\")", s->name,
+			 s->min, s->max, value);
+		return SOUK_EINVALID;
+	}
+	*(long *)(base + s->offset) = v;
+	return SOUK_OK;
+}
+
+static int config_read_file(struct souk_config *cfg, const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	char line[4096];
+	int lineno = 0, rc = SOUK_OK;
+
+	if (f == NULL) {
+		if (errno == ENOENT)
+			return SOUK_OK;
+		snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+		return SOUK_EIO;
+	}
+	while (rc == SOUK_OK && fgets(line, sizeof(line), f) != NULL) {
+		char *key, *value;
+		int kind;
+
+		lineno++;
+		kind = config_parse_line(line, &key, &value);
+		if (kind == 0)
+			continue;
+		if (kind < 0) {
+			snprintf(err, errlen, "%s:%d: expected KEY=VALUE", path, lineno);
+			rc = SOUK_EINVALID;
+			break;
+		}
+		const struct config_setting *s = config_find(key);
+
+		/* other SOUK_* keys belong to the scripts or later modules */
+		if (s != NULL)
+			rc = config_set(cfg, s, value, err, errlen);
+	}
+	fclose(f);
+	return rc;
+}
+
+int config_load(struct souk_config *cfg, const char *env_file, char *err, size_t errlen)
+{
+	int rc;
+
+	memset(cfg, 0, sizeof(*cfg));
+	for (size_t i = 0; i < NSETTINGS; i++) {
+		rc = config_set(cfg, &settings[i], settings[i].default_value, err, errlen);
+		if (rc != SOUK_OK)
+			return rc;
+	}
+	if (env_file == NULL)
+		env_file = getenv("SOUK_ENV_FILE");
+	if (env_file == NULL || *env_file == '\0')
+		env_file = "souk.env";
+	rc = config_read_file(cfg, env_file, err, errlen);
+	if (rc != SOUK_OK)
+		return rc;
+	for (size_t i = 0; i < NSETTINGS; i++) {
+		const char *v = getenv(settings[i].name);
+
+		if (v != NULL) {
+			rc = config_set(cfg, &settings[i], v, err, errlen);
+			if (rc != SOUK_OK)
+				return rc;
+		}
+	}
+	return SOUK_OK;
+}
+
+void config_free(struct souk_config *cfg)
+{
+	char *base = (char *)cfg;
+
+	for (size_t i = 0; i < NSETTINGS; i++)
+		if (settings[i].type == CONFIG_STRING) {
+			char **slot = (char **)(base + settings[i].offset);
+
+			free(*slot);
+			*slot = NULL;
+		}
+}
+
+long config_worker_count(const struct souk_config *cfg)
+{
+	long n = cfg->workers;
+
+	if (n <= 0) {
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+		n = cpus > 0 ? 2 * cpus : 2;
+	}
+	return n;
+}

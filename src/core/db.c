@@ -1,0 +1,155 @@
+/* db.c - lazy PGconn, prepare-on-first-use, SQLSTATE mapping. */
+#include "souk/db.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "souk/arena.h"
+#include "souk/err.h"
+#include "souk/log.h"
+
+void db_init(struct db *db, const char *conninfo)
+{
+	memset(db, 0, sizeof(*db));
+	db->conninfo = conninfo;
+}
+
+void db_close(struct db *db)
+{
+	if (db->conn != NULL)
+		PQfinish(db->conn);
+	db->conn = NULL;
+}
+
+static void db_note(struct db *db, const char *sqlstate, const char *message)
+{
+	size_t n;
+
+	snprintf(db->sqlstate, sizeof(db->sqlstate), "%s", sqlstate ? sqlstate : "");
+	snprintf(db->message, sizeof(db->message), "%s", message ? message : "");
+	n = strlen(db->message);
+	while (n > 0 && (db->message[n - 1] == '\n' || db->message[n - 1] == ' '))
+		db->message[--n] = '\0';
+}
+
+int db_connect(struct db *db)
+{
+	if (db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK)
+		return SOUK_OK;
+	db_close(db);
+	db->conn = PQconnectdb(db->conninfo);
+	if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK) {
+		db_note(db, "08006", db->conn ? PQerrorMessage(db->conn) : "out of memory");
+		log_msg(LOG_WARN, "database connection failed: %s", db->message);
+		db_close(db);
+		return SOUK_EDB;
+	}
+	db->generation++;
+	return SOUK_OK;
+}
+
+static int db_map_sqlstate(const char *state)
+{
+	if (state == NULL || *state == '\0')
+		return SOUK_EDB;
+	if (strcmp(state, "23505") == 0)
+		return SOUK_ECONFLICT;
+	if (strcmp(state, "23503") == 0 || strcmp(state, "23514") == 0 ||
+	    strcmp(state, "23502") == 0 || strncmp(state, "22", 2) == 0)
+		return SOUK_EINVALID;
+	if (strncmp(state, "08", 2) == 0 || strcmp(state, "57P01") == 0 ||
+	    strcmp(state, "57P02") == 0 || strcmp(state, "57P03") == 0)
+		return SOUK_EDB;
+	return SOUK_EINTERNAL;
+}
+
+static void result_clear(void *p)
+{
+	PQclear(p);
+}
+
+/* Turns a PGresult into SOUK_OK (result kept on the arena) or an error. */
+static int db_finish(struct db *db, struct arena *arena, PGresult *r, PGresult **out)
+{
+	ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+
+	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+		db->sqlstate[0] = '\0';
+		arena_defer(arena, result_clear, r);
+		if (out != NULL)
+			*out = r;
+		return SOUK_OK;
+	}
+	if (r == NULL || PQstatus(db->conn) != CONNECTION_OK) {
+		db_note(db, "08006", PQerrorMessage(db->conn));
+		PQclear(r);
+		db_close(db);
+		return SOUK_EDB;
+	}
+	db_note(db, PQresultErrorField(r, PG_DIAG_SQLSTATE), PQresultErrorMessage(r));
+	PQclear(r);
+	return db_map_sqlstate(db->sqlstate);
+}
+
+static int db_exec_once(struct db *db, struct arena *arena, struct db_statement *st,
+			const char *const *params, PGresult **out)
+{
+	int rc = db_connect(db);
+
+	if (rc != SOUK_OK)
+		return rc;
+	if (st->prepared_on != db->generation) {
+		PGresult *p = PQprepare(db->conn, st->name, st->sql, st->nparams, NULL);
+
+		rc = db_finish(db, arena, p, NULL);
+		if (rc != SOUK_OK) {
+			log_msg(LOG_ERROR, "prepare %s failed: %s", st->name, db->message);
+			return rc;
+		}
+		st->prepared_on = db->generation;
+	}
+	return db_finish(db, arena,
+			 PQexecPrepared(db->conn, st->name, st->nparams, params, NULL, NULL, 0), out);
+}
+
+int db_exec(struct db *db, struct arena *arena, struct db_statement *st,
+	    const char *const *params, PGresult **out)
+{
+	unsigned long gen = db->generation;
+	int rc = db_exec_once(db, arena, st, params, out);
+
+	/* a connection that died since the last request (PostgreSQL restarted)
+	 * only shows when used: retry statements without side effects once */
+	if (rc == SOUK_EDB && (st->flags & DB_READONLY) && gen != 0 && db->conn == NULL)
+		rc = db_exec_once(db, arena, st, params, out);
+	return rc;
+}
+
+int db_exec_sql(struct db *db, struct arena *arena, const char *sql, int nparams,
+		const char *const *params, PGresult **out)
+{
+	int rc = db_connect(db);
+
+	if (rc != SOUK_OK)
+		return rc;
+	if (nparams == 0 && params == NULL)
+		return db_finish(db, arena, PQexec(db->conn, sql), out);
+	return db_finish(db, arena, PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0),
+			 out);
+}
+
+int db_begin(struct db *db, struct arena *arena)
+{
+	return db_exec_sql(db, arena, "BEGIN", 0, NULL, NULL);
+}
+
+int db_commit(struct db *db, struct arena *arena)
+{
+	return db_exec_sql(db, arena, "COMMIT", 0, NULL, NULL);
+}
+
+void db_rollback(struct db *db, struct arena *arena)
+{
+	if (db->conn != NULL && PQtransactionStatus(db->conn) != PQTRANS_IDLE)
+		(void)db_exec_sql(db, arena, "ROLLBACK", 0, NULL, NULL);
+}

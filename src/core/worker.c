@@ -1,0 +1,19 @@
+/* worker.c - the per-process context. */
+#include "souk/worker.h"
+
+void worker_init(struct worker *w, const struct souk_config *cfg, int slot)
+{
+	w->config = cfg;
+	w->slot = slot;
+	w->served = 0;
+	db_init(&w->db, cfg->database_url);
+	redis_init(&w->redis, cfg->redis_socket, cfg->redis_host, (int)cfg->redis_port);
+	arena_init(&w->arena, 64 * 1024);
+}
+
+void worker_destroy(struct worker *w)
+{
+	db_close(&w->db);
+	redis_close(&w->redis);
+	arena_destroy(&w->arena);
+}

@@ -1,0 +1,2 @@
+#include "tests.h"
+int suite_json(void) { return CU_add_suite("json", NULL, NULL) == NULL; }
