@@ -38,5 +38,6 @@ void api_handle(struct worker *w, struct http_request *req, struct http_response
 int api_health(struct worker *w, struct http_request *req, struct http_response *res);
 int api_ready(struct worker *w, struct http_request *req, struct http_response *res);
 int api_test_echo(struct worker *w, struct http_request *req, struct http_response *res);
+int api_test_sleep(struct worker *w, struct http_request *req, struct http_response *res);
 
 #endif

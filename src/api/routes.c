@@ -10,6 +10,7 @@ const struct route api_routes[] = {
 	{"GET", "/api/v1/health", api_health, NULL, 0},
 	{"GET", "/api/v1/ready", api_ready, NULL, 0},
 	{"POST", "/api/v1/_test/echo", api_test_echo, NULL, ROUTE_JSON_BODY | ROUTE_TEST_ONLY},
+	{"GET", "/api/v1/_test/sleep", api_test_sleep, NULL, ROUTE_TEST_ONLY},
 };
 
 const size_t api_routes_count = sizeof(api_routes) / sizeof(api_routes[0]);

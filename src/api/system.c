@@ -1,13 +1,17 @@
-/* system.c - liveness, readiness and the test-only echo endpoint. */
+/* system.c - liveness, readiness and the test-only endpoints. */
 #include <stddef.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <errno.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "souk/api.h"
 #include "souk/err.h"
 #include "souk/http.h"
 #include "souk/json.h"
+#include "souk/str.h"
 #include "souk/worker.h"
 
 #ifndef PACKAGE_VERSION
@@ -89,6 +93,32 @@ int api_test_echo(struct worker *w, struct http_request *req, struct http_respon
 	cJSON_AddStringToObject(root, "email", in.email);
 	cJSON_AddNumberToObject(root, "quantity", (double)in.quantity);
 	cJSON_AddBoolToObject(root, "gift", in.gift);
+	http_response_json(res, req->arena, 200, root);
+	return SOUK_OK;
+}
+
+/* GET /api/v1/_test/sleep?ms=N (SOUK_ENV=test only): holds the worker for N
+ * ms (at most 60 s) so tests can watch graceful stop and the stuck-request
+ * timeout. 200, 400 for a bad ms. */
+int api_test_sleep(struct worker *w, struct http_request *req, struct http_response *res)
+{
+	const char *ms_text = http_query(req, "ms");
+	cJSON *root;
+	long ms = 0;
+	struct timespec ts;
+
+	(void)w;
+	if (ms_text == NULL || str_to_long(ms_text, 0, 60000, &ms) != SOUK_OK) {
+		req->error_message = "ms must be an integer between 0 and 60000.";
+		return SOUK_EMALFORMED;
+	}
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (ms % 1000) * 1000000L;
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+	root = json_object(req->arena);
+	cJSON_AddNumberToObject(root, "slept_ms", (double)ms);
+	cJSON_AddNumberToObject(root, "pid", (double)getpid());
 	http_response_json(res, req->arena, 200, root);
 	return SOUK_OK;
 }

@@ -330,6 +330,13 @@ char *http_response_head(const struct http_response *res, struct arena *arena, s
 	}
 	snprintf(line, sizeof(line), "Content-Length: %zu\r\n", res->body_len);
 	buf_appends(&b, line);
+	/* API answers are personal or live unless a handler says otherwise */
+	bool cache_set = false;
+
+	for (size_t i = 0; i < res->nheaders; i++)
+		cache_set |= str_ieq(res->headers[i].name, "Cache-Control");
+	if (!cache_set)
+		buf_appends(&b, "Cache-Control: no-store\r\n");
 	for (size_t i = 0; i < res->nheaders; i++) {
 		/* header values come from the code, but never let one inject a line */
 		if (strpbrk(res->headers[i].value, "\r\n") != NULL)

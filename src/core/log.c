@@ -83,6 +83,8 @@ void log_request(const char *request_id, const char *method, const char *path, i
 	char num[64];
 	struct buf b;
 
+	if (LOG_INFO < min_level)
+		return;
 	log_begin(&b, "info");
 	buf_appends(&b, ",\"msg\":\"request\",\"id\":\"");
 	buf_append_json_escaped(&b, request_id ? request_id : "");

@@ -1,0 +1,112 @@
+// lib.mjs - helpers for the black-box API tests. The stack under test is the
+// throwaway one `./souk test` starts; its addresses arrive in SOUK_TEST_* vars.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import https from 'node:https';
+
+export const HTTP = process.env.SOUK_TEST_HTTP ?? 'http://127.0.0.1:18080';
+export const HTTPS = process.env.SOUK_TEST_HTTPS ?? 'https://127.0.0.1:18443';
+export const VAR = process.env.SOUK_TEST_VAR;
+export const ROOT = process.env.SOUK_TEST_ROOT;
+const BUILD = process.env.SOUK_TEST_BUILD;
+const ENV_FILE = process.env.SOUK_TEST_ENV_FILE;
+
+/** fetch through nginx; returns {status, headers, text, json}. */
+export async function api(path, { method = 'GET', headers = {}, body, base = HTTP } = {}) {
+  const res = await fetch(base + path, { method, headers, body, redirect: 'manual' });
+  const text = await res.text();
+  let json;
+  try { json = text ? JSON.parse(text) : undefined; } catch { json = undefined; }
+  return { status: res.status, headers: res.headers, text, json };
+}
+
+/** JSON POST helper. */
+export function postJson(path, value, headers = {}) {
+  return api(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof value === 'string' ? value : JSON.stringify(value),
+  });
+}
+
+/** GET over TLS with the stack's self-signed certificate. */
+export function httpsGet(path) {
+  return new Promise((resolve, reject) => {
+    const req = https.get(HTTPS + path, { rejectUnauthorized: false }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => { text += c; });
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, text }));
+    });
+    req.on('error', reject);
+    req.setTimeout(10000, () => req.destroy(new Error('timeout')));
+  });
+}
+
+/** Stops or starts one part of the test stack (postgres, redis, fcgi). */
+export function stackCtl(action, component) {
+  execFileSync(`${ROOT}/souk`, ['stack-ctl', 'test', action, component], { stdio: 'pipe' });
+}
+
+/** The pool's scoreboard as JSON (souk-fcgi --status --json). */
+export function poolStatus() {
+  const out = execFileSync(`${BUILD}/souk-fcgi`, ['--env-file', ENV_FILE, '--status', '--json'],
+    { encoding: 'utf8' });
+  return JSON.parse(out);
+}
+
+export function masterPid() {
+  return Number(readFileSync(`${VAR}/run/souk-fcgi.pid`, 'utf8').trim());
+}
+
+export function fcgiLog() {
+  return readFileSync(`${VAR}/log/souk-fcgi.log`, 'utf8');
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls fn until it returns truthy or the time runs out (bounded). */
+export async function until(fn, { timeout = 15000, every = 100 } = {}) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) return v;
+    await sleep(every);
+  }
+}
+
+/** Runs `total` requests made by `make(i)` with at most `concurrency` in flight. */
+export async function load(total, concurrency, make) {
+  const results = [];
+  let next = 0;
+  async function lane() {
+    while (next < total) {
+      const i = next++;
+      try { results[i] = await make(i); } catch (e) { results[i] = { status: 0, error: String(e) }; }
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, lane));
+  return results;
+}
+
+/** Asserts the API error format of ARCHITECTURE.md. */
+export function isApiError(r, status, code) {
+  return r.status === status &&
+    (r.headers.get('content-type') ?? '').startsWith('application/json') &&
+    r.json?.error?.code === code && typeof r.json.error.message === 'string';
+}
+
+/** Keeps `concurrency` requests in flight while keepGoing() is true, at most `max` in all. */
+export async function loadWhile(keepGoing, concurrency, max, make) {
+  const results = [];
+  async function lane() {
+    while (keepGoing() && results.length < max) {
+      const slot = results.length;
+      results.push(undefined);
+      try { results[slot] = await make(); } catch (e) { results[slot] = { status: 0, error: String(e) }; }
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, lane));
+  return results;
+}
