@@ -32,6 +32,13 @@ static void db_note(struct db *db, const char *sqlstate, const char *message)
 		db->message[--n] = '\0';
 }
 
+/* Server notices ("relation already exists, skipping") are for debugging. */
+static void db_notice(void *arg, const char *message)
+{
+	(void)arg;
+	log_msg(LOG_DEBUG, "postgres: %s", message);
+}
+
 int db_connect(struct db *db)
 {
 	if (db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK)
@@ -44,6 +51,7 @@ int db_connect(struct db *db)
 		db_close(db);
 		return SOUK_EDB;
 	}
+	PQsetNoticeProcessor(db->conn, db_notice, NULL);
 	db->generation++;
 	return SOUK_OK;
 }

@@ -1,6 +1,6 @@
 // lib.mjs - helpers for the black-box API tests. The stack under test is the
 // throwaway one `./souk test` starts; its addresses arrive in SOUK_TEST_* vars.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import https from 'node:https';
 
@@ -109,4 +109,18 @@ export async function loadWhile(keepGoing, concurrency, max, make) {
   }
   await Promise.all(Array.from({ length: concurrency }, lane));
   return results;
+}
+
+/** Runs souk-admin on the test stack; returns {code, stdout, stderr}. */
+export function admin(args, { env = {}, input = '' } = {}) {
+  const r = spawnSync(`${BUILD}/souk-admin`, ['--env-file', ENV_FILE, ...args],
+    { encoding: 'utf8', input, env: { ...process.env, ...env } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Runs SQL on the test database with psql; returns {code, stdout, stderr}. */
+export function sql(query) {
+  const r = spawnSync('psql', ['-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-h', `${VAR}/run`,
+    '-U', 'souk', '-d', 'souk', '-c', query], { encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout.trim(), stderr: r.stderr };
 }
