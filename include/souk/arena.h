@@ -32,7 +32,9 @@ void arena_init(struct arena *a, size_t block_size);
  * The memory stays valid until the next arena_reset()/arena_destroy(). */
 void *arena_alloc(struct arena *a, size_t size);
 
-/* Copies of strings into the arena; NULL in gives NULL out. */
+/* Copies of strings into the arena; NULL in gives NULL out. arena_strndup
+ * copies exactly n bytes (callers pass a known length; it does not stop at a
+ * NUL like POSIX strndup) and adds a NUL. */
 char *arena_strdup(struct arena *a, const char *s);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 

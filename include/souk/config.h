@@ -36,8 +36,9 @@ struct souk_config {
 /*
  * Loads the configuration into *cfg. env_file may be NULL (then SOUK_ENV_FILE,
  * else "souk.env" in the working directory, is read if it exists). Returns
- * SOUK_OK, or SOUK_EINVALID with a one-line reason in err[errlen]. Strings in
- * *cfg live until config_free().
+ * SOUK_OK, or SOUK_EINVALID (bad value or line) / SOUK_EIO (file unreadable)
+ * with a one-line reason in err[errlen]. Strings in *cfg live until
+ * config_free(), which the caller calls after a failure too.
  */
 int config_load(struct souk_config *cfg, const char *env_file, char *err, size_t errlen);
 void config_free(struct souk_config *cfg);

@@ -4,8 +4,11 @@
  * http_request_init() copies what the request needs out of the FastCGI
  * parameters into the arena (libfcgi frees its params at the next accept), so
  * everything hanging off a struct http_request lives as long as its arena.
- * Responses are built through this module only: it sets the JSON content type,
- * no-store caching and nosniff, and serialises errors in the one API format
+ * Responses are built through this module only: it sets the JSON content type
+ * and no-store caching (unless the handler set Cache-Control), and serialises
+ * errors in the one API format. Security headers (CSP, nosniff, HSTS, ...) are
+ * added in one place for every response, API or static: nginx's
+ * souk-headers.conf. Errors look like
  *   {"error":{"code":"...","message":"...","fields":{...}}}
  */
 #ifndef SOUK_HTTP_H
@@ -31,7 +34,7 @@ struct http_request {
 	const char *path;         /* decoded path, without the query string */
 	const char *raw_path;     /* as sent (REQUEST_URI before '?') */
 	const char *query_string; /* raw, may be "" */
-	const char *request_id;   /* nginx $request_id, or generated */
+	const char *request_id;   /* nginx $request_id, else X-Request-Id, else "-" */
 	const char *remote_addr;
 	const char *content_type; /* may be NULL */
 	long long content_length; /* -1 when absent */

@@ -25,7 +25,8 @@ cJSON *json_array(struct arena *arena);
 /*
  * Parses text[0..len) as a JSON object. Returns SOUK_OK with *out (owned by
  * the arena), or SOUK_EMALFORMED with a reason in *why (static string) when
- * the text is not UTF-8, not JSON, or not an object.
+ * the text is not UTF-8, not JSON, not an object, is followed by anything but
+ * JSON whitespace, or holds a \u0000 escape (which would cut C strings short).
  */
 int json_parse_object(struct arena *arena, const char *text, size_t len, cJSON **out,
 		      const char **why);
@@ -36,14 +37,15 @@ enum validate_type {
 	VALIDATE_INT,    /* long long in [min, max] */
 	VALIDATE_BOOL,   /* bool */
 	VALIDATE_UUID,   /* const char * canonical lower-case UUID */
-	VALIDATE_SLUG,   /* const char * [a-z0-9-], min/max in characters */
+	VALIDATE_SLUG,   /* const char * [a-z0-9] words joined by single dashes */
 };
 
 struct validate_field {
 	const char *name;       /* JSON member */
 	enum validate_type type;
 	bool required;
-	long long min, max;     /* length or range; max 0 = no upper bound */
+	long long min, max;     /* VALIDATE_INT: the range [min, max] (use LLONG_MAX for
+				 * none); strings: length in characters, max 0 = no limit */
 	size_t offset;          /* where in the output struct the value goes */
 };
 

@@ -71,8 +71,17 @@ int config_parse_line(char *line, char **key, char **value)
 			return -1;
 	v = str_trim(eq + 1);
 	n = strlen(v);
-	if (n >= 2 && (v[0] == '"' || v[0] == '\'') && v[n - 1] == v[0]) {
-		v[n - 1] = '\0';
+	if (n >= 2 && (v[0] == '"' || v[0] == '\'')) {
+		char *close = strchr(v + 1, v[0]);
+		char *after;
+
+		if (close == NULL)
+			return -1;
+		/* only blanks or a comment may follow the closing quote */
+		after = str_trim(close + 1);
+		if (*after != '\0' && *after != '#')
+			return -1;
+		*close = '\0';
 		v++;
 	} else {
 		char *hash = strstr(v, " #");

@@ -36,6 +36,26 @@ cJSON *json_array(struct arena *arena)
 	return json_own(arena, cJSON_CreateArray());
 }
 
+/* True when a JSON string in text holds the escape \u0000: cJSON would store
+ * a NUL that silently cuts the C string short. */
+static bool json_has_nul_escape(const char *text, size_t len)
+{
+	bool in_string = false;
+
+	for (size_t i = 0; i < len; i++) {
+		if (!in_string) {
+			in_string = text[i] == '"';
+		} else if (text[i] == '"') {
+			in_string = false;
+		} else if (text[i] == '\\' && i + 1 < len) {
+			if (text[i + 1] == 'u' && i + 5 < len && strncmp(text + i + 2, "0000", 4) == 0)
+				return true;
+			i++; /* skip the escaped character */
+		}
+	}
+	return false;
+}
+
 int json_parse_object(struct arena *arena, const char *text, size_t len, cJSON **out,
 		      const char **why)
 {
@@ -46,16 +66,21 @@ int json_parse_object(struct arena *arena, const char *text, size_t len, cJSON *
 		*why = "The body is not valid UTF-8.";
 		return SOUK_EMALFORMED;
 	}
+	if (json_has_nul_escape(text, len)) {
+		*why = "The body contains a \\u0000 escape, which is not accepted.";
+		return SOUK_EMALFORMED;
+	}
 	root = cJSON_ParseWithLengthOpts(text, len, &end, false);
 	if (root == NULL) {
 		*why = "The body is not valid JSON.";
 		return SOUK_EMALFORMED;
 	}
 	arena_defer(arena, json_delete, root);
-	/* only whitespace may follow the value */
-	while (end != NULL && end < text + len && isspace((unsigned char)*end))
+	/* only JSON whitespace may follow the value; a NUL byte is data too */
+	while (end != NULL && end < text + len &&
+	       (*end == ' ' || *end == '\t' || *end == '\r' || *end == '\n'))
 		end++;
-	if (end != NULL && end < text + len && *end != '\0') {
+	if (end == NULL || end < text + len) {
 		*why = "The body has data after the JSON value.";
 		return SOUK_EMALFORMED;
 	}
@@ -114,7 +139,8 @@ bool validate_slug(const char *s)
 	if (*s == '\0' || *s == '-')
 		return false;
 	for (const char *c = s; *c; c++)
-		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-'))
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ||
+		      (*c == '-' && c[1] != '-')))
 			return false;
 	return s[strlen(s) - 1] != '-';
 }
@@ -168,7 +194,7 @@ static const char *validate_one(struct arena *arena, const struct validate_field
 		d = item->valuedouble;
 		if (d != floor(d) || d < -9007199254740991.0 || d > 9007199254740991.0)
 			return "must be a whole number";
-		if ((long long)d < f->min || (f->max != 0 && (long long)d > f->max))
+		if ((long long)d < f->min || (long long)d > f->max)
 			return arena_printf(arena, "must be between %lld and %lld", f->min, f->max);
 		*(long long *)slot = (long long)d;
 		return NULL;

@@ -56,12 +56,12 @@ static void allow_add(char *allow, size_t allowlen, const char *method)
 	/* the table may list a method twice for one path (never in practice) */
 	if (strstr(allow, method) != NULL)
 		return;
-	if (used > 0 && used + 2 < allowlen) {
+	/* separator and method are added together or not at all */
+	if (used + (used > 0 ? 2 : 0) + strlen(method) >= allowlen)
+		return;
+	if (used > 0)
 		strcat(allow, ", ");
-		used += 2;
-	}
-	if (used + strlen(method) < allowlen)
-		strcat(allow, method);
+	strcat(allow, method);
 }
 
 enum router_result router_match(const struct route *table, size_t n, struct http_request *req,

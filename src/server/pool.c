@@ -122,12 +122,16 @@ static int pool_write_pidfile(const char *path, uid_t uid, gid_t gid)
 	return SOUK_OK;
 }
 
-static int pool_resolve_user(const struct souk_config *cfg, uid_t *uid, gid_t *gid)
+/* The user to run as and the group that owns the socket (the user's own
+ * unless SOUK_SOCKET_GROUP names another, e.g. nginx's). */
+static int pool_resolve_user(const struct souk_config *cfg, uid_t *uid, gid_t *gid,
+			     gid_t *socket_gid)
 {
 	struct passwd *pw;
 
 	*uid = getuid();
 	*gid = getgid();
+	*socket_gid = *gid;
 	if (getuid() != 0)
 		return SOUK_OK;
 	if (cfg->user == NULL || *cfg->user == '\0') {
@@ -141,6 +145,7 @@ static int pool_resolve_user(const struct souk_config *cfg, uid_t *uid, gid_t *g
 	}
 	*uid = pw->pw_uid;
 	*gid = pw->pw_gid;
+	*socket_gid = pw->pw_gid;
 	if (cfg->socket_group != NULL && *cfg->socket_group != '\0') {
 		struct group *gr = getgrnam(cfg->socket_group);
 
@@ -148,7 +153,7 @@ static int pool_resolve_user(const struct souk_config *cfg, uid_t *uid, gid_t *g
 			log_msg(LOG_ERROR, "SOUK_SOCKET_GROUP=%s does not exist", cfg->socket_group);
 			return SOUK_EINVALID;
 		}
-		*gid = gr->gr_gid;
+		*socket_gid = gr->gr_gid;
 	}
 	return SOUK_OK;
 }
@@ -386,7 +391,7 @@ int pool_run(struct souk_config *cfg, const char *env_file)
 	struct pool p;
 	sigset_t set;
 	uid_t uid;
-	gid_t gid;
+	gid_t gid, socket_gid;
 	long long last_nudge = 0;
 
 	memset(&p, 0, sizeof(p));
@@ -394,13 +399,13 @@ int pool_run(struct souk_config *cfg, const char *env_file)
 	p.env_file = env_file;
 	p.generation = 1;
 	log_set_level(cfg->log_level);
-	if (pool_resolve_user(cfg, &uid, &gid) != SOUK_OK || pool_check_pidfile(cfg->pid_file) != SOUK_OK)
+	if (pool_resolve_user(cfg, &uid, &gid, &socket_gid) != SOUK_OK || pool_check_pidfile(cfg->pid_file) != SOUK_OK)
 		return 1;
 	if (FCGX_Init() != 0) {
 		log_msg(LOG_ERROR, "FCGX_Init failed");
 		return 1;
 	}
-	p.listen_fd = pool_listen(cfg, uid, gid);
+	p.listen_fd = pool_listen(cfg, uid, socket_gid);
 	if (p.listen_fd < 0)
 		return 1;
 	if (scoreboard_create(cfg->scoreboard, uid, gid, &p.sb) != SOUK_OK) {

@@ -116,6 +116,7 @@ describe('bad input always gets a JSON error', () => {
     expectError(await postJson('/api/v1/_test/echo', '[1,2]'), 400, 'malformed_request');
     expectError(await postJson('/api/v1/_test/echo', '{"a":1} trailing'), 400, 'malformed_request');
     expectError(await postJson('/api/v1/_test/echo', ''), 400, 'malformed_request');
+    expectError(await postJson('/api/v1/_test/echo', '{"name":"a\\u0000b"}'), 400, 'malformed_request');
     const badUtf8 = await api('/api/v1/_test/echo', {
       method: 'POST', headers: { 'content-type': 'application/json' },
       body: Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xc0, 0x80, 0x22, 0x7d]),
