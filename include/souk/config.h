@@ -24,6 +24,7 @@ struct souk_config {
 	const char *database_url;  /* SOUK_DATABASE_URL: libpq conninfo */
 	const char *redis_socket;  /* SOUK_REDIS_SOCKET: unix socket (preferred) */
 	const char *redis_host;    /* SOUK_REDIS_HOST */
+	const char *redis_password; /* SOUK_REDIS_PASSWORD: AUTH after connecting */
 	long redis_port;           /* SOUK_REDIS_PORT */
 	long body_limit;           /* SOUK_BODY_LIMIT: bytes of request body */
 	const char *public_url;    /* SOUK_PUBLIC_URL: where users reach the site */
@@ -42,6 +43,10 @@ struct souk_config {
  */
 int config_load(struct souk_config *cfg, const char *env_file, char *err, size_t errlen);
 void config_free(struct souk_config *cfg);
+
+/* The effective value of setting `name` as text into buf[len] (for scripts:
+ * `souk-fcgi --get NAME`). SOUK_OK or SOUK_ENOTFOUND for an unknown name. */
+int config_get(const struct souk_config *cfg, const char *name, char *buf, size_t len);
 
 /* Workers to run: cfg->workers, or 2 x online CPUs when it is 0. */
 long config_worker_count(const struct souk_config *cfg);

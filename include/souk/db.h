@@ -1,15 +1,20 @@
 /*
  * db.h - the worker's PostgreSQL connection.
  *
- * One PGconn per worker, opened lazily and reopened after it breaks (a
- * PostgreSQL restart costs at most the statement in flight). Statements are
+ * One PGconn per worker, opened lazily and reopened after it breaks: after a
+ * PostgreSQL restart a read-only statement is retried on a new connection,
+ * a write fails once with SOUK_EDB (503). Inside a transaction nothing is
+ * ever reconnected or retried: the transaction fails as a whole and
+ * statements answer SOUK_EDB until db_rollback(). Statements are
  * declared once, as static struct db_statement in the module that owns the
  * table, and prepared on first use on each connection. Results are registered
  * on the request arena, so callers never PQclear.
  *
- * SQLSTATE mapping (in one place): 23505 unique -> SOUK_ECONFLICT, 23503
- * foreign key / 23514 check / 23502 not null / 22xxx data -> SOUK_EINVALID,
- * connection failures -> SOUK_EDB, anything else -> SOUK_EINTERNAL.
+ * SQLSTATE mapping (in one place): 23505 unique, 23P01 exclusion, 23001
+ * restrict, 40001 serialization, 40P01 deadlock -> SOUK_ECONFLICT; 23503
+ * foreign key / 23514 check / 23502 not null / 22xxx data -> SOUK_EINVALID;
+ * 08xxx connection, 57xxx shutdown/cancel/timeout, 55P03 lock timeout, 53xxx
+ * resources, 25006 read-only -> SOUK_EDB; anything else -> SOUK_EINTERNAL.
  */
 #ifndef SOUK_DB_H
 #define SOUK_DB_H
@@ -37,6 +42,7 @@ struct db {
 	PGconn *conn;
 	const char *conninfo;      /* not owned */
 	unsigned long generation;  /* bumped on every new connection */
+	int in_transaction;        /* between db_begin and db_commit/db_rollback */
 	char sqlstate[6];          /* of the last failure, "" if none */
 	char message[256];         /* of the last failure, for logs */
 };
@@ -59,7 +65,9 @@ int db_exec(struct db *db, struct arena *arena, struct db_statement *st,
 int db_exec_sql(struct db *db, struct arena *arena, const char *sql, int nparams,
 		const char *const *params, PGresult **out);
 
-/* Transactions on the worker connection. */
+/* Transactions on the worker connection. db_commit() fails (and rolls back)
+ * unless a healthy transaction is open; the worker rolls back any transaction
+ * a request left open. */
 int db_begin(struct db *db, struct arena *arena);
 int db_commit(struct db *db, struct arena *arena);
 void db_rollback(struct db *db, struct arena *arena);

@@ -20,10 +20,12 @@ struct redis {
 	const char *socket_path; /* not owned; "" or NULL = use host:port */
 	const char *host;        /* not owned */
 	int port;
+	const char *password;    /* not owned; "" or NULL = no AUTH */
 	char message[128];       /* last failure, for logs */
 };
 
-void redis_init(struct redis *r, const char *socket_path, const char *host, int port);
+void redis_init(struct redis *r, const char *socket_path, const char *host, int port,
+		const char *password);
 
 /* Connects if not connected. SOUK_OK or SOUK_EREDIS. */
 int redis_connect(struct redis *r);

@@ -2,8 +2,9 @@
  * router.h - the one route table.
  *
  * A route is {method, pattern, handler, permission, flags}. Patterns are
- * literal segments and "{name}" parameters ("/api/v1/products/{slug}"); a
- * parameter matches one non-empty segment. 404 and 405 (with the Allow list)
+ * literal segments and "{name}" parameters ("/api/v1/products/{slug}"),
+ * matched against the raw path: a parameter is one non-empty segment, decoded
+ * on its own, never ".", ".." or holding a '/' (%2F). 404 and 405 (with the Allow list)
  * come from router_match(), never from handlers. HEAD is served by GET routes.
  */
 #ifndef SOUK_ROUTER_H

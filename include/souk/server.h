@@ -33,7 +33,7 @@ struct scoreboard_slot {
 	int32_t state;               /* enum slot_state */
 	uint64_t requests;           /* served by this process */
 	int64_t started_ms;          /* process start, wall clock */
-	int64_t request_started_ms;  /* current request, 0 when idle */
+	int64_t request_started_ms;  /* current request (CLOCK_MONOTONIC), 0 when idle */
 	uint32_t generation;         /* configuration generation it runs */
 	char method[8];
 	char path[96];               /* current or last request, truncated */
@@ -62,7 +62,11 @@ int pool_run(struct souk_config *cfg, const char *env_file);
 int fcgi_worker_run(const struct souk_config *cfg, int listen_fd, struct scoreboard *sb,
 		    int slot);
 
-/* Creates (truncating) the scoreboard file, owned by uid/gid, mapped shared.
+/* Creates a new file at path (replacing what was there, never following a
+ * link), mode `mode`, owned by uid/gid when root. The fd, or -1 (errno). */
+int pool_create_file(const char *path, mode_t mode, uid_t uid, gid_t gid);
+
+/* Creates the scoreboard file anew, owned by uid/gid, mapped shared.
  * SOUK_OK or SOUK_EIO. */
 int scoreboard_create(const char *path, uid_t uid, gid_t gid, struct scoreboard **out);
 

@@ -12,13 +12,15 @@ static void usage(FILE *out)
 		"usage: souk-fcgi [--env-file FILE]            run the pool in the foreground\n"
 		"       souk-fcgi [--env-file FILE] --status [--json]\n"
 		"                                               print the running pool's state\n"
+		"       souk-fcgi [--env-file FILE] --get SOUK_NAME\n"
+		"                                               print one effective setting\n"
 		"       souk-fcgi --version\n"
 		"Settings come from SOUK_* variables and the env file (default ./souk.env).\n");
 }
 
 int main(int argc, char **argv)
 {
-	const char *env_file = NULL;
+	const char *env_file = NULL, *get = NULL;
 	int status = 0, json = 0, rc;
 	struct souk_config cfg;
 	char err[256];
@@ -28,6 +30,8 @@ int main(int argc, char **argv)
 			env_file = argv[++i];
 		} else if (strcmp(argv[i], "--status") == 0) {
 			status = 1;
+		} else if (strcmp(argv[i], "--get") == 0 && i + 1 < argc) {
+			get = argv[++i];
 		} else if (strcmp(argv[i], "--json") == 0) {
 			json = 1;
 		} else if (strcmp(argv[i], "--version") == 0) {
@@ -44,6 +48,17 @@ int main(int argc, char **argv)
 	if (config_load(&cfg, env_file, err, sizeof(err)) != SOUK_OK) {
 		fprintf(stderr, "souk-fcgi: configuration: %s\n", err);
 		return 2;
+	}
+	if (get != NULL) {
+		char value[4096];
+
+		rc = config_get(&cfg, get, value, sizeof(value));
+		if (rc == SOUK_OK)
+			printf("%s\n", value);
+		else
+			fprintf(stderr, "souk-fcgi: no setting named %s\n", get);
+		config_free(&cfg);
+		return rc == SOUK_OK ? 0 : 2;
 	}
 	if (status) {
 		const struct scoreboard *sb;

@@ -38,6 +38,7 @@ static const struct config_setting settings[] = {
 	STR(database_url, "SOUK_DATABASE_URL", "dbname=souk"),
 	STR(redis_socket, "SOUK_REDIS_SOCKET", ""),
 	STR(redis_host, "SOUK_REDIS_HOST", "127.0.0.1"),
+	STR(redis_password, "SOUK_REDIS_PASSWORD", ""),
 	NUM(redis_port, "SOUK_REDIS_PORT", "6379", 1, 65535),
 	NUM(body_limit, "SOUK_BODY_LIMIT", "1048576", 1024, 1073741824),
 	STR(public_url, "SOUK_PUBLIC_URL", "https://127.0.0.1:8443"),
@@ -205,6 +206,20 @@ void config_free(struct souk_config *cfg)
 			free(*slot);
 			*slot = NULL;
 		}
+}
+
+int config_get(const struct souk_config *cfg, const char *name, char *buf, size_t len)
+{
+	const struct config_setting *s = config_find(name);
+	const char *base = (const char *)cfg;
+
+	if (s == NULL)
+		return SOUK_ENOTFOUND;
+	if (s->type == CONFIG_STRING)
+		snprintf(buf, len, "%s", *(const char *const *)(base + s->offset));
+	else
+		snprintf(buf, len, "%ld", *(const long *)(base + s->offset));
+	return SOUK_OK;
 }
 
 long config_worker_count(const struct souk_config *cfg)

@@ -60,13 +60,20 @@ static int db_map_sqlstate(const char *state)
 {
 	if (state == NULL || *state == '\0')
 		return SOUK_EDB;
-	if (strcmp(state, "23505") == 0)
+	/* duplicate, exclusion, restrict; serialization failure and deadlock:
+	 * the client may retry */
+	if (strcmp(state, "23505") == 0 || strcmp(state, "23P01") == 0 ||
+	    strcmp(state, "23001") == 0 || strcmp(state, "40001") == 0 ||
+	    strcmp(state, "40P01") == 0)
 		return SOUK_ECONFLICT;
 	if (strcmp(state, "23503") == 0 || strcmp(state, "23514") == 0 ||
 	    strcmp(state, "23502") == 0 || strncmp(state, "22", 2) == 0)
 		return SOUK_EINVALID;
-	if (strncmp(state, "08", 2) == 0 || strcmp(state, "57P01") == 0 ||
-	    strcmp(state, "57P02") == 0 || strcmp(state, "57P03") == 0)
+	/* connection, shutdown, timeout/cancel, lock timeout, resources,
+	 * read-only (a replica after failover): the database is unavailable */
+	if (strncmp(state, "08", 2) == 0 || strncmp(state, "57", 2) == 0 ||
+	    strcmp(state, "55P03") == 0 || strncmp(state, "53", 2) == 0 ||
+	    strcmp(state, "25006") == 0)
 		return SOUK_EDB;
 	return SOUK_EINTERNAL;
 }
@@ -102,7 +109,13 @@ static int db_finish(struct db *db, struct arena *arena, PGresult *r, PGresult *
 static int db_exec_once(struct db *db, struct arena *arena, struct db_statement *st,
 			const char *const *params, PGresult **out)
 {
-	int rc = db_connect(db);
+	int rc;
+
+	/* the transaction died with its connection: a new one would run the
+	 * rest of it outside any transaction */
+	if (db->in_transaction && db->conn == NULL)
+		return SOUK_EDB;
+	rc = db_connect(db);
 
 	if (rc != SOUK_OK)
 		return rc;
@@ -128,7 +141,8 @@ int db_exec(struct db *db, struct arena *arena, struct db_statement *st,
 
 	/* a connection that died since the last request (PostgreSQL restarted)
 	 * only shows when used: retry statements without side effects once */
-	if (rc == SOUK_EDB && (st->flags & DB_READONLY) && gen != 0 && db->conn == NULL)
+	if (rc == SOUK_EDB && (st->flags & DB_READONLY) && gen != 0 && db->conn == NULL &&
+	    !db->in_transaction)
 		rc = db_exec_once(db, arena, st, params, out);
 	return rc;
 }
@@ -136,7 +150,11 @@ int db_exec(struct db *db, struct arena *arena, struct db_statement *st,
 int db_exec_sql(struct db *db, struct arena *arena, const char *sql, int nparams,
 		const char *const *params, PGresult **out)
 {
-	int rc = db_connect(db);
+	int rc;
+
+	if (db->in_transaction && db->conn == NULL)
+		return SOUK_EDB;
+	rc = db_connect(db);
 
 	if (rc != SOUK_OK)
 		return rc;
@@ -148,16 +166,35 @@ int db_exec_sql(struct db *db, struct arena *arena, const char *sql, int nparams
 
 int db_begin(struct db *db, struct arena *arena)
 {
-	return db_exec_sql(db, arena, "BEGIN", 0, NULL, NULL);
+	int rc;
+
+	if (db->in_transaction)
+		return SOUK_EINTERNAL; /* no nesting: a bug in the caller */
+	rc = db_exec_sql(db, arena, "BEGIN", 0, NULL, NULL);
+	if (rc == SOUK_OK)
+		db->in_transaction = 1;
+	return rc;
 }
 
 int db_commit(struct db *db, struct arena *arena)
 {
-	return db_exec_sql(db, arena, "COMMIT", 0, NULL, NULL);
+	int rc;
+
+	/* COMMIT outside a transaction (or of a failed one) is not an error to
+	 * PostgreSQL, but the work is lost: report it */
+	if (!db->in_transaction || db->conn == NULL ||
+	    PQtransactionStatus(db->conn) != PQTRANS_INTRANS) {
+		db_rollback(db, arena);
+		return SOUK_EDB;
+	}
+	rc = db_exec_sql(db, arena, "COMMIT", 0, NULL, NULL);
+	db->in_transaction = 0;
+	return rc;
 }
 
 void db_rollback(struct db *db, struct arena *arena)
 {
+	db->in_transaction = 0;
 	if (db->conn != NULL && PQtransactionStatus(db->conn) != PQTRANS_IDLE)
 		(void)db_exec_sql(db, arena, "ROLLBACK", 0, NULL, NULL);
 }

@@ -9,12 +9,14 @@
 #include "souk/err.h"
 #include "souk/log.h"
 
-void redis_init(struct redis *r, const char *socket_path, const char *host, int port)
+void redis_init(struct redis *r, const char *socket_path, const char *host, int port,
+		const char *password)
 {
 	memset(r, 0, sizeof(*r));
 	r->socket_path = socket_path;
 	r->host = host;
 	r->port = port;
+	r->password = password;
 }
 
 void redis_close(struct redis *r)
@@ -43,6 +45,21 @@ int redis_connect(struct redis *r)
 		return SOUK_EREDIS;
 	}
 	redisSetTimeout(r->ctx, tv);
+	if (r->password != NULL && *r->password != '\0') {
+		redisReply *auth = redisCommand(r->ctx, "AUTH %s", r->password);
+		int ok = auth != NULL && auth->type == REDIS_REPLY_STATUS;
+
+		snprintf(r->message, sizeof(r->message), "%s",
+			 auth == NULL ? r->ctx->errstr
+				      : auth->type == REDIS_REPLY_ERROR ? auth->str : "");
+		if (auth != NULL)
+			freeReplyObject(auth);
+		if (!ok) {
+			log_msg(LOG_WARN, "redis AUTH failed: %s", r->message);
+			redis_close(r);
+			return SOUK_EREDIS;
+		}
+	}
 	return SOUK_OK;
 }
 

@@ -6,9 +6,25 @@
 
 #include "souk/arena.h"
 #include "souk/http.h"
+#include "souk/str.h"
 
-/* Matches path against pattern segment by segment; on success records the
- * parameters on req when capture is true. */
+/* Decodes one raw path segment as a parameter value; NULL when it cannot be
+ * one: undecodable, empty, "." or "..", or holding a '/' (from %2F), so a
+ * value can never walk a path or smuggle a separator. */
+static const char *route_param_value(struct arena *arena, const char *raw, size_t len)
+{
+	char *v = arena_alloc(arena, len + 1);
+	long n = str_url_decode(v, raw, len, false);
+
+	if (n <= 0 || !str_is_utf8(v, (size_t)n) || strchr(v, '/') != NULL || strcmp(v, ".") == 0 ||
+	    strcmp(v, "..") == 0)
+		return NULL;
+	return v;
+}
+
+/* Matches the raw (still percent-encoded) path against pattern segment by
+ * segment, so an encoded '/' never splits a segment; parameters are decoded
+ * one by one and recorded on req when capture is true. */
 static bool route_pattern_match(const char *pattern, const char *path, struct http_request *req,
 				bool capture)
 {
@@ -26,11 +42,15 @@ static bool route_pattern_match(const char *pattern, const char *path, struct ht
 				seg_end = s + strlen(s);
 			if (seg_end == s || nparams >= HTTP_MAX_PATH_PARAMS)
 				return false;
+			const char *value =
+				route_param_value(req->arena, s, (size_t)(seg_end - s));
+
+			if (value == NULL)
+				return false;
 			if (capture) {
 				req->path_param_names[nparams] =
 					arena_strndup(req->arena, p + 1, (size_t)(close - p - 1));
-				req->path_params[nparams] =
-					arena_strndup(req->arena, s, (size_t)(seg_end - s));
+				req->path_params[nparams] = value;
 			}
 			nparams++;
 			p = close + 1;
@@ -47,6 +67,11 @@ static bool route_pattern_match(const char *pattern, const char *path, struct ht
 	if (capture)
 		req->npath_params = nparams;
 	return true;
+}
+
+static const char *route_path(const struct http_request *req)
+{
+	return req->raw_path != NULL ? req->raw_path : req->path;
 }
 
 static void allow_add(char *allow, size_t allowlen, const char *method)
@@ -80,11 +105,11 @@ enum router_result router_match(const struct route *table, size_t n, struct http
 
 		if ((r->flags & ROUTE_TEST_ONLY) && !include_test_only)
 			continue;
-		if (!route_pattern_match(r->pattern, req->path, req, false))
+		if (!route_pattern_match(r->pattern, route_path(req), req, false))
 			continue;
 		path_known = true;
 		if (strcmp(r->method, method) == 0) {
-			route_pattern_match(r->pattern, req->path, req, true);
+			route_pattern_match(r->pattern, route_path(req), req, true);
 			*out = r;
 			return ROUTER_MATCH;
 		}
@@ -96,7 +121,7 @@ enum router_result router_match(const struct route *table, size_t n, struct http
 
 		if ((r->flags & ROUTE_TEST_ONLY) && !include_test_only)
 			continue;
-		if (route_pattern_match(r->pattern, req->path, req, false)) {
+		if (route_pattern_match(r->pattern, route_path(req), req, false)) {
 			allow_add(allow, allowlen, r->method);
 			if (strcmp(r->method, "GET") == 0)
 				allow_add(allow, allowlen, "HEAD");

@@ -7,7 +7,8 @@ void worker_init(struct worker *w, const struct souk_config *cfg, int slot)
 	w->slot = slot;
 	w->served = 0;
 	db_init(&w->db, cfg->database_url);
-	redis_init(&w->redis, cfg->redis_socket, cfg->redis_host, (int)cfg->redis_port);
+	redis_init(&w->redis, cfg->redis_socket, cfg->redis_host, (int)cfg->redis_port,
+		   cfg->redis_password);
 	arena_init(&w->arena, 64 * 1024);
 }
 

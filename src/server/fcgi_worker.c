@@ -2,12 +2,16 @@
  * fcgi_worker.c - one worker process: accept, handle, answer, reset.
  *
  * Signals: SIGTERM/SIGINT/SIGHUP ask the worker to leave after the request in
- * flight. They are blocked while a request is handled (so no read or write of
- * the request is interrupted) and open only while waiting in accept, where
- * FCGI_FAIL_ACCEPT_ON_INTR turns them into a clean return.
+ * flight. They stay blocked all the time except inside ppoll(), which opens
+ * them atomically while the worker waits for a connection: no read or write
+ * of a request (including libfcgi's own reads right after accept) is ever
+ * interrupted, and no stop can slip in between a check and a blocking call.
+ * The listening socket is non-blocking, so when several idle workers wake for
+ * one connection, the ones that lose the race get -EAGAIN and wait again.
  */
 #include <errno.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,6 +91,8 @@ static void worker_handle(struct worker *w, FCGX_Request *fr, struct scoreboard_
 		slot_copy(slot->method, sizeof(slot->method), req.method);
 		slot_copy(slot->path, sizeof(slot->path), req.raw_path);
 	}
+	if (w->db.in_transaction) /* a previous request leaked one: never reuse it */
+		db_rollback(&w->db, &w->arena);
 	if (rc != SOUK_OK) {
 		http_response_init(&res);
 		http_response_error(&res, &w->arena, SOUK_EMALFORMED,
@@ -101,17 +107,26 @@ static void worker_handle(struct worker *w, FCGX_Request *fr, struct scoreboard_
 	log_request(req.request_id, req.method, req.raw_path, res.status,
 		    (double)(clock_monotonic_us() - req.started_us) / 1000.0,
 		    (unsigned long)res.body_len);
+	if (w->db.in_transaction) {
+		log_msg(LOG_ERROR, "bug: %s %s left a transaction open; rolled back", req.method,
+			req.raw_path);
+		db_rollback(&w->db, &w->arena);
+	}
 }
 
 int fcgi_worker_run(const struct souk_config *cfg, int listen_fd, struct scoreboard *sb, int slot)
 {
 	struct scoreboard_slot *me = sb ? &sb->slots[slot] : NULL;
-	sigset_t stop_set;
+	sigset_t stop_set, waiting_mask;
 	FCGX_Request fr;
 	struct worker w;
+	int status = 0;
 
 	worker_signals(&stop_set);
-	sigprocmask(SIG_BLOCK, &stop_set, NULL);
+	sigprocmask(SIG_BLOCK, &stop_set, &waiting_mask);
+	sigdelset(&waiting_mask, SIGTERM);
+	sigdelset(&waiting_mask, SIGINT);
+	sigdelset(&waiting_mask, SIGHUP);
 	if (FCGX_InitRequest(&fr, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
 		log_msg(LOG_ERROR, "FCGX_InitRequest failed");
 		return 1;
@@ -122,20 +137,28 @@ int fcgi_worker_run(const struct souk_config *cfg, int listen_fd, struct scorebo
 		__atomic_store_n(&me->state, SLOT_IDLE, __ATOMIC_RELEASE);
 	}
 	while (!worker_stop && w.served < (unsigned long)cfg->max_requests) {
+		struct pollfd pfd = {.fd = listen_fd, .events = POLLIN};
 		int rc;
 
-		sigprocmask(SIG_UNBLOCK, &stop_set, NULL);
-		/* a stop that arrived while blocked has run its handler by now */
-		rc = worker_stop ? -EINTR : FCGX_Accept_r(&fr);
-		sigprocmask(SIG_BLOCK, &stop_set, NULL);
-		if (rc < 0) {
-			if (worker_stop || rc == -EINTR)
+		/* the only place stop signals are delivered */
+		if (ppoll(&pfd, 1, NULL, &waiting_mask) < 0) {
+			if (errno == EINTR)
 				continue;
+			log_msg(LOG_ERROR, "poll failed: %s", strerror(errno));
+			status = 1;
+			break;
+		}
+		rc = FCGX_Accept_r(&fr);
+		if (rc == -EAGAIN || rc == -EWOULDBLOCK || rc == -EINTR)
+			continue; /* another worker took the connection */
+		if (rc < 0) {
 			log_msg(LOG_ERROR, "accept failed: %s", strerror(-rc));
+			status = 1; /* the master backs off if this repeats */
 			break;
 		}
 		if (me != NULL) {
-			__atomic_store_n(&me->request_started_ms, clock_wall_ms(), __ATOMIC_RELAXED);
+			__atomic_store_n(&me->request_started_ms, clock_monotonic_us() / 1000,
+					 __ATOMIC_RELAXED);
 			__atomic_store_n(&me->state, SLOT_BUSY, __ATOMIC_RELEASE);
 		}
 		worker_handle(&w, &fr, me);
@@ -152,5 +175,5 @@ int fcgi_worker_run(const struct souk_config *cfg, int listen_fd, struct scorebo
 		__atomic_store_n(&me->state, SLOT_EXITING, __ATOMIC_RELEASE);
 	FCGX_Free(&fr, 0);
 	worker_destroy(&w);
-	return 0;
+	return status;
 }

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -79,16 +80,22 @@ static int pool_listen(const struct souk_config *cfg, uid_t uid, gid_t gid)
 	strcpy(addr.sun_path, cfg->socket_path);
 	/* a stale socket from a crashed master; the pid file check ran before */
 	unlink(cfg->socket_path);
-	if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) != 0 ||
-	    chmod(cfg->socket_path, 0660) != 0 ||
-	    (getuid() == 0 && chown(cfg->socket_path, uid, gid) != 0) ||
+	/* Created 0660 by the umask, and chowned with lchown: the directory may
+	 * belong to the service user, so nothing here may follow a link it plants. */
+	mode_t old_umask = umask(0117);
+	int bound = bind(fd, (struct sockaddr *)&addr, sizeof(addr));
+
+	umask(old_umask);
+	if (bound != 0 || (getuid() == 0 && lchown(cfg->socket_path, uid, gid) != 0) ||
 	    listen(fd, (int)cfg->backlog) != 0) {
 		log_msg(LOG_ERROR, "cannot listen on %s: %s", cfg->socket_path, strerror(errno));
 		close(fd);
 		return -1;
 	}
-	/* workers inherit the socket; it must survive their exec-less fork */
+	/* workers inherit the socket across fork; non-blocking so that idle
+	 * workers woken for one connection do not block in accept() */
 	fcntl(fd, F_SETFD, 0);
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 	return fd;
 }
 
@@ -109,16 +116,34 @@ static int pool_check_pidfile(const char *path)
 	return SOUK_OK;
 }
 
+/* Creates a new file (never through an existing name or link), owned by
+ * uid/gid when root. Returns the fd or -1. */
+int pool_create_file(const char *path, mode_t mode, uid_t uid, gid_t gid)
+{
+	int fd;
+
+	unlink(path);
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+	if (fd < 0)
+		return -1;
+	if (getuid() == 0 && fchown(fd, uid, gid) != 0) {
+		close(fd);
+		unlink(path);
+		return -1;
+	}
+	return fd;
+}
+
 static int pool_write_pidfile(const char *path, uid_t uid, gid_t gid)
 {
-	FILE *f = fopen(path, "w");
+	char line[32];
+	int fd = pool_create_file(path, 0644, uid, gid);
+	int n = snprintf(line, sizeof(line), "%ld\n", (long)getpid());
 
-	if (f == NULL || fprintf(f, "%ld\n", (long)getpid()) < 0 || fclose(f) != 0) {
+	if (fd < 0 || write(fd, line, (size_t)n) != n || close(fd) != 0) {
 		log_msg(LOG_ERROR, "cannot write pid file %s: %s", path, strerror(errno));
 		return SOUK_EIO;
 	}
-	if (getuid() == 0 && chown(path, uid, gid) != 0)
-		return SOUK_EIO;
 	return SOUK_OK;
 }
 
@@ -225,6 +250,11 @@ static int pool_spawn(struct pool *p)
 	if (pid == 0) {
 		int status;
 
+		/* a worker outliving its master would hold the old socket and a
+		 * database connection forever: leave with it */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if (getppid() != p->sb->master_pid)
+			_exit(0);
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		s->pid = (int32_t)getpid();
@@ -304,7 +334,7 @@ static void pool_reap(struct pool *p)
 
 static void pool_kill_stuck(struct pool *p)
 {
-	long long wall = clock_wall_ms();
+	long long now = now_ms(); /* monotonic, like request_started_ms */
 	long long limit = p->cfg->request_timeout * 1000LL;
 
 	for (int i = 0; i < SCOREBOARD_SLOTS; i++) {
@@ -315,9 +345,9 @@ static void pool_kill_stuck(struct pool *p)
 		if (c->pid == 0 || c->killed_timeout)
 			continue;
 		started = __atomic_load_n(&s->request_started_ms, __ATOMIC_RELAXED);
-		if (started > 0 && wall - started > limit) {
+		if (started > 0 && now - started > limit) {
 			log_msg(LOG_ERROR, "worker %ld stuck for %lld ms on %.8s %.96s: killing it",
-				(long)c->pid, wall - started, s->method, s->path);
+				(long)c->pid, now - started, s->method, s->path);
 			c->killed_timeout = true;
 			p->sb->timeouts++;
 			kill(c->pid, SIGKILL);
@@ -366,8 +396,23 @@ static void pool_reload(struct pool *p)
 	log_msg(LOG_INFO, "reloading: generation %u, %ld workers", p->generation, p->target);
 }
 
+/* The crash-loop backoff ends once every worker has lived past young age. */
+static void pool_backoff_settle(struct pool *p)
+{
+	long long now = now_ms();
+
+	if (p->fast_failures == 0)
+		return;
+	for (int i = 0; i < SCOREBOARD_SLOTS; i++)
+		if (p->children[i].pid != 0 && now - p->children[i].started_ms < POOL_YOUNG_MS)
+			return;
+	if (pool_active(p) >= p->target)
+		p->fast_failures = 0;
+}
+
 static void pool_spawn_missing(struct pool *p)
 {
+	pool_backoff_settle(p);
 	if (now_ms() < p->spawn_not_before)
 		return;
 	while (pool_active(p) < p->target) {

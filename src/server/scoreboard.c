@@ -16,13 +16,12 @@
 
 int scoreboard_create(const char *path, uid_t uid, gid_t gid, struct scoreboard **out)
 {
-	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int fd = pool_create_file(path, 0640, uid, gid);
 	void *map;
 
 	if (fd < 0)
 		return SOUK_EIO;
-	if (ftruncate(fd, sizeof(struct scoreboard)) != 0 ||
-	    (getuid() == 0 && fchown(fd, uid, gid) != 0)) {
+	if (ftruncate(fd, sizeof(struct scoreboard)) != 0) {
 		close(fd);
 		return SOUK_EIO;
 	}

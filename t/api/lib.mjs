@@ -56,7 +56,7 @@ export function poolStatus() {
 }
 
 export function masterPid() {
-  return Number(readFileSync(`${VAR}/run/souk-fcgi.pid`, 'utf8').trim());
+  return Number(readFileSync(`${VAR}/run/fcgi/souk-fcgi.pid`, 'utf8').trim());
 }
 
 export function fcgiLog() {
@@ -120,7 +120,7 @@ export function admin(args, { env = {}, input = '' } = {}) {
 
 /** Runs SQL on the test database with psql; returns {code, stdout, stderr}. */
 export function sql(query) {
-  const r = spawnSync('psql', ['-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-h', `${VAR}/run`,
+  const r = spawnSync('psql', ['-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-h', `${VAR}/run/pg`,
     '-U', 'souk', '-d', 'souk', '-c', query], { encoding: 'utf8' });
   return { code: r.status, stdout: r.stdout.trim(), stderr: r.stderr };
 }

@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "souk/err.h"
+#include "souk/arena.h"
+#include "souk/db.h"
 #include "tests.h"
 
 struct err_case {
@@ -134,6 +136,27 @@ static void test_status_reasons(void)
 		CU_ASSERT_NOT_EQUAL(strcmp(http_status_reason(err_cases[i].status), "Unknown"), 0);
 }
 
+/* A transaction never continues on a new connection, and COMMIT outside a
+ * healthy transaction is an error (PostgreSQL itself only warns). */
+static void test_db_transaction_guard(void)
+{
+	struct arena a;
+	struct db db;
+
+	arena_init(&a, 1024);
+	db_init(&db, "host=/nonexistent/souk-test dbname=x connect_timeout=1");
+	CU_ASSERT_EQUAL(db_commit(&db, &a), SOUK_EDB); /* no transaction */
+	db.in_transaction = 1;                          /* its connection died */
+	CU_ASSERT_EQUAL(db_exec_sql(&db, &a, "SELECT 1", 0, NULL, NULL), SOUK_EDB);
+	CU_ASSERT_PTR_NULL(db.conn);                    /* did not even try to reconnect */
+	CU_ASSERT_EQUAL(db_begin(&db, &a), SOUK_EINTERNAL); /* no nesting */
+	CU_ASSERT_EQUAL(db_commit(&db, &a), SOUK_EDB);
+	CU_ASSERT_EQUAL(db.in_transaction, 0);          /* commit failed and rolled back */
+	CU_ASSERT_EQUAL(db_exec_sql(&db, &a, "SELECT 1", 0, NULL, NULL), SOUK_EDB); /* no server */
+	db_close(&db);
+	arena_destroy(&a);
+}
+
 int suite_err(void)
 {
 	static const struct unit_test tests[] = {
@@ -142,6 +165,7 @@ int suite_err(void)
 	    {"machine codes are unique", test_codes_unique},
 	    {"unknown values map to 500 internal_error", test_unknown_values},
 	    {"http_status_reason", test_status_reasons},
+	    {"db: transactions never span a reconnect", test_db_transaction_guard},
 	    {NULL, NULL},
 	};
 

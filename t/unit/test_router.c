@@ -102,6 +102,30 @@ static void test_static_match(void)
 	arena_reset(&arena);
 }
 
+/* Parameters are decoded one segment at a time from the raw path: an encoded
+ * slash never splits a segment, and no value is ".", ".." or holds a '/'. */
+static void test_parameter_safety(void)
+{
+	static const char *const refused[] = {
+	    "/api/v1/products/%2E%2E", "/api/v1/products/..", "/api/v1/products/.",
+	    "/api/v1/products/a%2Fb", "/api/v1/products/%2F", "/api/v1/shops/%2e/products/x",
+	};
+	struct match m;
+
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		match_run(&m, "GET", refused[i], 0);
+		CU_ASSERT_EQUAL(m.result, ROUTER_NOT_FOUND);
+		CU_ASSERT_PTR_EQUAL(m.route, &sentinel);
+	}
+	match_run(&m, "GET", "/api/v1/products/caf%C3%A9-mug", 0);
+	CU_ASSERT_EQUAL(m.result, ROUTER_MATCH);
+	ASSERT_STR_EQ(http_path_param(&m.req, "slug"), "caf\xc3\xa9-mug");
+	match_run(&m, "GET", "/api/v1/products/a.b", 0);
+	CU_ASSERT_EQUAL(m.result, ROUTER_MATCH);
+	ASSERT_STR_EQ(http_path_param(&m.req, "slug"), "a.b");
+	arena_reset(&arena);
+}
+
 static void test_parameter_capture(void)
 {
 	struct match m;
@@ -315,6 +339,7 @@ int suite_router(void)
 	static const struct unit_test tests[] = {
 	    {"static routes match exactly", test_static_match},
 	    {"parameters are captured", test_parameter_capture},
+	    {"parameters never hold '/', '.' or '..'", test_parameter_safety},
 	    {"unknown paths, trailing slashes, empty segments: 404", test_not_found},
 	    {"wrong method: 405 with the Allow list", test_method_not_allowed},
 	    {"HEAD is served by GET routes", test_head_served_by_get},
