@@ -106,16 +106,20 @@ static int db_finish(struct db *db, struct arena *arena, PGresult *r, PGresult *
 	return db_map_sqlstate(db->sqlstate);
 }
 
+/* A connection to run the next statement on: SOUK_EDB when a transaction
+ * died with its connection (a new one would run the rest of it outside any
+ * transaction), else db_connect(). */
+static int db_ready(struct db *db)
+{
+	if (db->in_transaction && db->conn == NULL)
+		return SOUK_EDB;
+	return db_connect(db);
+}
+
 static int db_exec_once(struct db *db, struct arena *arena, struct db_statement *st,
 			const char *const *params, PGresult **out)
 {
-	int rc;
-
-	/* the transaction died with its connection: a new one would run the
-	 * rest of it outside any transaction */
-	if (db->in_transaction && db->conn == NULL)
-		return SOUK_EDB;
-	rc = db_connect(db);
+	int rc = db_ready(db);
 
 	if (rc != SOUK_OK)
 		return rc;
@@ -150,11 +154,7 @@ int db_exec(struct db *db, struct arena *arena, struct db_statement *st,
 int db_exec_sql(struct db *db, struct arena *arena, const char *sql, int nparams,
 		const char *const *params, PGresult **out)
 {
-	int rc;
-
-	if (db->in_transaction && db->conn == NULL)
-		return SOUK_EDB;
-	rc = db_connect(db);
+	int rc = db_ready(db);
 
 	if (rc != SOUK_OK)
 		return rc;
