@@ -32,6 +32,19 @@ struct souk_config {
 	const char *seed_dir;      /* SOUK_SEED_DIR: demo data */
 	const char *storage_dir;   /* SOUK_STORAGE_DIR: local file storage */
 	const char *log_level;     /* SOUK_LOG_LEVEL: debug | info | warn | error */
+
+	/* sessions */
+	const char *jwt_secret;    /* SOUK_JWT_SECRET: HS256 key, >= 32 bytes */
+	const char *jwt_issuer;    /* SOUK_JWT_ISSUER: iss of access tokens */
+	long access_ttl;           /* SOUK_ACCESS_TTL: seconds, at most 900 */
+	long refresh_ttl;          /* SOUK_REFRESH_TTL: seconds */
+
+	/* Google (OpenID Connect) and GitHub sign-in: off without id + secret */
+	const char *google_client_id, *google_client_secret;
+	const char *google_authorize_url, *google_token_url, *google_jwks_url, *google_issuer;
+	const char *github_client_id, *github_client_secret;
+	const char *github_authorize_url, *github_token_url, *github_api_url;
+	const char *oauth_success_url; /* SOUK_OAUTH_SUCCESS_URL: where sign-in lands */
 };
 
 /*

@@ -19,6 +19,7 @@
 
 struct arena;
 struct cJSON;
+struct principal;
 
 struct http_pair {
 	const char *name;  /* headers: lower-case with '-' ; query/cookies: decoded */
@@ -53,6 +54,9 @@ struct http_request {
 	const char *body;
 	size_t body_len;
 	struct cJSON *json;
+
+	/* set by the auth middleware: NULL when anonymous */
+	const struct principal *principal;
 
 	/* set by a handler before it returns an error: a specific message and,
 	 * for SOUK_EINVALID, an object of field -> message (arena-owned) */

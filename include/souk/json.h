@@ -19,8 +19,8 @@
 struct arena;
 
 /* New object/array whose tree is deleted at the next arena reset. */
-cJSON *json_object(struct arena *arena);
-cJSON *json_array(struct arena *arena);
+cJSON *json_new_object(struct arena *arena);
+cJSON *json_new_array(struct arena *arena);
 
 /*
  * Parses text[0..len) as a JSON object. Returns SOUK_OK with *out (owned by

@@ -26,9 +26,14 @@ typedef int (*route_handler)(struct worker *w, struct http_request *req,
 			     struct http_response *res);
 
 enum route_flags {
-	ROUTE_JSON_BODY = 1 << 0, /* body must be application/json and parse */
-	ROUTE_TEST_ONLY = 1 << 1, /* registered only when SOUK_ENV=test */
+	ROUTE_JSON_BODY = 1 << 0,     /* body must be application/json and parse */
+	ROUTE_TEST_ONLY = 1 << 1,     /* registered only when SOUK_ENV=test */
+	ROUTE_JSON_OPTIONAL = 1 << 2, /* a body, if any, must be a JSON object */
 };
+
+/* The permission field: NULL = public, ROUTE_SIGNED_IN = any signed-in user,
+ * else a permission name ("products:write") the caller's role must hold. */
+#define ROUTE_SIGNED_IN ""
 
 struct route {
 	const char *method;     /* "GET", "POST", ... */

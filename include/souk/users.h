@@ -25,4 +25,36 @@ int users_create_admin(struct db *db, struct arena *a, const char *email, const 
  */
 int users_set_role(struct db *db, struct arena *a, const char *email, const char *role);
 
+struct user_login {
+	const char *id;            /* users.id */
+	const char *public_id;
+	const char *password_hash; /* NULL for OAuth-only accounts */
+	const char *status;        /* active | disabled | deleted */
+	long locked_seconds;       /* > 0 while locked after failed sign-ins */
+};
+
+/* Creates an active customer. password_hash may be NULL (OAuth-only);
+ * verified marks the e-mail verified. SOUK_OK with *id and *public_id,
+ * SOUK_ECONFLICT when the e-mail is taken. */
+int users_create(struct db *db, struct arena *a, const char *email, const char *name,
+		 const char *password_hash, int verified, const char **id, const char **public_id);
+
+/* The sign-in view of the user with this e-mail (case-insensitive).
+ * SOUK_OK or SOUK_ENOTFOUND. */
+int users_find_login(struct db *db, struct arena *a, const char *email, struct user_login *out);
+
+/* Counts a failed sign-in; from the 5th in a row the account locks for
+ * 1, 2, 4 ... minutes (at most a day). */
+int users_login_failed(struct db *db, struct arena *a, const char *id);
+
+/* Sets a new password hash and clears the failure count and lock. */
+int users_set_password(struct db *db, struct arena *a, const char *id, const char *hash);
+
+/* Marks the e-mail verified. */
+int users_mark_verified(struct db *db, struct arena *a, const char *id);
+
+/* users.id of the active user with this e-mail, SOUK_ENOTFOUND otherwise. */
+int users_find_active_id(struct db *db, struct arena *a, const char *email, const char **id,
+			 const char **name);
+
 #endif

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "souk/arena.h"
+#include "souk/auth.h"
 #include "souk/config.h"
 #include "souk/err.h"
 #include "souk/http.h"
@@ -72,7 +73,8 @@ static int api_prepare(struct worker *w, const struct route *route, struct http_
 
 	if (rc != SOUK_OK)
 		return rc;
-	if (route->flags & ROUTE_JSON_BODY) {
+	if ((route->flags & ROUTE_JSON_BODY) ||
+	    ((route->flags & ROUTE_JSON_OPTIONAL) && req->body_len > 0)) {
 		const char *why = NULL;
 
 		if (!http_is_json_content_type(req->content_type))
@@ -87,10 +89,25 @@ static int api_prepare(struct worker *w, const struct route *route, struct http_
 			return rc;
 		}
 	}
-	/* Authentication and permissions arrive with the accounts module: until
-	 * then a route that names a permission is refused rather than open. */
-	if (route->permission != NULL)
-		return SOUK_EUNAUTH;
+	/* who is calling: bad credentials only matter where a principal is needed */
+	rc = auth_authenticate(w, req);
+	if (rc != SOUK_OK && rc != SOUK_EUNAUTH)
+		return rc;
+	if (route->permission != NULL) {
+		if (req->principal == NULL) {
+			req->error_message = rc == SOUK_EUNAUTH
+						     ? "Your session is invalid or has expired; sign in again."
+						     : "Sign in to continue.";
+			return SOUK_EUNAUTH;
+		}
+		if (*route->permission != '\0' &&
+		    !auth_has_permission(req->principal, route->permission))
+			return SOUK_EFORBIDDEN;
+	}
+	if (auth_check_csrf(w, req) != SOUK_OK) {
+		req->error_message = "Missing or wrong X-CSRF-Token header.";
+		return SOUK_EFORBIDDEN;
+	}
 	return SOUK_OK;
 }
 

@@ -4,11 +4,25 @@
  * module header, and an API test in t/api.
  */
 #include "souk/api.h"
+#include "souk/auth.h"
+#include "souk/users.h"
 
 const struct route api_routes[] = {
 	/* method, pattern, handler, permission, flags */
 	{"GET", "/api/v1/health", api_health, NULL, 0},
 	{"GET", "/api/v1/ready", api_ready, NULL, 0},
+
+	/* accounts: sign-in flows (src/auth) */
+	{"POST", "/api/v1/auth/register", auth_register, NULL, ROUTE_JSON_BODY},
+	{"POST", "/api/v1/auth/login", auth_login, NULL, ROUTE_JSON_BODY},
+	{"POST", "/api/v1/auth/refresh", auth_refresh, NULL, ROUTE_JSON_OPTIONAL},
+	{"POST", "/api/v1/auth/logout", auth_logout, NULL, ROUTE_JSON_OPTIONAL},
+	{"POST", "/api/v1/auth/logout-all", auth_logout_all, ROUTE_SIGNED_IN, ROUTE_JSON_OPTIONAL},
+	{"POST", "/api/v1/auth/verify-email", auth_verify_email, NULL, ROUTE_JSON_BODY},
+	{"POST", "/api/v1/auth/otp/request", auth_otp_request, NULL, ROUTE_JSON_BODY},
+	{"POST", "/api/v1/auth/otp/verify", auth_otp_verify, NULL, ROUTE_JSON_BODY},
+	{"POST", "/api/v1/auth/password-reset/request", auth_reset_request, NULL, ROUTE_JSON_BODY},
+	{"POST", "/api/v1/auth/password-reset/confirm", auth_reset_confirm, NULL, ROUTE_JSON_BODY},
 	{"POST", "/api/v1/_test/echo", api_test_echo, NULL, ROUTE_JSON_BODY | ROUTE_TEST_ONLY},
 	{"GET", "/api/v1/_test/sleep", api_test_sleep, NULL, ROUTE_TEST_ONLY},
 };

@@ -28,7 +28,7 @@ static struct db_statement ready_ping = {
 /* GET /api/v1/health: 200 while the process can answer. */
 int api_health(struct worker *w, struct http_request *req, struct http_response *res)
 {
-	cJSON *root = json_object(req->arena);
+	cJSON *root = json_new_object(req->arena);
 
 	(void)w;
 	cJSON_AddStringToObject(root, "status", "ok");
@@ -40,7 +40,7 @@ int api_health(struct worker *w, struct http_request *req, struct http_response 
  * the one that is down. */
 int api_ready(struct worker *w, struct http_request *req, struct http_response *res)
 {
-	cJSON *root = json_object(req->arena);
+	cJSON *root = json_new_object(req->arena);
 	const char *argv[] = {"PING"};
 	redisReply *reply = NULL;
 	bool db_ok, redis_ok;
@@ -88,7 +88,7 @@ int api_test_echo(struct worker *w, struct http_request *req, struct http_respon
 		req->error_fields = errors;
 		return rc;
 	}
-	root = json_object(req->arena);
+	root = json_new_object(req->arena);
 	cJSON_AddStringToObject(root, "name", in.name);
 	cJSON_AddStringToObject(root, "email", in.email);
 	cJSON_AddNumberToObject(root, "quantity", (double)in.quantity);
@@ -116,7 +116,7 @@ int api_test_sleep(struct worker *w, struct http_request *req, struct http_respo
 	ts.tv_nsec = (ms % 1000) * 1000000L;
 	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
 		;
-	root = json_object(req->arena);
+	root = json_new_object(req->arena);
 	cJSON_AddNumberToObject(root, "slept_ms", (double)ms);
 	cJSON_AddNumberToObject(root, "pid", (double)getpid());
 	http_response_json(res, req->arena, 200, root);

@@ -46,6 +46,22 @@ static const struct config_setting settings[] = {
 	STR(seed_dir, "SOUK_SEED_DIR", "seed"),
 	STR(storage_dir, "SOUK_STORAGE_DIR", "var/storage"),
 	STR(log_level, "SOUK_LOG_LEVEL", "info"),
+	STR(jwt_secret, "SOUK_JWT_SECRET", ""),
+	STR(jwt_issuer, "SOUK_JWT_ISSUER", "souk"),
+	NUM(access_ttl, "SOUK_ACCESS_TTL", "900", 30, 900),
+	NUM(refresh_ttl, "SOUK_REFRESH_TTL", "2592000", 300, 31536000),
+	STR(google_client_id, "SOUK_GOOGLE_CLIENT_ID", ""),
+	STR(google_client_secret, "SOUK_GOOGLE_CLIENT_SECRET", ""),
+	STR(google_authorize_url, "SOUK_GOOGLE_AUTHORIZE_URL", "https://accounts.google.com/o/oauth2/v2/auth"),
+	STR(google_token_url, "SOUK_GOOGLE_TOKEN_URL", "https://oauth2.googleapis.com/token"),
+	STR(google_jwks_url, "SOUK_GOOGLE_JWKS_URL", "https://www.googleapis.com/oauth2/v3/certs"),
+	STR(google_issuer, "SOUK_GOOGLE_ISSUER", "https://accounts.google.com"),
+	STR(github_client_id, "SOUK_GITHUB_CLIENT_ID", ""),
+	STR(github_client_secret, "SOUK_GITHUB_CLIENT_SECRET", ""),
+	STR(github_authorize_url, "SOUK_GITHUB_AUTHORIZE_URL", "https://github.com/login/oauth/authorize"),
+	STR(github_token_url, "SOUK_GITHUB_TOKEN_URL", "https://github.com/login/oauth/access_token"),
+	STR(github_api_url, "SOUK_GITHUB_API_URL", "https://api.github.com"),
+	STR(oauth_success_url, "SOUK_OAUTH_SUCCESS_URL", "/account"),
 };
 
 #define NSETTINGS (sizeof(settings) / sizeof(settings[0]))

@@ -26,12 +26,12 @@ static cJSON *json_own(struct arena *arena, cJSON *item)
 	return item;
 }
 
-cJSON *json_object(struct arena *arena)
+cJSON *json_new_object(struct arena *arena)
 {
 	return json_own(arena, cJSON_CreateObject());
 }
 
-cJSON *json_array(struct arena *arena)
+cJSON *json_new_array(struct arena *arena)
 {
 	return json_own(arena, cJSON_CreateArray());
 }
@@ -229,7 +229,7 @@ int validate_json(struct arena *arena, const cJSON *obj, const struct validate_f
 		}
 		if (problem != NULL) {
 			if (errs == NULL)
-				errs = json_object(arena);
+				errs = json_new_object(arena);
 			cJSON_AddStringToObject(errs, f->name, problem);
 		}
 	}

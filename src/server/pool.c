@@ -444,6 +444,11 @@ int pool_run(struct souk_config *cfg, const char *env_file)
 	p.env_file = env_file;
 	p.generation = 1;
 	log_set_level(cfg->log_level);
+	if (cfg->jwt_secret == NULL || strlen(cfg->jwt_secret) < 32) {
+		log_msg(LOG_ERROR, "SOUK_JWT_SECRET must be set to at least 32 random bytes "
+				   "(e.g. openssl rand -hex 32)");
+		return 1;
+	}
 	if (pool_resolve_user(cfg, &uid, &gid, &socket_gid) != SOUK_OK || pool_check_pidfile(cfg->pid_file) != SOUK_OK)
 		return 1;
 	if (FCGX_Init() != 0) {

@@ -1,6 +1,7 @@
 /* users.c - user rows; see include/souk/users.h. */
 #include "souk/users.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "souk/arena.h"
@@ -69,4 +70,123 @@ int users_set_role(struct db *db, struct arena *a, const char *email, const char
 	if (rc != SOUK_OK)
 		return rc;
 	return PQntuples(r) == 1 ? SOUK_OK : SOUK_ENOTFOUND;
+}
+
+static struct db_statement user_create = {
+	.name = "users_create",
+	.sql = "INSERT INTO users (email, name, password_hash, email_verified_at, status, role_id)"
+	       " SELECT $1, $2, $3, CASE WHEN $4 = '1' THEN now() END, 'active', r.id"
+	       " FROM roles r WHERE r.name = 'customer' RETURNING id, public_id",
+	.nparams = 4,
+};
+
+static struct db_statement user_find_login = {
+	.name = "users_find_login",
+	.sql = "SELECT id, public_id, password_hash, status,"
+	       " greatest(0, ceil(extract(epoch FROM locked_until - now())))::bigint"
+	       " FROM users WHERE email = $1",
+	.nparams = 1,
+	.flags = DB_READONLY,
+};
+
+static struct db_statement user_login_failed = {
+	.name = "users_login_failed",
+	.sql = "UPDATE users SET failed_login_count = failed_login_count + 1,"
+	       " locked_until = CASE WHEN failed_login_count + 1 >= 5 THEN now() +"
+	       " least(interval '1 minute' * power(2, failed_login_count + 1 - 5), interval '1 day')"
+	       " ELSE locked_until END WHERE id = $1::bigint",
+	.nparams = 1,
+};
+
+static struct db_statement user_set_password = {
+	.name = "users_set_password",
+	.sql = "UPDATE users SET password_hash = $2, failed_login_count = 0, locked_until = NULL"
+	       " WHERE id = $1::bigint",
+	.nparams = 2,
+};
+
+static struct db_statement user_mark_verified = {
+	.name = "users_mark_verified",
+	.sql = "UPDATE users SET email_verified_at = coalesce(email_verified_at, now())"
+	       " WHERE id = $1::bigint",
+	.nparams = 1,
+};
+
+static struct db_statement user_find_active = {
+	.name = "users_find_active",
+	.sql = "SELECT id, name FROM users WHERE email = $1 AND status = 'active'",
+	.nparams = 1,
+	.flags = DB_READONLY,
+};
+
+int users_create(struct db *db, struct arena *a, const char *email, const char *name,
+		 const char *password_hash, int verified, const char **id, const char **public_id)
+{
+	const char *params[] = {email, name, password_hash, verified ? "1" : "0"};
+	PGresult *r = NULL;
+	int rc = db_exec(db, a, &user_create, params, &r);
+
+	if (rc != SOUK_OK)
+		return rc;
+	if (PQntuples(r) != 1)
+		return SOUK_EINTERNAL; /* no customer role: migrations not applied */
+	*id = arena_strdup(a, PQgetvalue(r, 0, 0));
+	*public_id = arena_strdup(a, PQgetvalue(r, 0, 1));
+	return SOUK_OK;
+}
+
+int users_find_login(struct db *db, struct arena *a, const char *email, struct user_login *out)
+{
+	const char *params[] = {email};
+	PGresult *r = NULL;
+	int rc = db_exec(db, a, &user_find_login, params, &r);
+
+	if (rc != SOUK_OK)
+		return rc;
+	if (PQntuples(r) != 1)
+		return SOUK_ENOTFOUND;
+	out->id = arena_strdup(a, PQgetvalue(r, 0, 0));
+	out->public_id = arena_strdup(a, PQgetvalue(r, 0, 1));
+	out->password_hash = PQgetisnull(r, 0, 2) ? NULL : arena_strdup(a, PQgetvalue(r, 0, 2));
+	out->status = arena_strdup(a, PQgetvalue(r, 0, 3));
+	out->locked_seconds = PQgetisnull(r, 0, 4) ? 0 : strtol(PQgetvalue(r, 0, 4), NULL, 10);
+	return SOUK_OK;
+}
+
+int users_login_failed(struct db *db, struct arena *a, const char *id)
+{
+	const char *params[] = {id};
+
+	return db_exec(db, a, &user_login_failed, params, NULL);
+}
+
+int users_set_password(struct db *db, struct arena *a, const char *id, const char *hash)
+{
+	const char *params[] = {id, hash};
+
+	return db_exec(db, a, &user_set_password, params, NULL);
+}
+
+int users_mark_verified(struct db *db, struct arena *a, const char *id)
+{
+	const char *params[] = {id};
+
+	return db_exec(db, a, &user_mark_verified, params, NULL);
+}
+
+int users_find_active_id(struct db *db, struct arena *a, const char *email, const char **id,
+			 const char **name)
+{
+	const char *params[] = {email};
+	PGresult *r = NULL;
+	int rc = db_exec(db, a, &user_find_active, params, &r);
+
+	if (rc != SOUK_OK)
+		return rc;
+	if (PQntuples(r) != 1)
+		return SOUK_ENOTFOUND;
+	*id = arena_strdup(a, PQgetvalue(r, 0, 0));
+	if (name != NULL)
+		*name = arena_strdup(a, PQgetvalue(r, 0, 1));
+	return SOUK_OK;
 }

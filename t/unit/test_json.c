@@ -189,7 +189,7 @@ static void test_parse_rejects_nul_escape(void)
 
 static void test_arena_trees(void)
 {
-	cJSON *o = json_object(&arena), *a = json_array(&arena);
+	cJSON *o = json_new_object(&arena), *a = json_new_array(&arena);
 
 	CU_ASSERT_TRUE(cJSON_IsObject(o));
 	CU_ASSERT_TRUE(cJSON_IsArray(a));

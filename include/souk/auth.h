@@ -1,0 +1,113 @@
+/*
+ * auth.h - who is calling and what they may do: sessions, tokens, sign-in
+ * flows (password, e-mail OTP, Google, GitHub), role-based permissions.
+ *
+ * Sessions: a short-lived access JWT (HS256, libjwt; iss, aud, sub = user
+ * public id, sid = session family, exp <= 15 min, jti) plus an opaque
+ * 256-bit refresh token stored as its SHA-256 with a family id. Browsers get
+ * both as HttpOnly cookies (Secure on TLS, SameSite=Lax; the refresh cookie
+ * scoped to /api/v1/auth) plus a readable CSRF cookie whose value is
+ * HMAC(secret, sid): unsafe requests authenticated by cookie must echo it in
+ * X-CSRF-Token. API clients send "Authorization: Bearer <access>".
+ *
+ * A principal is loaded per request (one query: user, role, permissions and
+ * whether the session is still live), so a disabled user or a revoked session
+ * stops working at once, not when the access token expires.
+ */
+#ifndef SOUK_AUTH_H
+#define SOUK_AUTH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct arena;
+struct cJSON;
+struct http_request;
+struct http_response;
+struct souk_config;
+struct worker;
+
+struct principal {
+	const char *user_id;     /* users.id (internal, as text) */
+	const char *public_id;   /* users.public_id */
+	const char *email;
+	const char *name;
+	const char *role;
+	const char **permissions; /* NULL-terminated */
+	const char *session_id;  /* refresh family (uuid) */
+	bool via_cookie;         /* authenticated by cookie: CSRF applies */
+};
+
+/* True when p holds permission (p may be NULL). */
+bool auth_has_permission(const struct principal *p, const char *permission);
+
+/*
+ * Middleware, run by the dispatcher for every routed request: reads the
+ * Bearer header or the access cookie and sets req->principal. Returns SOUK_OK
+ * (signed in or anonymous), or SOUK_EUNAUTH when credentials were presented
+ * but are invalid, expired, revoked or belong to a disabled user; the
+ * dispatcher ignores that for public routes.
+ */
+int auth_authenticate(struct worker *w, struct http_request *req);
+
+/* CSRF check for unsafe methods on cookie-authenticated requests:
+ * SOUK_OK or SOUK_EFORBIDDEN. */
+int auth_check_csrf(struct worker *w, const struct http_request *req);
+
+/*
+ * Starts a session for users.id user_id (text): inserts a refresh token of a
+ * new family, issues the access JWT and, unless token_mode, sets the three
+ * cookies on res. Records last_login_at and an audit entry "auth.login" with
+ * method ("password", "otp", "google", "github"). On SOUK_OK *body is a JSON
+ * object for the response: {"user":{...}, "csrf_token", "expires_in"} plus
+ * "access_token"/"refresh_token" in token mode. Runs its own transaction.
+ */
+int session_login(struct worker *w, struct http_request *req, struct http_response *res,
+		  const char *user_id, const char *method, bool token_mode, struct cJSON **body);
+
+/* Clears the session cookies on res. */
+void session_clear_cookies(const struct worker *w, const struct http_request *req,
+			   struct http_response *res);
+
+/* Revokes every live refresh token of the user (all sessions). */
+int session_revoke_all(struct worker *w, struct arena *a, const char *user_id);
+
+/* Revokes one session (refresh family) of the user; another user's family is
+ * left alone (no error: no IDOR oracle). */
+int session_revoke(struct worker *w, struct arena *a, const char *user_id, const char *family);
+
+/* Rotates the presented refresh token (see session.c); SOUK_EUNAUTH when it is
+ * unknown, expired, revoked (then its family is revoked too) or its user is
+ * not active; SOUK_EFORBIDDEN for a cookie refresh without the CSRF header. */
+int session_refresh(struct worker *w, struct http_request *req, struct http_response *res,
+		    const char *presented, bool via_cookie, bool token_mode, struct cJSON **body);
+
+/* Revokes the family of the presented refresh token, if any. */
+int session_revoke_token(struct worker *w, struct http_request *req, const char *presented,
+			 bool via_cookie);
+
+/* The refresh cookie of the request, or NULL. */
+const char *session_refresh_cookie(const struct http_request *req);
+
+/* The user's public JSON ({"id","email","name","avatar_url","role",
+ * "permissions","email_verified"}) for users.id user_id. */
+int auth_user_json(struct worker *w, struct arena *a, const char *user_id, struct cJSON **out);
+
+/* Handlers (src/auth/auth_http.c). Statuses in each definition. */
+int auth_register(struct worker *w, struct http_request *req, struct http_response *res);
+int auth_login(struct worker *w, struct http_request *req, struct http_response *res);
+int auth_refresh(struct worker *w, struct http_request *req, struct http_response *res);
+int auth_logout(struct worker *w, struct http_request *req, struct http_response *res);
+int auth_logout_all(struct worker *w, struct http_request *req, struct http_response *res);
+int auth_verify_email(struct worker *w, struct http_request *req, struct http_response *res);
+int auth_otp_request(struct worker *w, struct http_request *req, struct http_response *res);
+int auth_otp_verify(struct worker *w, struct http_request *req, struct http_response *res);
+int auth_reset_request(struct worker *w, struct http_request *req, struct http_response *res);
+int auth_reset_confirm(struct worker *w, struct http_request *req, struct http_response *res);
+
+/* Google / GitHub sign-in (src/auth/oauth.c). */
+int auth_providers(struct worker *w, struct http_request *req, struct http_response *res);
+int auth_oauth_start(struct worker *w, struct http_request *req, struct http_response *res);
+int auth_oauth_callback(struct worker *w, struct http_request *req, struct http_response *res);
+
+#endif

@@ -1,0 +1,18 @@
+/*
+ * mail.h - the e-mail outbox. Modules queue e-mail in the same transaction as
+ * the event that causes it; souk-mailer (a later issue) sends it.
+ */
+#ifndef SOUK_MAIL_H
+#define SOUK_MAIL_H
+
+struct arena;
+struct cJSON;
+struct db;
+
+/* Queues templates/<template>.* to recipient with data (a JSON object, not
+ * consumed; NULL = {}). Runs inside the caller's transaction if one is open.
+ * SOUK_OK or a db error. */
+int mail_queue(struct db *db, struct arena *a, const char *template_name, const char *recipient,
+	       const struct cJSON *data);
+
+#endif

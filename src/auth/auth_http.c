@@ -1,0 +1,695 @@
+/*
+ * auth_http.c - the sign-in flows over HTTP: register, login, refresh,
+ * logout, e-mail verification, e-mail OTP, password reset.
+ *
+ * Owns user_tokens (single-use verification and reset tokens) and the OTP
+ * keys in Redis. Each state change and the e-mail it causes are written in
+ * one transaction (the outbox). Answers that could reveal whether an account
+ * exists (OTP, reset) are the same either way.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <openssl/crypto.h>
+
+#include "souk/arena.h"
+#include "souk/audit.h"
+#include "souk/auth.h"
+#include "souk/config.h"
+#include "souk/crypto.h"
+#include "souk/db.h"
+#include "souk/err.h"
+#include "souk/http.h"
+#include "souk/json.h"
+#include "souk/log.h"
+#include "souk/mail.h"
+#include "souk/password.h"
+#include "souk/ratelimit.h"
+#include "souk/redis.h"
+#include "souk/str.h"
+#include "souk/token.h"
+#include "souk/users.h"
+#include "souk/worker.h"
+
+#define VERIFY_TTL_S (48 * 3600)
+#define RESET_TTL_S 3600
+#define OTP_TTL_S 600
+#define OTP_MAX_TRIES 5
+
+static struct db_statement token_insert = {
+	.name = "auth_user_token_insert",
+	.sql = "INSERT INTO user_tokens (user_id, purpose, token_hash, expires_at)"
+	       " VALUES ($1::bigint, $2, decode($3, 'hex'), now() + $4::int * interval '1 second')",
+	.nparams = 4,
+};
+
+static struct db_statement token_consume = {
+	.name = "auth_user_token_consume",
+	.sql = "UPDATE user_tokens SET used_at = now() WHERE token_hash = decode($1, 'hex')"
+	       " AND purpose = $2 AND used_at IS NULL AND expires_at > now()"
+	       " AND user_id IN (SELECT id FROM users WHERE status = 'active')"
+	       " RETURNING user_id, (SELECT public_id FROM users WHERE id = user_id)",
+	.nparams = 2,
+};
+
+/* The most common passwords (a short list on purpose: length does most of
+ * the work; these are the ones attackers try first). */
+static const char *const common_passwords[] = {
+	"1234567890", "12345678910", "123456789012", "0987654321", "1111111111", "0000000000",
+	"1234512345", "1q2w3e4r5t", "1qaz2wsx3edc", "qwertyuiop", "qwerty12345", "qwerty123456",
+	"asdfghjkl;", "zxcvbnm123", "password12", "password123", "password1234", "passw0rd123",
+	"iloveyou123", "letmein123", "welcome123", "welcome@123", "admin12345", "administrator",
+	"changeme123", "football123", "baseball123", "sunshine123", "princess123", "dragon1234",
+	"monkey12345", "superman123", "trustno1234", "starwars123", "abcdefghij", "abcd123456",
+	"a1b2c3d4e5", "qazwsxedcrfv", "iloveyou12", "computer123", "internet123", "india12345",
+	"india@1234", "mumbai1234", "password@123", "Password@123", "p@ssw0rd123", "souk123456",
+	NULL,
+};
+
+/* NULL when acceptable, else the reason (for the "password" field). */
+static const char *password_policy(const char *password, const char *email)
+{
+	const char *at = strchr(email, '@');
+
+	if (utf8_length(password) < PASSWORD_MIN_LENGTH)
+		return "must be at least 10 characters";
+	if (strlen(password) > 1024)
+		return "must be at most 1024 bytes";
+	if (strcasecmp(password, email) == 0 ||
+	    (at != NULL && (size_t)(at - email) == strlen(password) &&
+	     strncasecmp(password, email, strlen(password)) == 0))
+		return "must not be your e-mail address";
+	for (const char *const *c = common_passwords; *c; c++)
+		if (strcasecmp(password, *c) == 0)
+			return "is too common; choose another";
+	return NULL;
+}
+
+static int fail_field(struct http_request *req, const char *field, const char *message)
+{
+	req->error_fields = json_new_object(req->arena);
+	cJSON_AddStringToObject(req->error_fields, field, message);
+	return SOUK_EINVALID;
+}
+
+static int validate(struct http_request *req, const struct validate_field *fields, size_t n,
+		    void *out)
+{
+	cJSON *errors = NULL;
+	int rc = validate_json(req->arena, req->json, fields, n, out, NULL, &errors);
+
+	if (rc != SOUK_OK)
+		req->error_fields = errors;
+	return rc;
+}
+
+#define VALIDATE(req, fields, out) validate(req, fields, sizeof(fields) / sizeof(fields[0]), out)
+
+/* Applies a rate limit; on excess sets Retry-After through the error path. */
+static int limit(struct worker *w, struct http_request *req, struct http_response *res,
+		 const char *scope, const char *who, long max, long window)
+{
+	long retry = 0;
+	char *key = arena_printf(req->arena, "rl:%s:%s", scope, who);
+
+	if (ratelimit_hit(&w->redis, req->arena, key, max, window, &retry) == SOUK_OK)
+		return SOUK_OK;
+	http_response_header(res, "Retry-After", arena_printf(req->arena, "%ld", retry));
+	req->error_message = "Too many attempts; try again later.";
+	return SOUK_ERATELIMIT;
+}
+
+static const char *link_to(struct worker *w, struct arena *a, const char *path, const char *token)
+{
+	return arena_printf(a, "%s%s?token=%s", w->config->public_url, path, token);
+}
+
+/* Creates a single-use token for purpose and returns it (the raw value goes
+ * into the e-mail; only its hash is stored). Inside the caller's transaction. */
+static int user_token_new(struct worker *w, struct arena *a, const char *user_id,
+			  const char *purpose, long ttl, char **token)
+{
+	unsigned char hash[32];
+	char hex[65], ttl_text[24];
+	int rc = token_opaque_new(a, token, hash);
+
+	if (rc != SOUK_OK)
+		return rc;
+	crypto_hex(hash, sizeof(hash), hex);
+	snprintf(ttl_text, sizeof(ttl_text), "%ld", ttl);
+	const char *params[] = {user_id, purpose, hex, ttl_text};
+
+	return db_exec(&w->db, a, &token_insert, params, NULL);
+}
+
+static int user_token_consume(struct worker *w, struct arena *a, const char *token,
+			      const char *purpose, const char **user_id, const char **public_id)
+{
+	unsigned char hash[32];
+	char hex[65];
+	PGresult *r = NULL;
+	int rc;
+
+	if (token == NULL || strlen(token) != TOKEN_OPAQUE_LEN)
+		return SOUK_ENOTFOUND;
+	token_opaque_hash(token, hash);
+	crypto_hex(hash, sizeof(hash), hex);
+	const char *params[] = {hex, purpose};
+
+	rc = db_exec(&w->db, a, &token_consume, params, &r);
+	if (rc != SOUK_OK)
+		return rc;
+	if (PQntuples(r) != 1)
+		return SOUK_ENOTFOUND;
+	*user_id = arena_strdup(a, PQgetvalue(r, 0, 0));
+	*public_id = arena_strdup(a, PQgetvalue(r, 0, 1));
+	return SOUK_OK;
+}
+
+/* Queues the verify-email message for user_id (inside a transaction). */
+static int queue_verification(struct worker *w, struct arena *a, const char *user_id,
+			      const char *email, const char *name)
+{
+	char *token = NULL;
+	cJSON *data = json_new_object(a);
+	int rc = user_token_new(w, a, user_id, "email_verification", VERIFY_TTL_S, &token);
+
+	if (rc != SOUK_OK)
+		return rc;
+	cJSON_AddStringToObject(data, "name", name);
+	cJSON_AddStringToObject(data, "link", link_to(w, a, "/verify-email", token));
+	cJSON_AddNumberToObject(data, "hours", VERIFY_TTL_S / 3600);
+	return mail_queue(&w->db, a, "verify_email", email, data);
+}
+
+static int finish(struct worker *w, struct http_request *req, int rc)
+{
+	if (rc == SOUK_OK)
+		rc = db_commit(&w->db, req->arena);
+	if (rc != SOUK_OK)
+		db_rollback(&w->db, req->arena);
+	return rc;
+}
+
+static void answer(struct http_response *res, struct http_request *req, int status, cJSON *body)
+{
+	http_response_json(res, req->arena, status, body);
+}
+
+static cJSON *status_body(struct arena *a, const char *status)
+{
+	cJSON *o = json_new_object(a);
+
+	cJSON_AddStringToObject(o, "status", status);
+	return o;
+}
+
+struct register_input {
+	const char *email, *password, *name;
+};
+
+static const struct validate_field register_fields[] = {
+	{"email", VALIDATE_EMAIL, true, 0, 0, offsetof(struct register_input, email)},
+	{"password", VALIDATE_STRING, true, 1, 0, offsetof(struct register_input, password)},
+	{"name", VALIDATE_STRING, true, 1, 100, offsetof(struct register_input, name)},
+};
+
+/* POST /api/v1/auth/register {email, password, name}: 201 with the user;
+ * 409 e-mail taken, 422, 429. Queues welcome + verify-email. */
+int auth_register(struct worker *w, struct http_request *req, struct http_response *res)
+{
+	struct register_input in = {0};
+	char hash[PASSWORD_HASH_MAX];
+	const char *id = NULL, *public_id = NULL, *why;
+	cJSON *user = NULL, *data;
+	int rc = VALIDATE(req, register_fields, &in);
+
+	if (rc != SOUK_OK)
+		return rc;
+	/* the password as sent, not trimmed */
+	in.password = cJSON_GetObjectItem(req->json, "password")->valuestring;
+	rc = limit(w, req, res, "register:ip", req->remote_addr, 10, 3600);
+	if (rc != SOUK_OK)
+		return rc;
+	if ((why = password_policy(in.password, in.email)) != NULL)
+		return fail_field(req, "password", why);
+	if (password_hash(in.password, hash) != SOUK_OK)
+		return SOUK_EINTERNAL;
+	rc = db_begin(&w->db, req->arena);
+	if (rc == SOUK_OK)
+		rc = users_create(&w->db, req->arena, in.email, in.name, hash, 0, &id, &public_id);
+	if (rc == SOUK_ECONFLICT)
+		req->error_message = "An account with this e-mail address already exists.";
+	if (rc == SOUK_OK)
+		rc = queue_verification(w, req->arena, id, in.email, in.name);
+	if (rc == SOUK_OK) {
+		data = json_new_object(req->arena);
+		cJSON_AddStringToObject(data, "name", in.name);
+		rc = mail_queue(&w->db, req->arena, "welcome", in.email, data);
+	}
+	if (rc == SOUK_OK)
+		rc = audit_record(&w->db, req->arena, id, "auth.register", "user", public_id, NULL,
+				  req->remote_addr);
+	rc = finish(w, req, rc);
+	if (rc == SOUK_OK)
+		rc = auth_user_json(w, req->arena, id, &user);
+	if (rc != SOUK_OK)
+		return rc;
+	cJSON *body = json_new_object(req->arena);
+
+	cJSON_AddItemReferenceToObject(body, "user", user);
+	answer(res, req, 201, body);
+	return SOUK_OK;
+}
+
+struct login_input {
+	const char *email, *password, *mode;
+};
+
+static const struct validate_field login_fields[] = {
+	{"email", VALIDATE_EMAIL, true, 0, 0, offsetof(struct login_input, email)},
+	{"password", VALIDATE_STRING, true, 1, 1024, offsetof(struct login_input, password)},
+	{"mode", VALIDATE_STRING, false, 1, 10, offsetof(struct login_input, mode)},
+};
+
+/* Hash of a password nobody has: verified against when the account does not
+ * exist, so both answers take the same time. Made once per worker. */
+static const char *dummy_hash(void)
+{
+	static char hash[PASSWORD_HASH_MAX];
+
+	if (hash[0] == '\0' && password_hash("no account has this password", hash) != SOUK_OK)
+		hash[0] = '\0';
+	return hash;
+}
+
+static bool token_mode(const char *mode)
+{
+	return mode != NULL && strcmp(mode, "token") == 0;
+}
+
+/* POST /api/v1/auth/login {email, password, mode?}: 200 with the session
+ * (cookies, or tokens in the body with mode "token"); 401 wrong e-mail or
+ * password (same answer and time either way), 403 disabled, 422, 429 (rate
+ * limit or locked account, with Retry-After). */
+int auth_login(struct worker *w, struct http_request *req, struct http_response *res)
+{
+	struct login_input in = {0};
+	struct user_login u;
+	cJSON *body = NULL;
+	const char *account_key;
+	int rc = VALIDATE(req, login_fields, &in), found;
+
+	if (rc != SOUK_OK)
+		return rc;
+	if (in.mode != NULL && strcmp(in.mode, "token") != 0 && strcmp(in.mode, "cookie") != 0)
+		return fail_field(req, "mode", "must be \"cookie\" or \"token\"");
+	in.password = cJSON_GetObjectItem(req->json, "password")->valuestring;
+	account_key = in.email;
+	rc = limit(w, req, res, "login:ip", req->remote_addr, 30, 600);
+	if (rc == SOUK_OK)
+		rc = limit(w, req, res, "login:account", account_key, 10, 900);
+	if (rc != SOUK_OK)
+		return rc;
+	rc = users_find_login(&w->db, req->arena, in.email, &u);
+	if (rc != SOUK_OK && rc != SOUK_ENOTFOUND)
+		return rc;
+	found = rc == SOUK_OK && u.password_hash != NULL && strcmp(u.status, "deleted") != 0;
+	if (found && u.locked_seconds > 0) {
+		http_response_header(res, "Retry-After",
+				     arena_printf(req->arena, "%ld", u.locked_seconds));
+		req->error_message = "Too many failed sign-ins; the account is locked for a while.";
+		return SOUK_ERATELIMIT;
+	}
+	if (!password_verify(found ? u.password_hash : dummy_hash(), in.password) || !found) {
+		if (found) {
+			cJSON *data = json_new_object(req->arena);
+
+			cJSON_AddStringToObject(data, "reason", "bad_password");
+			if (users_login_failed(&w->db, req->arena, u.id) == SOUK_OK)
+				(void)audit_record(&w->db, req->arena, u.id, "auth.login_failed",
+						   "user", u.public_id, data, req->remote_addr);
+		}
+		req->error_message = "E-mail or password is incorrect.";
+		return SOUK_EUNAUTH;
+	}
+	if (strcmp(u.status, "active") != 0) {
+		req->error_message = "This account is disabled.";
+		return SOUK_EFORBIDDEN;
+	}
+	ratelimit_reset(&w->redis, req->arena, arena_printf(req->arena, "rl:login:account:%s", account_key));
+	rc = session_login(w, req, res, u.id, "password", token_mode(in.mode), &body);
+	if (rc != SOUK_OK)
+		return rc;
+	answer(res, req, 200, body);
+	return SOUK_OK;
+}
+
+/* POST /api/v1/auth/refresh (refresh cookie + X-CSRF-Token, or
+ * {"refresh_token"}): 200 with a rotated session; 401 unknown, expired or
+ * reused (the whole session is revoked), 403 CSRF. */
+int auth_refresh(struct worker *w, struct http_request *req, struct http_response *res)
+{
+	const cJSON *item = req->json ? cJSON_GetObjectItem(req->json, "refresh_token") : NULL;
+	const char *presented = cJSON_IsString(item) ? item->valuestring : NULL;
+	bool via_cookie = presented == NULL;
+	cJSON *body = NULL;
+	int rc;
+
+	if (via_cookie)
+		presented = session_refresh_cookie(req);
+	if (presented == NULL) {
+		req->error_message = "No refresh token.";
+		return SOUK_EUNAUTH;
+	}
+	rc = session_refresh(w, req, res, presented, via_cookie, !via_cookie, &body);
+	if (rc == SOUK_EUNAUTH && via_cookie)
+		session_clear_cookies(w, req, res);
+	if (rc != SOUK_OK)
+		return rc;
+	answer(res, req, 200, body);
+	return SOUK_OK;
+}
+
+/* POST /api/v1/auth/logout: revokes this session (by access token, or by the
+ * refresh token when the access token has expired) and clears the cookies.
+ * 200; 403 CSRF. */
+int auth_logout(struct worker *w, struct http_request *req, struct http_response *res)
+{
+	int rc;
+
+	if (req->principal != NULL) {
+		rc = session_revoke(w, req->arena, req->principal->user_id,
+				    req->principal->session_id);
+	} else {
+		const cJSON *item = req->json ? cJSON_GetObjectItem(req->json, "refresh_token") : NULL;
+
+		if (cJSON_IsString(item))
+			rc = session_revoke_token(w, req, item->valuestring, false);
+		else
+			rc = session_revoke_token(w, req, session_refresh_cookie(req), true);
+	}
+	if (rc != SOUK_OK)
+		return rc;
+	session_clear_cookies(w, req, res);
+	answer(res, req, 200, status_body(req->arena, "signed_out"));
+	return SOUK_OK;
+}
+
+/* POST /api/v1/auth/logout-all (signed in): revokes every session. 200. */
+int auth_logout_all(struct worker *w, struct http_request *req, struct http_response *res)
+{
+	int rc = db_begin(&w->db, req->arena);
+
+	if (rc == SOUK_OK)
+		rc = session_revoke_all(w, req->arena, req->principal->user_id);
+	if (rc == SOUK_OK)
+		rc = audit_record(&w->db, req->arena, req->principal->user_id, "auth.logout_all",
+				  "user", req->principal->public_id, NULL, req->remote_addr);
+	rc = finish(w, req, rc);
+	if (rc != SOUK_OK)
+		return rc;
+	session_clear_cookies(w, req, res);
+	answer(res, req, 200, status_body(req->arena, "signed_out"));
+	return SOUK_OK;
+}
+
+struct token_input {
+	const char *token;
+};
+
+static const struct validate_field token_fields[] = {
+	{"token", VALIDATE_STRING, true, 1, 200, offsetof(struct token_input, token)},
+};
+
+/* POST /api/v1/auth/verify-email {token}: 200; 422 invalid, used or expired. */
+int auth_verify_email(struct worker *w, struct http_request *req, struct http_response *res)
+{
+	struct token_input in = {0};
+	const char *user_id = NULL, *public_id = NULL;
+	int rc = VALIDATE(req, token_fields, &in);
+
+	if (rc != SOUK_OK)
+		return rc;
+	rc = db_begin(&w->db, req->arena);
+	if (rc == SOUK_OK)
+		rc = user_token_consume(w, req->arena, in.token, "email_verification", &user_id,
+					&public_id);
+	if (rc == SOUK_OK)
+		rc = users_mark_verified(&w->db, req->arena, user_id);
+	if (rc == SOUK_OK)
+		rc = audit_record(&w->db, req->arena, user_id, "auth.email_verified", "user",
+				  public_id, NULL, req->remote_addr);
+	rc = finish(w, req, rc);
+	if (rc == SOUK_ENOTFOUND)
+		return fail_field(req, "token", "is invalid, already used or expired");
+	if (rc != SOUK_OK)
+		return rc;
+	answer(res, req, 200, status_body(req->arena, "verified"));
+	return SOUK_OK;
+}
+
+struct email_input {
+	const char *email;
+};
+
+static const struct validate_field email_fields[] = {
+	{"email", VALIDATE_EMAIL, true, 0, 0, offsetof(struct email_input, email)},
+};
+
+static char *otp_key(struct arena *a, const char *email, const char *what)
+{
+	return arena_printf(a, "otp:%s:%s", what, email);
+}
+
+/* A uniformly random six-digit code. */
+static int otp_code(char out[7])
+{
+	uint32_t v;
+
+	do {
+		if (crypto_random(&v, sizeof(v)) != SOUK_OK)
+			return SOUK_EINTERNAL;
+	} while (v >= 4294000000u); /* a multiple of 10^6: no modulo bias */
+	snprintf(out, 7, "%06u", v % 1000000u);
+	return SOUK_OK;
+}
+
+/* POST /api/v1/auth/otp/request {email}: 202 whether or not the account
+ * exists; 422, 429. Stores HMAC(code) in Redis for 10 minutes and queues the
+ * code by e-mail. */
+int auth_otp_request(struct worker *w, struct http_request *req, struct http_response *res)
+{
+	struct email_input in = {0};
+	const char *user_id = NULL, *name = NULL;
+	char code[7], ttl[16];
+	int rc = VALIDATE(req, email_fields, &in);
+
+	if (rc != SOUK_OK)
+		return rc;
+	rc = limit(w, req, res, "otp:ip", req->remote_addr, 20, 3600);
+	if (rc == SOUK_OK)
+		rc = limit(w, req, res, "otp:account", in.email, 5, 3600);
+	if (rc != SOUK_OK)
+		return rc;
+	rc = users_find_active_id(&w->db, req->arena, in.email, &user_id, &name);
+	if (rc == SOUK_OK) {
+		const char *mac;
+		cJSON *data = json_new_object(req->arena);
+
+		if (otp_code(code) != SOUK_OK)
+			return SOUK_EINTERNAL;
+		mac = token_mac(w->config, req->arena, "otp", arena_printf(req->arena, "%s:%s", in.email, code));
+		snprintf(ttl, sizeof(ttl), "%d", OTP_TTL_S);
+		const char *set[] = {"SET", otp_key(req->arena, in.email, "code"), mac, "EX", ttl};
+		const char *del[] = {"DEL", otp_key(req->arena, in.email, "tries")};
+
+		if (redis_command(&w->redis, req->arena, NULL, 0, 5, set, NULL) != SOUK_OK ||
+		    redis_command(&w->redis, req->arena, NULL, 1, 2, del, NULL) != SOUK_OK)
+			return SOUK_EREDIS;
+		cJSON_AddStringToObject(data, "name", name);
+		cJSON_AddStringToObject(data, "code", code);
+		cJSON_AddNumberToObject(data, "minutes", OTP_TTL_S / 60);
+		rc = db_begin(&w->db, req->arena);
+		if (rc == SOUK_OK)
+			rc = mail_queue(&w->db, req->arena, "otp_code", in.email, data);
+		if (rc == SOUK_OK)
+			rc = audit_record(&w->db, req->arena, user_id, "auth.otp_requested", "user",
+					  NULL, NULL, req->remote_addr);
+		rc = finish(w, req, rc);
+		OPENSSL_cleanse(code, sizeof(code));
+		if (rc != SOUK_OK)
+			return rc;
+	} else if (rc != SOUK_ENOTFOUND) {
+		return rc;
+	}
+	answer(res, req, 202, status_body(req->arena, "sent"));
+	return SOUK_OK;
+}
+
+struct otp_input {
+	const char *email, *code, *mode;
+};
+
+static const struct validate_field otp_fields[] = {
+	{"email", VALIDATE_EMAIL, true, 0, 0, offsetof(struct otp_input, email)},
+	{"code", VALIDATE_STRING, true, 1, 12, offsetof(struct otp_input, code)},
+	{"mode", VALIDATE_STRING, false, 1, 10, offsetof(struct otp_input, mode)},
+};
+
+/* POST /api/v1/auth/otp/verify {email, code, mode?}: 200 with a session; 401
+ * wrong, expired or used up (5 tries, then the code is void); 422, 429. */
+int auth_otp_verify(struct worker *w, struct http_request *req, struct http_response *res)
+{
+	struct otp_input in = {0};
+	const char *user_id = NULL;
+	redisReply *stored = NULL, *tries = NULL;
+	cJSON *body = NULL;
+	int rc = VALIDATE(req, otp_fields, &in);
+
+	if (rc != SOUK_OK)
+		return rc;
+	rc = limit(w, req, res, "otp-verify:ip", req->remote_addr, 30, 600);
+	if (rc != SOUK_OK)
+		return rc;
+	const char *code_key = otp_key(req->arena, in.email, "code");
+	const char *tries_key = otp_key(req->arena, in.email, "tries");
+	const char *incr[] = {"INCR", tries_key};
+	const char *expire[] = {"EXPIRE", tries_key, "600"};
+	const char *get[] = {"GET", code_key};
+	const char *del[] = {"DEL", code_key, tries_key};
+
+	if (redis_command(&w->redis, req->arena, &tries, 0, 2, incr, NULL) != SOUK_OK ||
+	    redis_command(&w->redis, req->arena, NULL, 1, 3, expire, NULL) != SOUK_OK ||
+	    redis_command(&w->redis, req->arena, &stored, 1, 2, get, NULL) != SOUK_OK)
+		return SOUK_EREDIS;
+	req->error_message = "The code is wrong or has expired.";
+	if (stored->type != REDIS_REPLY_STRING)
+		return SOUK_EUNAUTH;
+	if (tries->type != REDIS_REPLY_INTEGER || tries->integer > OTP_MAX_TRIES) {
+		(void)redis_command(&w->redis, req->arena, NULL, 1, 3, del, NULL);
+		return SOUK_EUNAUTH;
+	}
+	if (!token_equal(stored->str, token_mac(w->config, req->arena, "otp",
+						arena_printf(req->arena, "%s:%s", in.email, in.code))))
+		return SOUK_EUNAUTH;
+	(void)redis_command(&w->redis, req->arena, NULL, 1, 3, del, NULL);
+	rc = users_find_active_id(&w->db, req->arena, in.email, &user_id, NULL);
+	if (rc == SOUK_ENOTFOUND)
+		return SOUK_EUNAUTH;
+	if (rc == SOUK_OK)
+		rc = users_mark_verified(&w->db, req->arena, user_id); /* the code proved the mailbox */
+	if (rc == SOUK_OK)
+		rc = session_login(w, req, res, user_id, "otp", token_mode(in.mode), &body);
+	if (rc != SOUK_OK)
+		return rc;
+	req->error_message = NULL;
+	answer(res, req, 200, body);
+	return SOUK_OK;
+}
+
+/* POST /api/v1/auth/password-reset/request {email}: 202 whether or not the
+ * account exists; 422, 429. Queues a single-use link valid one hour. */
+int auth_reset_request(struct worker *w, struct http_request *req, struct http_response *res)
+{
+	struct email_input in = {0};
+	const char *user_id = NULL, *name = NULL;
+	int rc = VALIDATE(req, email_fields, &in);
+
+	if (rc != SOUK_OK)
+		return rc;
+	rc = limit(w, req, res, "reset:ip", req->remote_addr, 20, 3600);
+	if (rc == SOUK_OK)
+		rc = limit(w, req, res, "reset:account", in.email, 5, 3600);
+	if (rc != SOUK_OK)
+		return rc;
+	rc = users_find_active_id(&w->db, req->arena, in.email, &user_id, &name);
+	if (rc == SOUK_OK) {
+		char *token = NULL;
+		cJSON *data = json_new_object(req->arena);
+
+		rc = db_begin(&w->db, req->arena);
+		if (rc == SOUK_OK)
+			rc = user_token_new(w, req->arena, user_id, "password_reset", RESET_TTL_S, &token);
+		if (rc == SOUK_OK) {
+			cJSON_AddStringToObject(data, "name", name);
+			cJSON_AddStringToObject(data, "link", link_to(w, req->arena, "/reset-password", token));
+			cJSON_AddNumberToObject(data, "minutes", RESET_TTL_S / 60);
+			rc = mail_queue(&w->db, req->arena, "password_reset", in.email, data);
+		}
+		if (rc == SOUK_OK)
+			rc = audit_record(&w->db, req->arena, user_id, "auth.reset_requested", "user",
+					  NULL, NULL, req->remote_addr);
+		rc = finish(w, req, rc);
+		if (rc != SOUK_OK)
+			return rc;
+	} else if (rc != SOUK_ENOTFOUND) {
+		return rc;
+	}
+	answer(res, req, 202, status_body(req->arena, "sent"));
+	return SOUK_OK;
+}
+
+struct reset_input {
+	const char *token, *password;
+};
+
+static const struct validate_field reset_fields[] = {
+	{"token", VALIDATE_STRING, true, 1, 200, offsetof(struct reset_input, token)},
+	{"password", VALIDATE_STRING, true, 1, 0, offsetof(struct reset_input, password)},
+};
+
+static struct db_statement user_email = {
+	.name = "auth_user_email",
+	.sql = "SELECT email FROM users WHERE id = $1::bigint",
+	.nparams = 1,
+	.flags = DB_READONLY,
+};
+
+/* POST /api/v1/auth/password-reset/confirm {token, password}: 200, every
+ * session revoked; 422 invalid token or weak password. */
+int auth_reset_confirm(struct worker *w, struct http_request *req, struct http_response *res)
+{
+	struct reset_input in = {0};
+	const char *user_id = NULL, *public_id = NULL, *why;
+	char hash[PASSWORD_HASH_MAX];
+	PGresult *r = NULL;
+	int rc = VALIDATE(req, reset_fields, &in);
+
+	if (rc != SOUK_OK)
+		return rc;
+	in.password = cJSON_GetObjectItem(req->json, "password")->valuestring;
+	rc = db_begin(&w->db, req->arena);
+	if (rc == SOUK_OK)
+		rc = user_token_consume(w, req->arena, in.token, "password_reset", &user_id, &public_id);
+	if (rc == SOUK_ENOTFOUND) {
+		db_rollback(&w->db, req->arena);
+		return fail_field(req, "token", "is invalid, already used or expired");
+	}
+	if (rc == SOUK_OK) {
+		const char *params[] = {user_id};
+
+		rc = db_exec(&w->db, req->arena, &user_email, params, &r);
+	}
+	if (rc == SOUK_OK && (why = password_policy(in.password, PQgetvalue(r, 0, 0))) != NULL) {
+		db_rollback(&w->db, req->arena); /* the token stays usable */
+		return fail_field(req, "password", why);
+	}
+	if (rc == SOUK_OK && password_hash(in.password, hash) != SOUK_OK)
+		rc = SOUK_EINTERNAL;
+	if (rc == SOUK_OK)
+		rc = users_set_password(&w->db, req->arena, user_id, hash);
+	if (rc == SOUK_OK)
+		rc = session_revoke_all(w, req->arena, user_id);
+	if (rc == SOUK_OK)
+		rc = audit_record(&w->db, req->arena, user_id, "auth.password_reset", "user",
+				  public_id, NULL, req->remote_addr);
+	rc = finish(w, req, rc);
+	if (rc != SOUK_OK)
+		return rc;
+	session_clear_cookies(w, req, res);
+	answer(res, req, 200, status_body(req->arena, "password_changed"));
+	return SOUK_OK;
+}

@@ -1,0 +1,458 @@
+/*
+ * session.c - sessions: refresh-token families, access JWTs, cookies, the
+ * per-request principal and CSRF. See include/souk/auth.h.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cjson/cJSON.h>
+
+#include "souk/arena.h"
+#include "souk/audit.h"
+#include "souk/auth.h"
+#include "souk/config.h"
+#include "souk/crypto.h"
+#include "souk/db.h"
+#include "souk/err.h"
+#include "souk/http.h"
+#include "souk/json.h"
+#include "souk/log.h"
+#include "souk/token.h"
+#include "souk/worker.h"
+
+#define COOKIE_ACCESS "souk_at"
+#define COOKIE_REFRESH "souk_rt"
+#define COOKIE_CSRF "souk_csrf"
+#define REFRESH_PATH "/api/v1/auth"
+
+static struct db_statement session_insert = {
+	.name = "session_insert",
+	.sql = "INSERT INTO refresh_tokens (user_id, token_hash, family_id, expires_at,"
+	       " user_agent, ip)"
+	       " VALUES ($1::bigint, decode($2, 'hex'), coalesce($3::uuid, gen_random_uuid()),"
+	       " now() + $4::int * interval '1 second', left($5, 1000), NULLIF($6, '')::inet)"
+	       " RETURNING id, family_id",
+	.nparams = 6,
+};
+
+static struct db_statement session_user_login = {
+	.name = "session_user_login",
+	.sql = "UPDATE users SET last_login_at = now(), failed_login_count = 0,"
+	       " locked_until = NULL WHERE id = $1::bigint AND status = 'active'"
+	       " RETURNING public_id",
+	.nparams = 1,
+};
+
+static struct db_statement session_find = {
+	.name = "session_find",
+	.sql = "SELECT t.id, t.user_id, t.family_id, t.revoked_at IS NOT NULL,"
+	       " t.expires_at <= now(), u.status, u.public_id"
+	       " FROM refresh_tokens t JOIN users u ON u.id = t.user_id"
+	       " WHERE t.token_hash = decode($1, 'hex') FOR UPDATE OF t",
+	.nparams = 1,
+};
+
+static struct db_statement session_replace = {
+	.name = "session_replace",
+	.sql = "UPDATE refresh_tokens SET revoked_at = now(), replaced_by = $2::bigint"
+	       " WHERE id = $1::bigint",
+	.nparams = 2,
+};
+
+static struct db_statement session_revoke_family = {
+	.name = "session_revoke_family",
+	.sql = "UPDATE refresh_tokens SET revoked_at = now()"
+	       " WHERE family_id = $1::uuid AND user_id = $2::bigint AND revoked_at IS NULL",
+	.nparams = 2,
+};
+
+static struct db_statement session_revoke_user = {
+	.name = "session_revoke_user",
+	.sql = "UPDATE refresh_tokens SET revoked_at = now()"
+	       " WHERE user_id = $1::bigint AND revoked_at IS NULL",
+	.nparams = 1,
+};
+
+static struct db_statement principal_load = {
+	.name = "auth_principal_load",
+	.sql = "SELECT u.id, u.public_id, u.email, u.name, r.name,"
+	       " coalesce((SELECT string_agg(p.name, ',' ORDER BY p.name)"
+	       "   FROM role_permissions rp JOIN permissions p ON p.id = rp.permission_id"
+	       "   WHERE rp.role_id = u.role_id), '')"
+	       " FROM users u JOIN roles r ON r.id = u.role_id"
+	       " WHERE u.public_id = $1::uuid AND u.status = 'active'"
+	       " AND EXISTS (SELECT 1 FROM refresh_tokens t WHERE t.family_id = $2::uuid"
+	       "   AND t.user_id = u.id AND t.revoked_at IS NULL AND t.expires_at > now())",
+	.nparams = 2,
+	.flags = DB_READONLY,
+};
+
+static struct db_statement user_json_load = {
+	.name = "auth_user_json",
+	.sql = "SELECT u.public_id, u.email, u.name, u.avatar_url, r.name,"
+	       " u.email_verified_at IS NOT NULL, u.password_hash IS NOT NULL,"
+	       " to_char(u.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
+	       " coalesce((SELECT string_agg(p.name, ',' ORDER BY p.name)"
+	       "   FROM role_permissions rp JOIN permissions p ON p.id = rp.permission_id"
+	       "   WHERE rp.role_id = u.role_id), '')"
+	       " FROM users u JOIN roles r ON r.id = u.role_id WHERE u.id = $1::bigint",
+	.nparams = 1,
+	.flags = DB_READONLY,
+};
+
+static const char *const *split_permissions(struct arena *a, const char *csv)
+{
+	size_t n = *csv ? 1 : 0;
+	const char **out;
+	char *copy = arena_strdup(a, csv), *save = NULL, *tok;
+
+	for (const char *c = csv; *c; c++)
+		n += *c == ',';
+	out = arena_alloc(a, (n + 1) * sizeof(*out));
+	n = 0;
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+		out[n++] = tok;
+	out[n] = NULL;
+	return out;
+}
+
+bool auth_has_permission(const struct principal *p, const char *permission)
+{
+	if (p == NULL || permission == NULL)
+		return false;
+	for (const char **q = p->permissions; q != NULL && *q != NULL; q++)
+		if (strcmp(*q, permission) == 0)
+			return true;
+	return false;
+}
+
+int auth_user_json(struct worker *w, struct arena *a, const char *user_id, cJSON **out)
+{
+	const char *params[] = {user_id};
+	PGresult *r = NULL;
+	cJSON *u, *perms;
+	int rc = db_exec(&w->db, a, &user_json_load, params, &r);
+
+	if (rc != SOUK_OK)
+		return rc;
+	if (PQntuples(r) != 1)
+		return SOUK_ENOTFOUND;
+	u = json_new_object(a);
+	cJSON_AddStringToObject(u, "id", PQgetvalue(r, 0, 0));
+	cJSON_AddStringToObject(u, "email", PQgetvalue(r, 0, 1));
+	cJSON_AddStringToObject(u, "name", PQgetvalue(r, 0, 2));
+	if (PQgetisnull(r, 0, 3))
+		cJSON_AddNullToObject(u, "avatar_url");
+	else
+		cJSON_AddStringToObject(u, "avatar_url", PQgetvalue(r, 0, 3));
+	cJSON_AddStringToObject(u, "role", PQgetvalue(r, 0, 4));
+	perms = cJSON_AddArrayToObject(u, "permissions");
+	for (const char *const *p = split_permissions(a, PQgetvalue(r, 0, 8)); *p; p++)
+		cJSON_AddItemToArray(perms, cJSON_CreateString(*p));
+	cJSON_AddBoolToObject(u, "email_verified", PQgetvalue(r, 0, 5)[0] == 't');
+	cJSON_AddBoolToObject(u, "has_password", PQgetvalue(r, 0, 6)[0] == 't');
+	cJSON_AddStringToObject(u, "created_at", PQgetvalue(r, 0, 7));
+	*out = u;
+	return SOUK_OK;
+}
+
+static const char *cookie_attrs(const struct http_request *req, const char *path, long max_age,
+				bool http_only)
+{
+	return arena_printf(req->arena, "; Path=%s; Max-Age=%ld; SameSite=Lax%s%s", path, max_age,
+			    http_only ? "; HttpOnly" : "", req->https ? "; Secure" : "");
+}
+
+static void cookie_set(const struct http_request *req, struct http_response *res,
+		       const char *name, const char *value, const char *path, long max_age,
+		       bool http_only)
+{
+	http_response_header(res, "Set-Cookie",
+			     arena_printf(req->arena, "%s=%s%s", name, value,
+					  cookie_attrs(req, path, max_age, http_only)));
+}
+
+void session_clear_cookies(const struct worker *w, const struct http_request *req,
+			   struct http_response *res)
+{
+	(void)w;
+	cookie_set(req, res, COOKIE_ACCESS, "", "/api", 0, true);
+	cookie_set(req, res, COOKIE_REFRESH, "", REFRESH_PATH, 0, true);
+	cookie_set(req, res, COOKIE_CSRF, "", "/", 0, false);
+}
+
+/* Sets cookies and fills the response body of a new or rotated session. */
+static int session_answer(struct worker *w, struct http_request *req, struct http_response *res,
+			  const char *user_id, const char *public_id, const char *family,
+			  const char *refresh, bool token_mode, cJSON **body)
+{
+	const struct souk_config *cfg = w->config;
+	char *access = NULL, *csrf;
+	cJSON *out = json_new_object(req->arena), *user = NULL;
+	int rc = token_access_issue(cfg, req->arena, public_id, family, (long)time(NULL), &access);
+
+	if (rc != SOUK_OK) {
+		log_msg(LOG_ERROR, "cannot issue access tokens: is SOUK_JWT_SECRET set (>= 32 bytes)?");
+		return rc;
+	}
+	rc = auth_user_json(w, req->arena, user_id, &user);
+	if (rc != SOUK_OK)
+		return rc;
+	csrf = token_mac(cfg, req->arena, "csrf", family);
+	cJSON_AddItemReferenceToObject(out, "user", user);
+	cJSON_AddStringToObject(out, "csrf_token", csrf);
+	cJSON_AddNumberToObject(out, "expires_in", (double)cfg->access_ttl);
+	if (token_mode) {
+		cJSON_AddStringToObject(out, "token_type", "Bearer");
+		cJSON_AddStringToObject(out, "access_token", access);
+		cJSON_AddStringToObject(out, "refresh_token", refresh);
+	} else {
+		cookie_set(req, res, COOKIE_ACCESS, access, "/api", cfg->access_ttl, true);
+		cookie_set(req, res, COOKIE_REFRESH, refresh, REFRESH_PATH, cfg->refresh_ttl, true);
+		cookie_set(req, res, COOKIE_CSRF, csrf, "/", cfg->refresh_ttl, false);
+	}
+	*body = out;
+	return SOUK_OK;
+}
+
+/* Inserts a refresh token for user_id (family NULL = a new family). */
+static int session_insert_token(struct worker *w, struct http_request *req, const char *user_id,
+				const char *family, char **token, const char **token_id,
+				const char **family_out)
+{
+	unsigned char hash[32];
+	char hex[65], ttl[24];
+	PGresult *r = NULL;
+	const char *ua = http_header(req, "user-agent");
+	int rc = token_opaque_new(req->arena, token, hash);
+
+	if (rc != SOUK_OK)
+		return rc;
+	crypto_hex(hash, sizeof(hash), hex);
+	snprintf(ttl, sizeof(ttl), "%ld", w->config->refresh_ttl);
+	const char *params[] = {user_id, hex, family, ttl, ua ? ua : "", req->remote_addr};
+
+	rc = db_exec(&w->db, req->arena, &session_insert, params, &r);
+	if (rc != SOUK_OK)
+		return rc;
+	*token_id = arena_strdup(req->arena, PQgetvalue(r, 0, 0));
+	*family_out = arena_strdup(req->arena, PQgetvalue(r, 0, 1));
+	return SOUK_OK;
+}
+
+int session_login(struct worker *w, struct http_request *req, struct http_response *res,
+		  const char *user_id, const char *method, bool token_mode, cJSON **body)
+{
+	const char *params[] = {user_id};
+	const char *token_id, *family, *public_id;
+	char *refresh = NULL;
+	PGresult *r = NULL;
+	cJSON *data = json_new_object(req->arena);
+	int rc = db_begin(&w->db, req->arena);
+
+	if (rc == SOUK_OK)
+		rc = db_exec(&w->db, req->arena, &session_user_login, params, &r);
+	if (rc == SOUK_OK && PQntuples(r) != 1)
+		rc = SOUK_EFORBIDDEN; /* disabled or deleted meanwhile */
+	if (rc == SOUK_OK) {
+		public_id = arena_strdup(req->arena, PQgetvalue(r, 0, 0));
+		rc = session_insert_token(w, req, user_id, NULL, &refresh, &token_id, &family);
+	}
+	if (rc == SOUK_OK) {
+		cJSON_AddStringToObject(data, "method", method);
+		cJSON_AddStringToObject(data, "session", family);
+		rc = audit_record(&w->db, req->arena, user_id, "auth.login", "user", public_id, data,
+				  req->remote_addr);
+	}
+	if (rc == SOUK_OK)
+		rc = db_commit(&w->db, req->arena);
+	if (rc != SOUK_OK) {
+		db_rollback(&w->db, req->arena);
+		return rc;
+	}
+	return session_answer(w, req, res, user_id, public_id, family, refresh, token_mode, body);
+}
+
+/*
+ * Rotates a refresh token. A token that was already rotated or revoked is a
+ * theft signal: its whole family is revoked (committed) and the caller gets
+ * 401. In cookie mode the CSRF header must match the family.
+ */
+int session_refresh(struct worker *w, struct http_request *req, struct http_response *res,
+		    const char *presented, bool via_cookie, bool token_mode, cJSON **body)
+{
+	unsigned char hash[32];
+	char hex[65];
+	const char *params[1] = {hex};
+	const char *old_id, *user_id, *family, *public_id, *new_id, *new_family;
+	char *refresh = NULL;
+	PGresult *r = NULL;
+	int rc;
+
+	if (presented == NULL || strlen(presented) != TOKEN_OPAQUE_LEN)
+		return SOUK_EUNAUTH;
+	token_opaque_hash(presented, hash);
+	crypto_hex(hash, sizeof(hash), hex);
+	rc = db_begin(&w->db, req->arena);
+	if (rc == SOUK_OK)
+		rc = db_exec(&w->db, req->arena, &session_find, params, &r);
+	if (rc != SOUK_OK || PQntuples(r) != 1) {
+		db_rollback(&w->db, req->arena);
+		return rc != SOUK_OK ? rc : SOUK_EUNAUTH;
+	}
+	old_id = arena_strdup(req->arena, PQgetvalue(r, 0, 0));
+	user_id = arena_strdup(req->arena, PQgetvalue(r, 0, 1));
+	family = arena_strdup(req->arena, PQgetvalue(r, 0, 2));
+	public_id = arena_strdup(req->arena, PQgetvalue(r, 0, 6));
+	if (via_cookie &&
+	    !token_equal(http_header(req, "x-csrf-token"), token_mac(w->config, req->arena, "csrf", family))) {
+		db_rollback(&w->db, req->arena);
+		req->error_message = "Missing or wrong X-CSRF-Token header.";
+		return SOUK_EFORBIDDEN;
+	}
+	if (PQgetvalue(r, 0, 3)[0] == 't') {
+		const char *fam[] = {family, user_id};
+		cJSON *data = json_new_object(req->arena);
+
+		cJSON_AddStringToObject(data, "session", family);
+		rc = db_exec(&w->db, req->arena, &session_revoke_family, fam, NULL);
+		if (rc == SOUK_OK)
+			rc = audit_record(&w->db, req->arena, user_id, "auth.refresh_reuse", "user",
+					  public_id, data, req->remote_addr);
+		if (rc == SOUK_OK)
+			rc = db_commit(&w->db, req->arena);
+		else
+			db_rollback(&w->db, req->arena);
+		log_msg(LOG_WARN, "refresh token reused: session %s revoked", family);
+		req->error_message = "This session was revoked; sign in again.";
+		return rc == SOUK_OK ? SOUK_EUNAUTH : rc;
+	}
+	if (PQgetvalue(r, 0, 4)[0] == 't' || strcmp(PQgetvalue(r, 0, 5), "active") != 0) {
+		db_rollback(&w->db, req->arena);
+		return SOUK_EUNAUTH;
+	}
+	rc = session_insert_token(w, req, user_id, family, &refresh, &new_id, &new_family);
+	if (rc == SOUK_OK) {
+		const char *rep[] = {old_id, new_id};
+
+		rc = db_exec(&w->db, req->arena, &session_replace, rep, NULL);
+	}
+	if (rc == SOUK_OK)
+		rc = db_commit(&w->db, req->arena);
+	if (rc != SOUK_OK) {
+		db_rollback(&w->db, req->arena);
+		return rc;
+	}
+	return session_answer(w, req, res, user_id, public_id, new_family, refresh, token_mode,
+			      body);
+}
+
+/* Revokes the family of the presented refresh token (logout without a valid
+ * access token). Unknown tokens are not an error: the session is gone. */
+int session_revoke_token(struct worker *w, struct http_request *req, const char *presented,
+			 bool via_cookie)
+{
+	unsigned char hash[32];
+	char hex[65];
+	const char *params[1] = {hex};
+	PGresult *r = NULL;
+	int rc;
+
+	if (presented == NULL || strlen(presented) != TOKEN_OPAQUE_LEN)
+		return SOUK_OK;
+	token_opaque_hash(presented, hash);
+	crypto_hex(hash, sizeof(hash), hex);
+	rc = db_begin(&w->db, req->arena);
+	if (rc == SOUK_OK)
+		rc = db_exec(&w->db, req->arena, &session_find, params, &r);
+	if (rc == SOUK_OK && PQntuples(r) == 1) {
+		const char *fam[] = {PQgetvalue(r, 0, 2), PQgetvalue(r, 0, 1)};
+
+		if (via_cookie && !token_equal(http_header(req, "x-csrf-token"),
+					       token_mac(w->config, req->arena, "csrf", fam[0]))) {
+			db_rollback(&w->db, req->arena);
+			req->error_message = "Missing or wrong X-CSRF-Token header.";
+			return SOUK_EFORBIDDEN;
+		}
+		rc = db_exec(&w->db, req->arena, &session_revoke_family, fam, NULL);
+	}
+	if (rc == SOUK_OK)
+		rc = db_commit(&w->db, req->arena);
+	else
+		db_rollback(&w->db, req->arena);
+	return rc;
+}
+
+int session_revoke(struct worker *w, struct arena *a, const char *user_id, const char *family)
+{
+	const char *params[] = {family, user_id};
+
+	return db_exec(&w->db, a, &session_revoke_family, params, NULL);
+}
+
+int session_revoke_all(struct worker *w, struct arena *a, const char *user_id)
+{
+	const char *params[] = {user_id};
+
+	return db_exec(&w->db, a, &session_revoke_user, params, NULL);
+}
+
+const char *session_refresh_cookie(const struct http_request *req)
+{
+	return http_cookie(req, COOKIE_REFRESH);
+}
+
+int auth_authenticate(struct worker *w, struct http_request *req)
+{
+	const char *bearer = http_header(req, "authorization"), *token = NULL;
+	struct access_claims claims;
+	struct principal *p;
+	PGresult *r = NULL;
+	bool via_cookie = false;
+	int rc;
+
+	if (bearer != NULL) {
+		if (strncasecmp(bearer, "Bearer ", 7) != 0)
+			return SOUK_EUNAUTH;
+		token = bearer + 7;
+	} else if ((token = http_cookie(req, COOKIE_ACCESS)) != NULL && *token != '\0') {
+		via_cookie = true;
+	} else {
+		return SOUK_OK; /* anonymous */
+	}
+	if (token_access_verify(w->config, req->arena, token, (long)time(NULL), &claims) != SOUK_OK)
+		return SOUK_EUNAUTH;
+	const char *params[] = {claims.sub, claims.sid};
+
+	rc = db_exec(&w->db, req->arena, &principal_load, params, &r);
+	if (rc != SOUK_OK)
+		return rc;
+	if (PQntuples(r) != 1)
+		return SOUK_EUNAUTH; /* disabled, deleted, or the session was revoked */
+	p = arena_alloc(req->arena, sizeof(*p));
+	p->user_id = arena_strdup(req->arena, PQgetvalue(r, 0, 0));
+	p->public_id = arena_strdup(req->arena, PQgetvalue(r, 0, 1));
+	p->email = arena_strdup(req->arena, PQgetvalue(r, 0, 2));
+	p->name = arena_strdup(req->arena, PQgetvalue(r, 0, 3));
+	p->role = arena_strdup(req->arena, PQgetvalue(r, 0, 4));
+	p->permissions = (const char **)split_permissions(req->arena, PQgetvalue(r, 0, 5));
+	p->session_id = claims.sid;
+	p->via_cookie = via_cookie;
+	req->principal = p;
+	return SOUK_OK;
+}
+
+int auth_check_csrf(struct worker *w, const struct http_request *req)
+{
+	const char *m = req->method;
+
+	if (req->principal == NULL || !req->principal->via_cookie || strcmp(m, "GET") == 0 ||
+	    strcmp(m, "HEAD") == 0 || strcmp(m, "OPTIONS") == 0)
+		return SOUK_OK;
+	if (token_equal(http_header(req, "x-csrf-token"),
+			token_mac(w->config, req->arena, "csrf", req->principal->session_id)))
+		return SOUK_OK;
+	return SOUK_EFORBIDDEN;
+}
