@@ -93,6 +93,10 @@ const char *session_refresh_cookie(const struct http_request *req);
  * "permissions","email_verified"}) for users.id user_id. */
 int auth_user_json(struct worker *w, struct arena *a, const char *user_id, struct cJSON **out);
 
+/* NULL when password is acceptable for the account with this e-mail (at
+ * least 10 characters, not the e-mail, not a common password), else why. */
+const char *auth_password_policy(const char *password, const char *email);
+
 /* Handlers (src/auth/auth_http.c). Statuses in each definition. */
 int auth_register(struct worker *w, struct http_request *req, struct http_response *res);
 int auth_login(struct worker *w, struct http_request *req, struct http_response *res);

@@ -41,6 +41,9 @@ struct cJSON;
 int oauth_base64url_decode(struct arena *a, const char *in, size_t len, unsigned char **out,
 			   size_t *outlen);
 
+/* base64url without padding of data[0..len), NUL-terminated, in the arena. */
+char *oauth_base64url_encode(struct arena *a, const unsigned char *data, size_t len);
+
 /* base64url without padding of SHA-256(verifier): the PKCE S256
  * code_challenge (RFC 7636 section 4.2), in the arena. */
 char *oauth_pkce_challenge(struct arena *a, const char *verifier);

@@ -57,4 +57,22 @@ int users_mark_verified(struct db *db, struct arena *a, const char *id);
 int users_find_active_id(struct db *db, struct arena *a, const char *email, const char **id,
 			 const char **name);
 
+struct http_request;
+struct http_response;
+struct worker;
+
+/* Handlers (src/users/users_http.c); statuses in each definition. */
+int users_me(struct worker *w, struct http_request *req, struct http_response *res);
+int users_me_update(struct worker *w, struct http_request *req, struct http_response *res);
+int users_me_password(struct worker *w, struct http_request *req, struct http_response *res);
+int users_me_sessions(struct worker *w, struct http_request *req, struct http_response *res);
+int users_me_session_revoke(struct worker *w, struct http_request *req, struct http_response *res);
+int users_me_dashboard(struct worker *w, struct http_request *req, struct http_response *res);
+int users_me_export(struct worker *w, struct http_request *req, struct http_response *res);
+int users_me_delete(struct worker *w, struct http_request *req, struct http_response *res);
+int users_admin_list(struct worker *w, struct http_request *req, struct http_response *res);
+int users_admin_role(struct worker *w, struct http_request *req, struct http_response *res);
+int users_admin_disable(struct worker *w, struct http_request *req, struct http_response *res);
+int users_admin_enable(struct worker *w, struct http_request *req, struct http_response *res);
+
 #endif

@@ -69,7 +69,7 @@ static const char *const common_passwords[] = {
 };
 
 /* NULL when acceptable, else the reason (for the "password" field). */
-static const char *password_policy(const char *password, const char *email)
+const char *auth_password_policy(const char *password, const char *email)
 {
 	const char *at = strchr(email, '@');
 
@@ -233,7 +233,7 @@ int auth_register(struct worker *w, struct http_request *req, struct http_respon
 	rc = limit(w, req, res, "register:ip", req->remote_addr, 10, 3600);
 	if (rc != SOUK_OK)
 		return rc;
-	if ((why = password_policy(in.password, in.email)) != NULL)
+	if ((why = auth_password_policy(in.password, in.email)) != NULL)
 		return fail_field(req, "password", why);
 	if (password_hash(in.password, hash) != SOUK_OK)
 		return SOUK_EINTERNAL;
@@ -673,7 +673,7 @@ int auth_reset_confirm(struct worker *w, struct http_request *req, struct http_r
 
 		rc = db_exec(&w->db, req->arena, &user_email, params, &r);
 	}
-	if (rc == SOUK_OK && (why = password_policy(in.password, PQgetvalue(r, 0, 0))) != NULL) {
+	if (rc == SOUK_OK && (why = auth_password_policy(in.password, PQgetvalue(r, 0, 0))) != NULL) {
 		db_rollback(&w->db, req->arena); /* the token stays usable */
 		return fail_field(req, "password", why);
 	}

@@ -71,7 +71,7 @@ int oauth_base64url_decode(struct arena *a, const char *in, size_t len, unsigned
 	return SOUK_OK;
 }
 
-static char *b64url_encode(struct arena *a, const unsigned char *data, size_t len)
+char *oauth_base64url_encode(struct arena *a, const unsigned char *data, size_t len)
 {
 	static const char alphabet[] =
 		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -109,7 +109,7 @@ char *oauth_pkce_challenge(struct arena *a, const char *verifier)
 	unsigned int n = 0;
 
 	EVP_Digest(verifier, strlen(verifier), digest, &n, EVP_sha256(), NULL);
-	return b64url_encode(a, digest, n);
+	return oauth_base64url_encode(a, digest, n);
 }
 
 /* ---------------------------------------------------------------------------
