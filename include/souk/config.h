@@ -38,6 +38,7 @@ struct souk_config {
 	const char *jwt_issuer;    /* SOUK_JWT_ISSUER: iss of access tokens */
 	long access_ttl;           /* SOUK_ACCESS_TTL: seconds, at most 900 */
 	long refresh_ttl;          /* SOUK_REFRESH_TTL: seconds */
+	long auth_ip_scale;        /* SOUK_AUTH_IP_SCALE: multiplies per-address auth limits */
 
 	/* Google (OpenID Connect) and GitHub sign-in: off without id + secret */
 	const char *google_client_id, *google_client_secret;

@@ -23,6 +23,9 @@ const struct route api_routes[] = {
 	{"POST", "/api/v1/auth/otp/verify", auth_otp_verify, NULL, ROUTE_JSON_BODY},
 	{"POST", "/api/v1/auth/password-reset/request", auth_reset_request, NULL, ROUTE_JSON_BODY},
 	{"POST", "/api/v1/auth/password-reset/confirm", auth_reset_confirm, NULL, ROUTE_JSON_BODY},
+	{"GET", "/api/v1/auth/providers", auth_providers, NULL, 0},
+	{"GET", "/api/v1/auth/oauth/{provider}/start", auth_oauth_start, NULL, 0},
+	{"GET", "/api/v1/auth/oauth/{provider}/callback", auth_oauth_callback, NULL, 0},
 
 	/* the signed-in user (src/users) */
 	{"GET", "/api/v1/me", users_me, ROUTE_SIGNED_IN, 0},

@@ -114,6 +114,10 @@ static int limit(struct worker *w, struct http_request *req, struct http_respons
 	long retry = 0;
 	char *key = arena_printf(req->arena, "rl:%s:%s", scope, who);
 
+	/* per-address limits can be scaled for sites behind a shared address */
+	if (strstr(scope, ":ip") != NULL)
+		max *= w->config->auth_ip_scale;
+
 	if (ratelimit_hit(&w->redis, req->arena, key, max, window, &retry) == SOUK_OK)
 		return SOUK_OK;
 	http_response_header(res, "Retry-After", arena_printf(req->arena, "%ld", retry));

@@ -50,6 +50,7 @@ static const struct config_setting settings[] = {
 	STR(jwt_issuer, "SOUK_JWT_ISSUER", "souk"),
 	NUM(access_ttl, "SOUK_ACCESS_TTL", "900", 30, 900),
 	NUM(refresh_ttl, "SOUK_REFRESH_TTL", "2592000", 300, 31536000),
+	NUM(auth_ip_scale, "SOUK_AUTH_IP_SCALE", "1", 1, 10000),
 	STR(google_client_id, "SOUK_GOOGLE_CLIENT_ID", ""),
 	STR(google_client_secret, "SOUK_GOOGLE_CLIENT_SECRET", ""),
 	STR(google_authorize_url, "SOUK_GOOGLE_AUTHORIZE_URL", "https://accounts.google.com/o/oauth2/v2/auth"),

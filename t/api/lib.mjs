@@ -124,3 +124,54 @@ export function sql(query) {
     '-U', 'souk', '-d', 'souk', '-c', query], { encoding: 'utf8' });
   return { code: r.status, stdout: r.stdout.trim(), stderr: r.stderr };
 }
+
+/** A browser-like client: keeps cookies, sends the CSRF header when it has one. */
+export class Browser {
+  constructor() { this.cookies = new Map(); }
+
+  store(res) {
+    const raw = res.headers.get('set-cookie');
+    if (!raw) return;
+    for (const part of raw.split(/,(?=\s*[A-Za-z0-9_]+=)/)) {
+      const [pair] = part.trim().split(';');
+      const eq = pair.indexOf('=');
+      const name = pair.slice(0, eq).trim();
+      const value = pair.slice(eq + 1);
+      const maxAge = /max-age=(\d+)/i.exec(part);
+      if (value === '' || (maxAge && maxAge[1] === '0')) this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+  }
+
+  header() { return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '); }
+
+  async req(path, { method = 'GET', body, csrf = true, headers = {} } = {}) {
+    const h = { ...headers };
+    if (this.cookies.size) h.cookie = this.header();
+    if (csrf && this.cookies.has('souk_csrf')) h['x-csrf-token'] = this.cookies.get('souk_csrf');
+    if (body !== undefined) h['content-type'] = 'application/json';
+    const res = await fetch(HTTP + path, {
+      method, headers: h, redirect: 'manual',
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    this.store(res);
+    const text = await res.text();
+    let json;
+    try { json = text ? JSON.parse(text) : undefined; } catch { json = undefined; }
+    return { status: res.status, headers: res.headers, text, json };
+  }
+}
+
+/** The newest outbox row of a template for a recipient, as parsed JSON data. */
+export function outbox(template, recipient) {
+  const r = sql(`select data::text from email_outbox where template = '${template}'
+                 and recipient = '${recipient}' order by id desc limit 1`);
+  return r.stdout ? JSON.parse(r.stdout) : null;
+}
+
+/** A unique e-mail address for a test. */
+let seq = 0;
+export function freshEmail(tag) {
+  seq += 1;
+  return `${tag}-${process.pid}-${Date.now()}-${seq}@example.com`;
+}

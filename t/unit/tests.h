@@ -16,6 +16,7 @@ int suite_json(void);
 int suite_config(void);
 int suite_err(void);
 int suite_dispatch(void);
+int suite_oauth(void);
 
 /*
  * NULL-safe string assertions: CUnit's CU_ASSERT_STRING_EQUAL passes NULL to
