@@ -17,6 +17,7 @@ int suite_config(void);
 int suite_err(void);
 int suite_dispatch(void);
 int suite_oauth(void);
+int suite_auth(void);
 
 /*
  * NULL-safe string assertions: CUnit's CU_ASSERT_STRING_EQUAL passes NULL to
