@@ -57,15 +57,14 @@ char *oauth_pkce_challenge(struct arena *a, const char *verifier);
  * EVP_PKEY_free at the next reset: the caller never frees it), or
  * SOUK_EINVALID with a static reason in *why.
  */
-int jwk_rsa_public_key(struct arena *a, const struct cJSON *jwk, EVP_PKEY **out,
-		       const char **why);
+int jwk_rsa_public_key(struct arena *a, const struct cJSON *jwk, EVP_PKEY **out, const char **why);
 
 /* What an ID token must say. */
 struct oidc_expect {
 	const char *issuer;    /* iss, compared exactly */
 	const char *client_id; /* must be aud (or one of aud), and azp when present */
 	const char *nonce;     /* the nonce sent in the authorization request */
-	long long now;         /* the current time, seconds since the epoch */
+	long long now;	       /* the current time, seconds since the epoch */
 };
 
 /* What a verified ID token says about the user (strings in the arena). */

@@ -10,7 +10,6 @@
 #include <cjson/cJSON.h>
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
-#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/param_build.h>
 #include <openssl/rsa.h>
@@ -18,6 +17,7 @@
 #include "souk/arena.h"
 #include "souk/err.h"
 #include "souk/json.h"
+#include "souk/token.h"
 
 /* ---------------------------------------------------------------------------
  * base64url
@@ -74,13 +74,13 @@ int oauth_base64url_decode(struct arena *a, const char *in, size_t len, unsigned
 char *oauth_base64url_encode(struct arena *a, const unsigned char *data, size_t len)
 {
 	static const char alphabet[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 	char *out = arena_alloc(a, len / 3 * 4 + 4 + 1), *p = out;
 	size_t i = 0;
 
 	for (; i + 3 <= len; i += 3) {
-		unsigned long v = (unsigned long)data[i] << 16 | (unsigned long)data[i + 1] << 8 |
-				  data[i + 2];
+		unsigned long v =
+		    (unsigned long)data[i] << 16 | (unsigned long)data[i + 1] << 8 | data[i + 2];
 
 		*p++ = alphabet[(v >> 18) & 63];
 		*p++ = alphabet[(v >> 12) & 63];
@@ -228,12 +228,13 @@ static int jwks_find(struct arena *a, const cJSON *jwks, const char *kid, EVP_PK
 		*why = "the JWKS has no keys array";
 		return SOUK_EUNAUTH;
 	}
-	cJSON_ArrayForEach(k, keys) {
+	cJSON_ArrayForEach(k, keys)
+	{
 		const char *id = json_str(k, "kid");
 
 		if (id != NULL && strcmp(id, kid) == 0)
 			return jwk_rsa_public_key(a, k, out, why) == SOUK_OK ? SOUK_OK
-									      : SOUK_EUNAUTH;
+									     : SOUK_EUNAUTH;
 	}
 	*why = "no key in the JWKS has the token's kid";
 	return SOUK_ENOTFOUND;
@@ -248,22 +249,10 @@ static int rs256_verify(EVP_PKEY *pkey, const char *input, size_t input_len,
 
 	if (md != NULL && EVP_DigestVerifyInit(md, &pctx, EVP_sha256(), NULL, pkey) == 1 &&
 	    EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) > 0)
-		ok = EVP_DigestVerify(md, sig, siglen, (const unsigned char *)input, input_len) == 1;
+		ok =
+		    EVP_DigestVerify(md, sig, siglen, (const unsigned char *)input, input_len) == 1;
 	EVP_MD_CTX_free(md);
 	return ok;
-}
-
-/* Constant-time equality of two C strings (the lengths may leak, not the
- * content). */
-static bool secret_equal(const char *a, const char *b)
-{
-	size_t la, lb;
-
-	if (a == NULL || b == NULL)
-		return false;
-	la = strlen(a);
-	lb = strlen(b);
-	return la == lb && CRYPTO_memcmp(a, b, la) == 0;
 }
 
 static bool audience_ok(const cJSON *payload, const char *client_id)
@@ -280,7 +269,8 @@ static bool audience_ok(const cJSON *payload, const char *client_id)
 		return strcmp(aud->valuestring, client_id) == 0;
 	if (!cJSON_IsArray(aud))
 		return false;
-	cJSON_ArrayForEach(v, aud) {
+	cJSON_ArrayForEach(v, aud)
+	{
 		if (!cJSON_IsString(v))
 			return false;
 		found |= strcmp(v->valuestring, client_id) == 0;
@@ -364,7 +354,8 @@ int oidc_verify_id_token(struct arena *a, const char *token, const cJSON *jwks,
 		*why = "the ID token payload is not base64url JSON";
 		return SOUK_EUNAUTH;
 	}
-	if (json_str(payload, "iss") == NULL || strcmp(json_str(payload, "iss"), expect->issuer) != 0) {
+	if (json_str(payload, "iss") == NULL ||
+	    strcmp(json_str(payload, "iss"), expect->issuer) != 0) {
 		*why = "the ID token's issuer is wrong";
 		return SOUK_EUNAUTH;
 	}
@@ -385,7 +376,7 @@ int oidc_verify_id_token(struct arena *a, const char *token, const cJSON *jwks,
 		*why = "the ID token was issued in the future";
 		return SOUK_EUNAUTH;
 	}
-	if (expect->nonce == NULL || !secret_equal(json_str(payload, "nonce"), expect->nonce)) {
+	if (expect->nonce == NULL || !token_equal(json_str(payload, "nonce"), expect->nonce)) {
 		*why = "the ID token's nonce is wrong";
 		return SOUK_EUNAUTH;
 	}
@@ -420,12 +411,13 @@ const char *oauth_github_primary_email(const cJSON *emails)
 
 	if (!cJSON_IsArray(emails))
 		return NULL;
-	cJSON_ArrayForEach(e, emails) {
+	cJSON_ArrayForEach(e, emails)
+	{
 		const char *addr = json_str(e, "email");
 
 		if (addr != NULL && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "primary")))
 			return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "verified")) ? addr
-											    : NULL;
+											     : NULL;
 	}
 	return NULL;
 }

@@ -30,7 +30,6 @@
  * Every outside call has a connect timeout, a total timeout within one budget
  * for the whole callback (kept below SOUK_REQUEST_TIMEOUT) and a response cap.
  */
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,25 +53,29 @@
 #include "souk/oauth.h"
 #include "souk/redis.h"
 #include "souk/str.h"
+#include "souk/token.h"
 #include "souk/worker.h"
 
-#define OAUTH_STATE_TTL 600          /* seconds a started sign-in stays valid */
-#define OAUTH_JWKS_TTL 3600          /* seconds the provider's keys are cached */
-#define OAUTH_RANDOM_BYTES 32        /* state, PKCE verifier, nonce: 256 bits each */
-#define OAUTH_STATE_LEN 43           /* base64url of OAUTH_RANDOM_BYTES */
+#define OAUTH_STATE_TTL 600	     /* seconds a started sign-in stays valid */
+#define OAUTH_JWKS_TTL 3600	     /* seconds the provider's keys are cached */
+#define OAUTH_RANDOM_BYTES 32	     /* state, PKCE verifier, nonce: 256 bits each */
+#define OAUTH_STATE_LEN 43	     /* base64url of OAUTH_RANDOM_BYTES */
 #define OAUTH_RESPONSE_MAX (1 << 20) /* bytes accepted from a provider */
 #define OAUTH_CONNECT_TIMEOUT_MS 5000L
 #define OAUTH_CALL_TIMEOUT_MS 10000L
-#define OAUTH_BUDGET_MS 20000LL      /* all outside calls of one callback */
+#define OAUTH_BUDGET_MS 20000LL /* all outside calls of one callback */
 #define OAUTH_COOKIE "souk_oauth"
 #define OAUTH_COOKIE_PATH "/api/v1/auth/oauth"
-#define OAUTH_USER_AGENT "souk (+https://github.com/souk)"
+#ifndef PACKAGE_VERSION
+#define PACKAGE_VERSION "0"
+#endif
+#define OAUTH_USER_AGENT "souk/" PACKAGE_VERSION
 
 /* One provider as configured; off without a client id and secret. */
 struct oauth_provider {
 	const char *name;  /* "google" | "github": path segment, DB value, login method */
 	const char *label; /* for messages */
-	bool oidc;         /* Google: PKCE, nonce, ID token */
+	bool oidc;	   /* Google: PKCE, nonce, ID token */
 	const char *client_id, *client_secret;
 	const char *authorize_url, *token_url;
 	const char *scope;
@@ -80,9 +83,9 @@ struct oauth_provider {
 
 /* What we learn about the person from the provider. */
 struct oauth_identity {
-	const char *subject;    /* provider_user_id */
-	const char *email;      /* provider-verified, lower-cased */
-	const char *name;       /* <= 200 characters, may be "" */
+	const char *subject;	/* provider_user_id */
+	const char *email;	/* provider-verified, lower-cased */
+	const char *name;	/* <= 200 characters, may be "" */
 	const char *avatar_url; /* http(s), <= 2000 bytes, or NULL */
 };
 
@@ -90,7 +93,7 @@ struct oauth_identity {
 struct oauth_state {
 	const char *provider;
 	const char *code_verifier; /* Google only */
-	const char *nonce;         /* Google only */
+	const char *nonce;	   /* Google only */
 };
 
 /* ---------------------------------------------------------------------------
@@ -100,53 +103,53 @@ struct oauth_state {
  * ------------------------------------------------------------------------- */
 
 static struct db_statement identity_find = {
-	.name = "oauth_identity_find",
-	.sql = "SELECT i.id, u.id, u.status FROM oauth_identities i JOIN users u ON u.id = i.user_id"
-	       " WHERE i.provider = $1 AND i.provider_user_id = $2 FOR UPDATE OF i",
-	.nparams = 2,
+    .name = "oauth_identity_find",
+    .sql = "SELECT i.id, u.id, u.status FROM oauth_identities i JOIN users u ON u.id = i.user_id"
+	   " WHERE i.provider = $1 AND i.provider_user_id = $2 FOR UPDATE OF i",
+    .nparams = 2,
 };
 
 static struct db_statement identity_touch = {
-	.name = "oauth_identity_touch",
-	.sql = "UPDATE oauth_identities SET email = $2 WHERE id = $1::bigint"
-	       " AND email IS DISTINCT FROM $2::citext",
-	.nparams = 2,
+    .name = "oauth_identity_touch",
+    .sql = "UPDATE oauth_identities SET email = $2 WHERE id = $1::bigint"
+	   " AND email IS DISTINCT FROM $2::citext",
+    .nparams = 2,
 };
 
 static struct db_statement identity_of_user = {
-	.name = "oauth_identity_of_user",
-	.sql = "SELECT 1 FROM oauth_identities WHERE user_id = $1::bigint AND provider = $2",
-	.nparams = 2,
+    .name = "oauth_identity_of_user",
+    .sql = "SELECT 1 FROM oauth_identities WHERE user_id = $1::bigint AND provider = $2",
+    .nparams = 2,
 };
 
 static struct db_statement identity_insert = {
-	.name = "oauth_identity_insert",
-	.sql = "INSERT INTO oauth_identities (user_id, provider, provider_user_id, email)"
-	       " VALUES ($1::bigint, $2, $3, $4)",
-	.nparams = 4,
+    .name = "oauth_identity_insert",
+    .sql = "INSERT INTO oauth_identities (user_id, provider, provider_user_id, email)"
+	   " VALUES ($1::bigint, $2, $3, $4)",
+    .nparams = 4,
 };
 
 static struct db_statement account_find_by_email = {
-	.name = "oauth_account_find_by_email",
-	.sql = "SELECT id, public_id, status, email_verified_at IS NOT NULL FROM users"
-	       " WHERE email = $1 FOR UPDATE",
-	.nparams = 1,
+    .name = "oauth_account_find_by_email",
+    .sql = "SELECT id, public_id, status, email_verified_at IS NOT NULL FROM users"
+	   " WHERE email = $1 FOR UPDATE",
+    .nparams = 1,
 };
 
 static struct db_statement account_claim_unverified = {
-	.name = "oauth_account_claim_unverified",
-	.sql = "UPDATE users SET email_verified_at = now(), password_hash = NULL"
-	       " WHERE id = $1::bigint AND email_verified_at IS NULL",
-	.nparams = 1,
+    .name = "oauth_account_claim_unverified",
+    .sql = "UPDATE users SET email_verified_at = now(), password_hash = NULL"
+	   " WHERE id = $1::bigint AND email_verified_at IS NULL",
+    .nparams = 1,
 };
 
 static struct db_statement account_create = {
-	.name = "oauth_account_create",
-	.sql = "INSERT INTO users (email, name, avatar_url, password_hash, email_verified_at,"
-	       " status, role_id)"
-	       " SELECT $1, $2, $3, NULL, now(), 'active', r.id FROM roles r"
-	       " WHERE r.name = 'customer' RETURNING id, public_id",
-	.nparams = 3,
+    .name = "oauth_account_create",
+    .sql = "INSERT INTO users (email, name, avatar_url, password_hash, email_verified_at,"
+	   " status, role_id)"
+	   " SELECT $1, $2, $3, NULL, now(), 'active', r.id FROM roles r"
+	   " WHERE r.name = 'customer' RETURNING id, public_id",
+    .nparams = 3,
 };
 
 /* ---------------------------------------------------------------------------
@@ -166,21 +169,25 @@ static bool oauth_provider_get(const struct souk_config *cfg, const char *name,
 		return false;
 	if (strcmp(name, "google") == 0) {
 		*p = (struct oauth_provider){
-			.name = "google", .label = "Google", .oidc = true,
-			.client_id = cfg->google_client_id,
-			.client_secret = cfg->google_client_secret,
-			.authorize_url = cfg->google_authorize_url,
-			.token_url = cfg->google_token_url,
-			.scope = "openid email profile",
+		    .name = "google",
+		    .label = "Google",
+		    .oidc = true,
+		    .client_id = cfg->google_client_id,
+		    .client_secret = cfg->google_client_secret,
+		    .authorize_url = cfg->google_authorize_url,
+		    .token_url = cfg->google_token_url,
+		    .scope = "openid email profile",
 		};
 	} else if (strcmp(name, "github") == 0) {
 		*p = (struct oauth_provider){
-			.name = "github", .label = "GitHub", .oidc = false,
-			.client_id = cfg->github_client_id,
-			.client_secret = cfg->github_client_secret,
-			.authorize_url = cfg->github_authorize_url,
-			.token_url = cfg->github_token_url,
-			.scope = "read:user user:email",
+		    .name = "github",
+		    .label = "GitHub",
+		    .oidc = false,
+		    .client_id = cfg->github_client_id,
+		    .client_secret = cfg->github_client_secret,
+		    .authorize_url = cfg->github_authorize_url,
+		    .token_url = cfg->github_token_url,
+		    .scope = "read:user user:email",
 		};
 	} else {
 		return false;
@@ -292,18 +299,6 @@ static bool oauth_token_shape(const char *s, size_t len)
 	return n == len;
 }
 
-/* Constant-time equality of two C strings (lengths may leak). */
-static bool oauth_secret_equal(const char *a, const char *b)
-{
-	size_t la, lb;
-
-	if (a == NULL || b == NULL)
-		return false;
-	la = strlen(a);
-	lb = strlen(b);
-	return la == lb && CRYPTO_memcmp(a, b, la) == 0;
-}
-
 /* The string member name of obj, or NULL. */
 static const char *json_str(const cJSON *obj, const char *name)
 {
@@ -317,12 +312,15 @@ static void json_delete(void *p)
 	cJSON_Delete(p);
 }
 
-/* Parses a provider's JSON answer (object or array) into the arena. */
+/* Parses a provider's JSON answer (object or array) into the arena; NULL
+ * unless it is UTF-8 without NUL bytes or \u0000 escapes (which would cut
+ * a C string short: an e-mail address must be read whole or not at all). */
 static cJSON *oauth_json_parse(struct arena *a, const char *text, size_t len)
 {
 	cJSON *root;
 
-	if (!str_is_utf8(text, len))
+	if (!str_is_utf8(text, len) || memchr(text, '\0', len) != NULL ||
+	    memmem(text, len, "\\u0000", 6) != NULL)
 		return NULL;
 	root = cJSON_ParseWithLength(text, len);
 	if (root != NULL)
@@ -408,9 +406,8 @@ static size_t oauth_curl_write(char *data, size_t size, size_t nmemb, void *ctx)
  * bytes. SOUK_OK with *reply (any HTTP status), or SOUK_EIO when the provider
  * cannot be reached in time or answers too much (logged, without secrets).
  */
-static int oauth_http(struct arena *a, struct oauth_call *call, const char *what,
-		      const char *url, const char *form, const char *const *headers,
-		      struct oauth_reply *reply)
+static int oauth_http(struct arena *a, struct oauth_call *call, const char *what, const char *url,
+		      const char *form, const char *const *headers, struct oauth_reply *reply)
 {
 	long long left = call->deadline_ms - clock_wall_ms();
 	struct buf *body = arena_buf(a, OAUTH_RESPONSE_MAX);
@@ -503,7 +500,8 @@ static int oauth_unreachable(struct http_request *req, const struct oauth_provid
 {
 	req->error_message = arena_printf(req->arena,
 					  "%s could not be reached or gave an unusable answer; "
-					  "try again shortly.", p->label);
+					  "try again shortly.",
+					  p->label);
 	return SOUK_EIO;
 }
 
@@ -512,13 +510,12 @@ static int oauth_unreachable(struct http_request *req, const struct oauth_provid
  * JSON answer). SOUK_OK with the parsed answer, SOUK_EUNAUTH when the provider
  * refuses the code (expired, used, wrong verifier), SOUK_EIO otherwise.
  */
-static int oauth_exchange_code(struct worker *w, struct http_request *req,
-			       struct oauth_call *call, const struct oauth_provider *p,
-			       const char *code, const struct oauth_state *st, cJSON **out)
+static int oauth_exchange_code(struct worker *w, struct http_request *req, struct oauth_call *call,
+			       const struct oauth_provider *p, const char *code,
+			       const struct oauth_state *st, cJSON **out)
 {
-	static const char *const headers[] = {"Accept: application/json",
-					      "Content-Type: application/x-www-form-urlencoded",
-					      NULL};
+	static const char *const headers[] = {
+	    "Accept: application/json", "Content-Type: application/x-www-form-urlencoded", NULL};
 	struct buf *form = arena_buf(req->arena, 16384);
 	struct oauth_reply reply = {0};
 	const char *error;
@@ -546,12 +543,22 @@ static int oauth_exchange_code(struct worker *w, struct http_request *req,
 	json = oauth_json_parse(req->arena, reply.body, reply.len);
 	/* GitHub answers 200 {"error": ...}; OAuth 2 servers answer 400 */
 	error = json ? json_str(json, "error") : NULL;
+	if (error != NULL &&
+	    (strcmp(error, "invalid_client") == 0 || strcmp(error, "unauthorized_client") == 0 ||
+	     strcmp(error, "incorrect_client_credentials") == 0 ||
+	     strcmp(error, "redirect_uri_mismatch") == 0)) {
+		/* our side is misconfigured, not the person's sign-in */
+		log_msg(LOG_ERROR,
+			"oauth: %s refused our client (%s): check the client id and secret, and "
+			"that SOUK_PUBLIC_URL/api/v1/auth/oauth/%s/callback is registered",
+			p->name, error, p->name);
+		return SOUK_EINTERNAL;
+	}
 	if (reply.status == 400 || reply.status == 401 || (reply.status == 200 && error != NULL)) {
 		log_msg(LOG_INFO, "oauth: %s refused the code: %s", p->name,
 			error && strlen(error) < 64 ? error : "?");
-		req->error_message = arena_printf(req->arena,
-						  "%s did not accept the sign-in; start again.",
-						  p->label);
+		req->error_message = arena_printf(
+		    req->arena, "%s did not accept the sign-in; start again.", p->label);
 		return SOUK_EUNAUTH;
 	}
 	if (reply.status != 200 || !cJSON_IsObject(json)) {
@@ -633,10 +640,10 @@ static int oauth_google_identity(struct worker *w, struct http_request *req,
 {
 	const char *id_token = json_str(tokens, "id_token"), *why = NULL;
 	struct oidc_expect expect = {
-		.issuer = w->config->google_issuer,
-		.client_id = p->client_id,
-		.nonce = st->nonce,
-		.now = (long long)time(NULL),
+	    .issuer = w->config->google_issuer,
+	    .client_id = p->client_id,
+	    .nonce = st->nonce,
+	    .now = (long long)time(NULL),
 	};
 	struct oidc_claims claims = {0};
 	cJSON *jwks = NULL;
@@ -694,13 +701,14 @@ static int oauth_github_identity(struct worker *w, struct http_request *req,
 	while (api_len > 0 && api[api_len - 1] == '/')
 		api_len--;
 	const char *headers[] = {
-		arena_printf(req->arena, "Authorization: Bearer %s", token),
-		"Accept: application/vnd.github+json",
-		"X-GitHub-Api-Version: 2022-11-28",
-		NULL,
+	    arena_printf(req->arena, "Authorization: Bearer %s", token),
+	    "Accept: application/vnd.github+json",
+	    "X-GitHub-Api-Version: 2022-11-28",
+	    NULL,
 	};
 	rc = oauth_get_json(req->arena, call, "GitHub /user",
-			    arena_printf(req->arena, "%.*s/user", (int)api_len, api), headers, &user);
+			    arena_printf(req->arena, "%.*s/user", (int)api_len, api), headers,
+			    &user);
 	if (rc == SOUK_OK)
 		rc = oauth_get_json(req->arena, call, "GitHub /user/emails",
 				    arena_printf(req->arena, "%.*s/user/emails", (int)api_len, api),
@@ -745,9 +753,8 @@ static int oauth_refuse_status(struct http_request *req, const char *status)
 
 /* Creates an active, verified customer with no password (the one piece of
  * users SQL here; it moves to the users module with its avatar support). */
-static int oauth_account_create(struct worker *w, struct arena *a,
-				const struct oauth_identity *id, const char **user_id,
-				const char **public_id)
+static int oauth_account_create(struct worker *w, struct arena *a, const struct oauth_identity *id,
+				const char **user_id, const char **public_id)
 {
 	const char *params[] = {id->email, id->name, id->avatar_url};
 	PGresult *r = NULL;
@@ -816,7 +823,7 @@ static int oauth_account_resolve(struct worker *w, struct http_request *req,
 		rc = db_exec(&w->db, a, &identity_of_user, of_user, &r);
 		if (rc == SOUK_OK && PQntuples(r) > 0) {
 			req->error_message = arena_printf(
-				a, "This account is already linked to another %s account.", p->label);
+			    a, "This account is already linked to another %s account.", p->label);
 			rc = SOUK_ECONFLICT;
 			goto out;
 		}
@@ -833,8 +840,8 @@ static int oauth_account_resolve(struct worker *w, struct http_request *req,
 		cJSON_AddStringToObject(data, "provider", p->name);
 		cJSON_AddBoolToObject(data, "password_removed", !verified);
 		if (rc == SOUK_OK)
-			rc = audit_record(&w->db, a, uid, "auth.oauth_link", "user", public_id, data,
-					  req->remote_addr);
+			rc = audit_record(&w->db, a, uid, "auth.oauth_link", "user", public_id,
+					  data, req->remote_addr);
 	} else {
 		rc = oauth_account_create(w, a, id, &uid, &public_id);
 		cJSON_AddStringToObject(data, "via", p->name);
@@ -980,8 +987,9 @@ int auth_oauth_start(struct worker *w, struct http_request *req, struct http_res
 {
 	struct oauth_provider p;
 	struct oauth_state st = {0};
-	struct buf *url;
+	struct buf *q = arena_buf(req->arena, 8192);
 	char *state = NULL, *verifier = NULL, *nonce = NULL;
+	const char *location;
 	cJSON *body;
 	int rc = oauth_provider_from_path(w, req, &p);
 
@@ -989,55 +997,44 @@ int auth_oauth_start(struct worker *w, struct http_request *req, struct http_res
 		return rc;
 	st.provider = p.name;
 	rc = oauth_random_token(req->arena, &state);
-	if (rc == SOUK_OK && p.oidc) {
+	if (rc == SOUK_OK && p.oidc)
 		rc = oauth_random_token(req->arena, &verifier);
-		if (rc == SOUK_OK)
-			rc = oauth_random_token(req->arena, &nonce);
-		st.code_verifier = verifier;
-		st.nonce = nonce;
-	}
+	if (rc == SOUK_OK && p.oidc)
+		rc = oauth_random_token(req->arena, &nonce);
+	st.code_verifier = verifier;
+	st.nonce = nonce;
 	if (rc == SOUK_OK)
 		rc = oauth_state_save(w, req->arena, state, &st);
 	if (rc != SOUK_OK)
 		return rc;
 
-	url = arena_buf(req->arena, 8192);
-	rc = buf_appends(url, p.authorize_url);
-	if (rc == SOUK_OK)
-		rc = buf_appends(url, strchr(p.authorize_url, '?') ? "&" : "?");
-	if (rc == SOUK_OK) {
-		/* form_pair puts '&' before every pair of a non-empty buffer: build
-		 * the query on its own and append it */
-		struct buf *q = arena_buf(req->arena, 8192);
-
+	/* the authorization request (RFC 6749 4.1.1, RFC 7636 4.3, OIDC 3.1.2.1) */
+	rc = form_pair(q, "client_id", p.client_id);
+	if (rc == SOUK_OK && p.oidc)
 		rc = form_pair(q, "response_type", "code");
-		if (rc == SOUK_OK)
-			rc = form_pair(q, "client_id", p.client_id);
-		if (rc == SOUK_OK)
-			rc = form_pair(q, "redirect_uri", oauth_redirect_uri(w, req->arena, &p));
-		if (rc == SOUK_OK)
-			rc = form_pair(q, "scope", p.scope);
-		if (rc == SOUK_OK)
-			rc = form_pair(q, "state", state);
-		if (rc == SOUK_OK && p.oidc) {
-			rc = form_pair(q, "code_challenge", oauth_pkce_challenge(req->arena, verifier));
-			if (rc == SOUK_OK)
-				rc = form_pair(q, "code_challenge_method", "S256");
-			if (rc == SOUK_OK)
-				rc = form_pair(q, "nonce", nonce);
-		}
-		if (rc == SOUK_OK && !p.oidc)
-			rc = form_pair(q, "allow_signup", "true");
-		if (rc == SOUK_OK)
-			rc = buf_append(url, q->data, q->len);
-	}
+	if (rc == SOUK_OK)
+		rc = form_pair(q, "redirect_uri", oauth_redirect_uri(w, req->arena, &p));
+	if (rc == SOUK_OK)
+		rc = form_pair(q, "scope", p.scope);
+	if (rc == SOUK_OK)
+		rc = form_pair(q, "state", state);
+	if (rc == SOUK_OK && p.oidc)
+		rc = form_pair(q, "code_challenge", oauth_pkce_challenge(req->arena, verifier));
+	if (rc == SOUK_OK && p.oidc)
+		rc = form_pair(q, "code_challenge_method", "S256");
+	if (rc == SOUK_OK && p.oidc)
+		rc = form_pair(q, "nonce", nonce);
+	if (rc == SOUK_OK && !p.oidc)
+		rc = form_pair(q, "allow_signup", "true");
 	if (rc != SOUK_OK)
 		return SOUK_EINTERNAL;
+	location = arena_printf(req->arena, "%s%c%s", p.authorize_url,
+				strchr(p.authorize_url, '?') ? '&' : '?', q->data);
 
 	body = json_new_object(req->arena);
-	cJSON_AddStringToObject(body, "location", url->data);
+	cJSON_AddStringToObject(body, "location", location);
 	http_response_json(res, req->arena, 302, body);
-	http_response_header(res, "Location", arena_strndup(req->arena, url->data, url->len));
+	http_response_header(res, "Location", location);
 	http_response_header(res, "Set-Cookie", oauth_cookie(req, state, OAUTH_STATE_TTL));
 	return SOUK_OK;
 }
@@ -1075,11 +1072,11 @@ int auth_oauth_callback(struct worker *w, struct http_request *req, struct http_
 	}
 	if (error != NULL) {
 		req->error_message = arena_printf(
-			req->arena, "%s did not sign you in (%s).", p.label,
-			strlen(error) <= 64 && strspn(error, "abcdefghijklmnopqrstuvwxyz_") ==
-						       strlen(error)
-				? error
-				: "error");
+		    req->arena, "%s did not sign you in (%s).", p.label,
+		    strlen(error) <= 64 &&
+			    strspn(error, "abcdefghijklmnopqrstuvwxyz_") == strlen(error)
+			? error
+			: "error");
 		return SOUK_EUNAUTH;
 	}
 	if (state == NULL || code == NULL || *code == '\0') {
@@ -1094,13 +1091,21 @@ int auth_oauth_callback(struct worker *w, struct http_request *req, struct http_
 		req->error_message = "This sign-in has expired or was already used; start again.";
 		return SOUK_EUNAUTH;
 	}
-	if (!oauth_secret_equal(http_cookie(req, OAUTH_COOKIE), state)) {
-		req->error_message = "This sign-in was started in another browser; start again.";
+	if (!token_equal(http_cookie(req, OAUTH_COOKIE), state)) {
+		req->error_message =
+		    "This sign-in was started in another browser or tab; start again.";
 		return SOUK_EUNAUTH;
 	}
-	if (strcmp(st.provider, p.name) != 0 || (p.oidc && (st.code_verifier == NULL ||
-							     st.nonce == NULL))) {
+	if (strcmp(st.provider, p.name) != 0 ||
+	    (p.oidc && (st.code_verifier == NULL || st.nonce == NULL))) {
 		req->error_message = "This sign-in was started for another provider; start again.";
+		return SOUK_EUNAUTH;
+	}
+	/* RFC 9207: a provider that names itself must be the one we asked
+	 * (mix-up defence); Google may leave iss out */
+	if (p.oidc && http_query(req, "iss") != NULL &&
+	    strcmp(http_query(req, "iss"), w->config->google_issuer) != 0) {
+		req->error_message = "The answer came from another issuer; start again.";
 		return SOUK_EUNAUTH;
 	}
 

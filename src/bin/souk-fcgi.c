@@ -2,6 +2,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <curl/curl.h>
+
 #include "souk/config.h"
 #include "souk/err.h"
 #include "souk/server.h"
@@ -74,7 +76,11 @@ int main(int argc, char **argv)
 		config_free(&cfg);
 		return sb->master_pid > 0 ? 0 : 1;
 	}
+	/* once, before the workers fork: libcurl's global state is not for
+	 * lazy initialisation in each process (sign-in calls the providers) */
+	curl_global_init(CURL_GLOBAL_DEFAULT);
 	rc = pool_run(&cfg, env_file);
+	curl_global_cleanup();
 	config_free(&cfg);
 	return rc;
 }
