@@ -125,14 +125,21 @@ export function sql(query) {
   return { code: r.status, stdout: r.stdout.trim(), stderr: r.stderr };
 }
 
+/** Each Set-Cookie header of a response. Node 18's fetch has no
+ * Headers.getSetCookie(); there, the joined header is split at commas that
+ * start a new "name=" (an Expires date's comma never does). */
+export function setCookies(headers) {
+  if (typeof headers.getSetCookie === 'function') return headers.getSetCookie();
+  const raw = headers.get('set-cookie');
+  return raw ? raw.split(/,(?=\s*[A-Za-z0-9_.!#$%&'*+^`|~-]+=)/).map((c) => c.trim()) : [];
+}
+
 /** A browser-like client: keeps cookies, sends the CSRF header when it has one. */
 export class Browser {
   constructor() { this.cookies = new Map(); }
 
   store(res) {
-    const raw = res.headers.get('set-cookie');
-    if (!raw) return;
-    for (const part of raw.split(/,(?=\s*[A-Za-z0-9_]+=)/)) {
+    for (const part of setCookies(res.headers)) {
       const [pair] = part.trim().split(';');
       const eq = pair.indexOf('=');
       const name = pair.slice(0, eq).trim();

@@ -10,7 +10,7 @@
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { api as rawApi, sql, isApiError, Browser, freshEmail, sleep } from './lib.mjs';
+import { api as rawApi, sql, isApiError, Browser, freshEmail, sleep, setCookies } from './lib.mjs';
 
 const GOOGLE = process.env.SOUK_TEST_FAKE_GOOGLE ?? 'http://127.0.0.1:18091';
 const GITHUB = process.env.SOUK_TEST_FAKE_GITHUB ?? 'http://127.0.0.1:18092';
@@ -92,7 +92,7 @@ async function throughProvider(authorizeUrl, provider) {
   for (let hop = 0; hop < 10; hop++) {
     const r = await fetch(url, { redirect: 'manual',
       headers: jar.size ? { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') } : {} });
-    for (const c of r.headers.getSetCookie()) {
+    for (const c of setCookies(r.headers)) {
       const [pair] = c.split(';');
       const eq = pair.indexOf('=');
       jar.set(pair.slice(0, eq).trim(), pair.slice(eq + 1));
