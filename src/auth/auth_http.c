@@ -235,6 +235,8 @@ int auth_register(struct worker *w, struct http_request *req, struct http_respon
 	/* the password as sent, not trimmed */
 	in.password = cJSON_GetObjectItem(req->json, "password")->valuestring;
 	rc = limit(w, req, res, "register:ip", req->remote_addr, 10, 3600);
+	if (rc == SOUK_OK)
+		rc = limit(w, req, res, "register:account", in.email, 5, 3600);
 	if (rc != SOUK_OK)
 		return rc;
 	if ((why = auth_password_policy(in.password, in.email)) != NULL)
@@ -385,8 +387,14 @@ int auth_logout(struct worker *w, struct http_request *req, struct http_response
 	int rc;
 
 	if (req->principal != NULL) {
+		cJSON *data = json_new_object(req->arena);
+
+		cJSON_AddStringToObject(data, "session", req->principal->session_id);
 		rc = session_revoke(w, req->arena, req->principal->user_id,
 				    req->principal->session_id);
+		if (rc == SOUK_OK)
+			rc = audit_record(&w->db, req->arena, req->principal->user_id, "auth.logout",
+					  "user", req->principal->public_id, data, req->remote_addr);
 	} else {
 		const cJSON *item = req->json ? cJSON_GetObjectItem(req->json, "refresh_token") : NULL;
 

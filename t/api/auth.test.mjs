@@ -200,6 +200,8 @@ describe('sign-in and sessions', () => {
     assert.equal(out.status, 200, out.text);
     expectError(await api('/api/v1/me', { headers: bearer(a.access_token) }), 401, 'unauthenticated');
     expectError(await postJson('/api/v1/auth/refresh', { refresh_token: a.refresh_token }), 401, 'unauthenticated');
+    assert.equal(sql(`select count(*) from audit_log a join users u on u.id = a.actor_id
+                      where u.email = '${email}' and a.action = 'auth.logout'`).stdout, '1');
     assert.equal((await api('/api/v1/me', { headers: bearer(b.access_token) })).status, 200);
     const c = await loginToken(email);
     const all = await api('/api/v1/auth/logout-all', { method: 'POST', headers: bearer(c.access_token) });
@@ -216,6 +218,13 @@ describe('sign-in and sessions', () => {
     expectError(locked, 429, 'rate_limited');
     assert.ok(Number(locked.headers.get('retry-after')) > 0);
     assert.equal(sql(`select failed_login_count from users where email = '${email}'`).stdout, '5');
+  });
+
+  test('registering the same address is rate limited per account', async () => {
+    const email = freshEmail('reg-limit');
+    const codes = [];
+    for (let i = 0; i < 7; i++) codes.push((await postJson('/api/v1/auth/register', { email, password: PASSWORD, name: 'R' })).status);
+    assert.deepEqual(codes, [201, 409, 409, 409, 409, 429, 429]);
   });
 
   test('login attempts per account are rate limited: 429 with Retry-After', async () => {
