@@ -72,8 +72,9 @@ void session_clear_cookies(const struct worker *w, const struct http_request *re
 /* Revokes every live refresh token of the user (all sessions). */
 int session_revoke_all(struct worker *w, struct arena *a, const char *user_id);
 
-/* Revokes one session (refresh family) of the user; another user's family is
- * left alone (no error: no IDOR oracle). */
+/* Revokes one live session (refresh family) of the user: SOUK_ENOTFOUND when
+ * the user has no such live session (another user's family is never touched).
+ * Runs in the caller's transaction, or its own. */
 int session_revoke(struct worker *w, struct arena *a, const char *user_id, const char *family);
 
 /* Rotates the presented refresh token (see session.c); SOUK_EUNAUTH when it is

@@ -58,6 +58,11 @@ struct validate_field {
 int validate_json(struct arena *arena, const cJSON *obj, const struct validate_field *fields,
 		  size_t n, void *out, uint64_t *present, cJSON **errors);
 
+/* The string member `name` of obj exactly as sent (case-sensitive lookup,
+ * like validate_json, so {"Password":1,"password":"x"} cannot smuggle a
+ * different member past validation), or NULL when absent or not a string. */
+const char *json_string_member(const cJSON *obj, const char *name);
+
 /* Single checks, reused by validate_json and by handlers. */
 bool validate_email(const char *s);
 bool validate_uuid(const char *s);

@@ -50,8 +50,18 @@ int users_login_failed(struct db *db, struct arena *a, const char *id);
 /* Sets a new password hash and clears the failure count and lock. */
 int users_set_password(struct db *db, struct arena *a, const char *id, const char *hash);
 
-/* Marks the e-mail verified. */
+/* Marks the e-mail verified; a pending new address (PATCH /me) becomes the
+ * address. SOUK_ECONFLICT when another account took it meanwhile. */
 int users_mark_verified(struct db *db, struct arena *a, const char *id);
+
+/*
+ * The mailbox of users.id was just proven (one-time code, password reset,
+ * Google/GitHub with a verified address). If nobody had proven it before,
+ * whoever set the account up may not own the address: its password, sign-in
+ * links, pending tokens and sessions are removed before the address is marked
+ * verified. Sets *claimed when that happened. Inside the caller's transaction.
+ */
+int users_claim_mailbox(struct db *db, struct arena *a, const char *id, int *claimed);
 
 /* users.id of the active user with this e-mail, SOUK_ENOTFOUND otherwise. */
 int users_find_active_id(struct db *db, struct arena *a, const char *email, const char **id,

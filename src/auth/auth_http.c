@@ -45,6 +45,14 @@ static struct db_statement token_insert = {
 	.nparams = 4,
 };
 
+/* After a token is used, the user's other tokens of that purpose are void. */
+static struct db_statement token_void_others = {
+	.name = "auth_user_token_void_others",
+	.sql = "UPDATE user_tokens SET used_at = now() WHERE user_id = $1::bigint"
+	       " AND purpose = $2 AND used_at IS NULL",
+	.nparams = 2,
+};
+
 static struct db_statement token_consume = {
 	.name = "auth_user_token_consume",
 	.sql = "UPDATE user_tokens SET used_at = now() WHERE token_hash = decode($1, 'hex')"
@@ -169,7 +177,9 @@ static int user_token_consume(struct worker *w, struct arena *a, const char *tok
 		return SOUK_ENOTFOUND;
 	*user_id = arena_strdup(a, PQgetvalue(r, 0, 0));
 	*public_id = arena_strdup(a, PQgetvalue(r, 0, 1));
-	return SOUK_OK;
+	const char *others[] = {*user_id, purpose};
+
+	return db_exec(&w->db, a, &token_void_others, others, NULL);
 }
 
 /* Queues the verify-email message for user_id (inside a transaction). */
@@ -233,7 +243,7 @@ int auth_register(struct worker *w, struct http_request *req, struct http_respon
 	if (rc != SOUK_OK)
 		return rc;
 	/* the password as sent, not trimmed */
-	in.password = cJSON_GetObjectItem(req->json, "password")->valuestring;
+	in.password = json_string_member(req->json, "password"); /* as sent: not trimmed */
 	rc = limit(w, req, res, "register:ip", req->remote_addr, 10, 3600);
 	if (rc == SOUK_OK)
 		rc = limit(w, req, res, "register:account", in.email, 5, 3600);
@@ -312,7 +322,7 @@ int auth_login(struct worker *w, struct http_request *req, struct http_response 
 		return rc;
 	if (in.mode != NULL && strcmp(in.mode, "token") != 0 && strcmp(in.mode, "cookie") != 0)
 		return fail_field(req, "mode", "must be \"cookie\" or \"token\"");
-	in.password = cJSON_GetObjectItem(req->json, "password")->valuestring;
+	in.password = json_string_member(req->json, "password"); /* as sent: not trimmed */
 	account_key = in.email;
 	rc = limit(w, req, res, "login:ip", req->remote_addr, 30, 600);
 	if (rc == SOUK_OK)
@@ -334,9 +344,15 @@ int auth_login(struct worker *w, struct http_request *req, struct http_response 
 			cJSON *data = json_new_object(req->arena);
 
 			cJSON_AddStringToObject(data, "reason", "bad_password");
-			if (users_login_failed(&w->db, req->arena, u.id) == SOUK_OK)
-				(void)audit_record(&w->db, req->arena, u.id, "auth.login_failed",
-						   "user", u.public_id, data, req->remote_addr);
+			rc = db_begin(&w->db, req->arena);
+			if (rc == SOUK_OK)
+				rc = users_login_failed(&w->db, req->arena, u.id);
+			if (rc == SOUK_OK)
+				rc = audit_record(&w->db, req->arena, u.id, "auth.login_failed", "user",
+						  u.public_id, data, req->remote_addr);
+			rc = finish(w, req, rc);
+			if (rc != SOUK_OK)
+				return rc;
 		}
 		req->error_message = "E-mail or password is incorrect.";
 		return SOUK_EUNAUTH;
@@ -358,8 +374,7 @@ int auth_login(struct worker *w, struct http_request *req, struct http_response 
  * reused (the whole session is revoked), 403 CSRF. */
 int auth_refresh(struct worker *w, struct http_request *req, struct http_response *res)
 {
-	const cJSON *item = req->json ? cJSON_GetObjectItem(req->json, "refresh_token") : NULL;
-	const char *presented = cJSON_IsString(item) ? item->valuestring : NULL;
+	const char *presented = json_string_member(req->json, "refresh_token");
 	bool via_cookie = presented == NULL;
 	cJSON *body = NULL;
 	int rc;
@@ -390,16 +405,19 @@ int auth_logout(struct worker *w, struct http_request *req, struct http_response
 		cJSON *data = json_new_object(req->arena);
 
 		cJSON_AddStringToObject(data, "session", req->principal->session_id);
-		rc = session_revoke(w, req->arena, req->principal->user_id,
-				    req->principal->session_id);
+		rc = db_begin(&w->db, req->arena);
+		if (rc == SOUK_OK)
+			rc = session_revoke(w, req->arena, req->principal->user_id,
+					    req->principal->session_id);
 		if (rc == SOUK_OK)
 			rc = audit_record(&w->db, req->arena, req->principal->user_id, "auth.logout",
 					  "user", req->principal->public_id, data, req->remote_addr);
+		rc = finish(w, req, rc);
 	} else {
-		const cJSON *item = req->json ? cJSON_GetObjectItem(req->json, "refresh_token") : NULL;
+		const char *presented = json_string_member(req->json, "refresh_token");
 
-		if (cJSON_IsString(item))
-			rc = session_revoke_token(w, req, item->valuestring, false);
+		if (presented != NULL)
+			rc = session_revoke_token(w, req, presented, false);
 		else
 			rc = session_revoke_token(w, req, session_refresh_cookie(req), true);
 	}
@@ -451,6 +469,8 @@ int auth_verify_email(struct worker *w, struct http_request *req, struct http_re
 					&public_id);
 	if (rc == SOUK_OK)
 		rc = users_mark_verified(&w->db, req->arena, user_id);
+	if (rc == SOUK_ECONFLICT)
+		req->error_message = "Another account took this e-mail address meanwhile.";
 	if (rc == SOUK_OK)
 		rc = audit_record(&w->db, req->arena, user_id, "auth.email_verified", "user",
 				  public_id, NULL, req->remote_addr);
@@ -566,6 +586,19 @@ int auth_otp_verify(struct worker *w, struct http_request *req, struct http_resp
 	rc = limit(w, req, res, "otp-verify:ip", req->remote_addr, 30, 600);
 	if (rc != SOUK_OK)
 		return rc;
+	/* a new code resets the five tries, not this: ten wrong codes a day */
+	long retry = 0;
+	char *daily = arena_printf(req->arena, "rl:otp-fail:%s", in.email);
+	redisReply *fails = NULL;
+	const char *get_fails[] = {"GET", daily};
+
+	if (redis_command(&w->redis, req->arena, &fails, 1, 2, get_fails, NULL) != SOUK_OK)
+		return SOUK_EREDIS;
+	if (fails->type == REDIS_REPLY_STRING && strtol(fails->str, NULL, 10) >= 10) {
+		req->error_message = "Too many wrong codes today; sign in another way.";
+		http_response_header(res, "Retry-After", "3600");
+		return SOUK_ERATELIMIT;
+	}
 	const char *code_key = otp_key(req->arena, in.email, "code");
 	const char *tries_key = otp_key(req->arena, in.email, "tries");
 	const char *incr[] = {"INCR", tries_key};
@@ -585,14 +618,28 @@ int auth_otp_verify(struct worker *w, struct http_request *req, struct http_resp
 		return SOUK_EUNAUTH;
 	}
 	if (!token_equal(stored->str, token_mac(w->config, req->arena, "otp",
-						arena_printf(req->arena, "%s:%s", in.email, in.code))))
+						arena_printf(req->arena, "%s:%s", in.email, in.code)))) {
+		(void)ratelimit_hit(&w->redis, req->arena, daily, 10, 86400, &retry);
 		return SOUK_EUNAUTH;
+	}
 	(void)redis_command(&w->redis, req->arena, NULL, 1, 3, del, NULL);
 	rc = users_find_active_id(&w->db, req->arena, in.email, &user_id, NULL);
 	if (rc == SOUK_ENOTFOUND)
 		return SOUK_EUNAUTH;
-	if (rc == SOUK_OK)
-		rc = users_mark_verified(&w->db, req->arena, user_id); /* the code proved the mailbox */
+	if (rc == SOUK_OK) { /* the code proved the mailbox */
+		int claimed = 0;
+		cJSON *data = json_new_object(req->arena);
+
+		rc = db_begin(&w->db, req->arena);
+		if (rc == SOUK_OK)
+			rc = users_claim_mailbox(&w->db, req->arena, user_id, &claimed);
+		if (rc == SOUK_OK && claimed) {
+			cJSON_AddStringToObject(data, "via", "otp");
+			rc = audit_record(&w->db, req->arena, user_id, "auth.mailbox_claimed", "user",
+					  NULL, data, req->remote_addr);
+		}
+		rc = finish(w, req, rc);
+	}
 	if (rc == SOUK_OK)
 		rc = session_login(w, req, res, user_id, "otp", token_mode(in.mode), &body);
 	if (rc != SOUK_OK)
@@ -672,7 +719,7 @@ int auth_reset_confirm(struct worker *w, struct http_request *req, struct http_r
 
 	if (rc != SOUK_OK)
 		return rc;
-	in.password = cJSON_GetObjectItem(req->json, "password")->valuestring;
+	in.password = json_string_member(req->json, "password"); /* as sent: not trimmed */
 	rc = db_begin(&w->db, req->arena);
 	if (rc == SOUK_OK)
 		rc = user_token_consume(w, req->arena, in.token, "password_reset", &user_id, &public_id);
@@ -691,6 +738,11 @@ int auth_reset_confirm(struct worker *w, struct http_request *req, struct http_r
 	}
 	if (rc == SOUK_OK && password_hash(in.password, hash) != SOUK_OK)
 		rc = SOUK_EINTERNAL;
+	if (rc == SOUK_OK) { /* the link proved the mailbox */
+		int claimed = 0;
+
+		rc = users_claim_mailbox(&w->db, req->arena, user_id, &claimed);
+	}
 	if (rc == SOUK_OK)
 		rc = users_set_password(&w->db, req->arena, user_id, hash);
 	if (rc == SOUK_OK)

@@ -54,6 +54,7 @@
 #include "souk/redis.h"
 #include "souk/str.h"
 #include "souk/token.h"
+#include "souk/users.h"
 #include "souk/worker.h"
 
 #define OAUTH_STATE_TTL 600	     /* seconds a started sign-in stays valid */
@@ -136,12 +137,6 @@ static struct db_statement account_find_by_email = {
     .nparams = 1,
 };
 
-static struct db_statement account_claim_unverified = {
-    .name = "oauth_account_claim_unverified",
-    .sql = "UPDATE users SET email_verified_at = now(), password_hash = NULL"
-	   " WHERE id = $1::bigint AND email_verified_at IS NULL",
-    .nparams = 1,
-};
 
 static struct db_statement account_create = {
     .name = "oauth_account_create",
@@ -818,6 +813,16 @@ static int oauth_account_resolve(struct worker *w, struct http_request *req,
 			rc = oauth_refuse_status(req, PQgetvalue(r, 0, 2));
 			goto out;
 		}
+		if (!verified) {
+			/* nobody proved owning this address before: whoever set the
+			 * account up may not be its owner, so its password, other
+			 * sign-in links, tokens and sessions go (users_claim_mailbox) */
+			int claimed = 0;
+
+			rc = users_claim_mailbox(&w->db, a, uid, &claimed);
+			if (rc != SOUK_OK)
+				goto out;
+		}
 		of_user[0] = uid;
 		of_user[1] = p->name;
 		rc = db_exec(&w->db, a, &identity_of_user, of_user, &r);
@@ -826,16 +831,6 @@ static int oauth_account_resolve(struct worker *w, struct http_request *req,
 			    a, "This account is already linked to another %s account.", p->label);
 			rc = SOUK_ECONFLICT;
 			goto out;
-		}
-		if (rc == SOUK_OK && !verified) {
-			/* nobody proved owning this address before: whoever set the
-			 * password may not be its owner, so the password and its
-			 * sessions go */
-			const char *claim[] = {uid};
-
-			rc = db_exec(&w->db, a, &account_claim_unverified, claim, NULL);
-			if (rc == SOUK_OK)
-				rc = session_revoke_all(w, a, uid);
 		}
 		cJSON_AddStringToObject(data, "provider", p->name);
 		cJSON_AddBoolToObject(data, "password_removed", !verified);

@@ -19,6 +19,7 @@
 #include "souk/http.h"
 #include "souk/json.h"
 #include "souk/log.h"
+#include "souk/str.h"
 #include "souk/token.h"
 #include "souk/worker.h"
 
@@ -32,7 +33,8 @@ static struct db_statement session_insert = {
 	.sql = "INSERT INTO refresh_tokens (user_id, token_hash, family_id, expires_at,"
 	       " user_agent, ip)"
 	       " VALUES ($1::bigint, decode($2, 'hex'), coalesce($3::uuid, gen_random_uuid()),"
-	       " now() + $4::int * interval '1 second', left($5, 1000), NULLIF($6, '')::inet)"
+	       " coalesce((SELECT min(expires_at) FROM refresh_tokens WHERE family_id = $3::uuid),"
+	       "   now() + $4::int * interval '1 second'), left($5, 1000), NULLIF($6, '')::inet)"
 	       " RETURNING id, family_id",
 	.nparams = 6,
 };
@@ -50,7 +52,7 @@ static struct db_statement session_find = {
 	.sql = "SELECT t.id, t.user_id, t.family_id, t.revoked_at IS NOT NULL,"
 	       " t.expires_at <= now(), u.status, u.public_id"
 	       " FROM refresh_tokens t JOIN users u ON u.id = t.user_id"
-	       " WHERE t.token_hash = decode($1, 'hex') FOR UPDATE OF t",
+	       " WHERE t.token_hash = decode($1, 'hex') FOR UPDATE OF t FOR SHARE OF u",
 	.nparams = 1,
 };
 
@@ -59,6 +61,15 @@ static struct db_statement session_replace = {
 	.sql = "UPDATE refresh_tokens SET revoked_at = now(), replaced_by = $2::bigint"
 	       " WHERE id = $1::bigint",
 	.nparams = 2,
+};
+
+/* Revocations first lock the user row that every refresh holds a share lock
+ * on, so a refresh in flight either commits before (and its new token is
+ * revoked too) or starts after (and finds its token revoked). */
+static struct db_statement session_lock_user = {
+	.name = "session_lock_user",
+	.sql = "SELECT 1 FROM users WHERE id = $1::bigint FOR UPDATE",
+	.nparams = 1,
 };
 
 static struct db_statement session_revoke_family = {
@@ -94,6 +105,7 @@ static struct db_statement user_json_load = {
 	.sql = "SELECT u.public_id, u.email, u.name, u.avatar_url, r.name,"
 	       " u.email_verified_at IS NOT NULL, u.password_hash IS NOT NULL,"
 	       " to_char(u.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
+	       " u.pending_email,"
 	       " coalesce((SELECT string_agg(p.name, ',' ORDER BY p.name)"
 	       "   FROM role_permissions rp JOIN permissions p ON p.id = rp.permission_id"
 	       "   WHERE rp.role_id = u.role_id), '')"
@@ -149,11 +161,15 @@ int auth_user_json(struct worker *w, struct arena *a, const char *user_id, cJSON
 		cJSON_AddStringToObject(u, "avatar_url", PQgetvalue(r, 0, 3));
 	cJSON_AddStringToObject(u, "role", PQgetvalue(r, 0, 4));
 	perms = cJSON_AddArrayToObject(u, "permissions");
-	for (const char *const *p = split_permissions(a, PQgetvalue(r, 0, 8)); *p; p++)
+	for (const char *const *p = split_permissions(a, PQgetvalue(r, 0, 9)); *p; p++)
 		cJSON_AddItemToArray(perms, cJSON_CreateString(*p));
 	cJSON_AddBoolToObject(u, "email_verified", PQgetvalue(r, 0, 5)[0] == 't');
 	cJSON_AddBoolToObject(u, "has_password", PQgetvalue(r, 0, 6)[0] == 't');
 	cJSON_AddStringToObject(u, "created_at", PQgetvalue(r, 0, 7));
+	if (PQgetisnull(r, 0, 8))
+		cJSON_AddNullToObject(u, "pending_email");
+	else
+		cJSON_AddStringToObject(u, "pending_email", PQgetvalue(r, 0, 8));
 	*out = u;
 	return SOUK_OK;
 }
@@ -227,6 +243,9 @@ static int session_insert_token(struct worker *w, struct http_request *req, cons
 	PGresult *r = NULL;
 	const char *ua = http_header(req, "user-agent");
 	int rc = token_opaque_new(req->arena, token, hash);
+
+	if (ua != NULL && !str_is_utf8(ua, strlen(ua)))
+		ua = NULL; /* a header is bytes; the column is text */
 
 	if (rc != SOUK_OK)
 		return rc;
@@ -385,18 +404,44 @@ int session_revoke_token(struct worker *w, struct http_request *req, const char 
 	return rc;
 }
 
+/* Runs one revocation after taking the user lock, in the caller's
+ * transaction or in one of its own. */
+static int session_revoke_locked(struct worker *w, struct arena *a, const char *user_id,
+				 struct db_statement *st, const char *const *params)
+{
+	const char *lock[] = {user_id};
+	int own = !w->db.in_transaction;
+	int rc = own ? db_begin(&w->db, a) : SOUK_OK;
+
+	PGresult *r = NULL;
+
+	if (rc == SOUK_OK)
+		rc = db_exec(&w->db, a, &session_lock_user, lock, NULL);
+	if (rc == SOUK_OK)
+		rc = db_exec(&w->db, a, st, params, &r);
+	if (rc == SOUK_OK && st == &session_revoke_family && strcmp(PQcmdTuples(r), "0") == 0)
+		rc = SOUK_ENOTFOUND;
+	if (own) {
+		if (rc == SOUK_OK)
+			rc = db_commit(&w->db, a);
+		else
+			db_rollback(&w->db, a);
+	}
+	return rc;
+}
+
 int session_revoke(struct worker *w, struct arena *a, const char *user_id, const char *family)
 {
 	const char *params[] = {family, user_id};
 
-	return db_exec(&w->db, a, &session_revoke_family, params, NULL);
+	return session_revoke_locked(w, a, user_id, &session_revoke_family, params);
 }
 
 int session_revoke_all(struct worker *w, struct arena *a, const char *user_id)
 {
 	const char *params[] = {user_id};
 
-	return db_exec(&w->db, a, &session_revoke_user, params, NULL);
+	return session_revoke_locked(w, a, user_id, &session_revoke_user, params);
 }
 
 const char *session_refresh_cookie(const struct http_request *req)

@@ -92,6 +92,13 @@ int json_parse_object(struct arena *arena, const char *text, size_t len, cJSON *
 	return SOUK_OK;
 }
 
+const char *json_string_member(const cJSON *obj, const char *name)
+{
+	const cJSON *item = obj ? cJSON_GetObjectItemCaseSensitive(obj, name) : NULL;
+
+	return cJSON_IsString(item) ? item->valuestring : NULL;
+}
+
 size_t utf8_length(const char *s)
 {
 	size_t n = 0;

@@ -93,7 +93,8 @@ static struct db_statement user_login_failed = {
 	.name = "users_login_failed",
 	.sql = "UPDATE users SET failed_login_count = failed_login_count + 1,"
 	       " locked_until = CASE WHEN failed_login_count + 1 >= 5 THEN now() +"
-	       " least(interval '1 minute' * power(2, failed_login_count + 1 - 5), interval '1 day')"
+	       " least(make_interval(mins => power(2, least(failed_login_count + 1 - 5, 11))::int),"
+	       " interval '1 day')"
 	       " ELSE locked_until END WHERE id = $1::bigint",
 	.nparams = 1,
 };
@@ -107,7 +108,9 @@ static struct db_statement user_set_password = {
 
 static struct db_statement user_mark_verified = {
 	.name = "users_mark_verified",
-	.sql = "UPDATE users SET email_verified_at = coalesce(email_verified_at, now())"
+	.sql = "UPDATE users SET email = coalesce(pending_email, email), pending_email = NULL,"
+	       " email_verified_at = CASE WHEN pending_email IS NOT NULL THEN now()"
+	       "   ELSE coalesce(email_verified_at, now()) END"
 	       " WHERE id = $1::bigint",
 	.nparams = 1,
 };
@@ -189,4 +192,39 @@ int users_find_active_id(struct db *db, struct arena *a, const char *email, cons
 	if (name != NULL)
 		*name = arena_strdup(a, PQgetvalue(r, 0, 1));
 	return SOUK_OK;
+}
+
+static struct db_statement user_lock_unverified = {
+	.name = "users_lock_unverified",
+	.sql = "SELECT email_verified_at IS NULL FROM users WHERE id = $1::bigint FOR UPDATE",
+	.nparams = 1,
+};
+
+static struct db_statement user_claim = {
+	.name = "users_claim",
+	.sql = "WITH i AS (DELETE FROM oauth_identities WHERE user_id = $1::bigint),"
+	       " t AS (DELETE FROM user_tokens WHERE user_id = $1::bigint),"
+	       " s AS (UPDATE refresh_tokens SET revoked_at = now()"
+	       "   WHERE user_id = $1::bigint AND revoked_at IS NULL)"
+	       " UPDATE users SET password_hash = NULL, pending_email = NULL,"
+	       " email_verified_at = now(), failed_login_count = 0, locked_until = NULL"
+	       " WHERE id = $1::bigint",
+	.nparams = 1,
+};
+
+int users_claim_mailbox(struct db *db, struct arena *a, const char *id, int *claimed)
+{
+	const char *params[] = {id};
+	PGresult *r = NULL;
+	int rc = db_exec(db, a, &user_lock_unverified, params, &r);
+
+	*claimed = 0;
+	if (rc != SOUK_OK || PQntuples(r) != 1)
+		return rc != SOUK_OK ? rc : SOUK_ENOTFOUND;
+	if (PQgetvalue(r, 0, 0)[0] != 't')
+		return SOUK_OK;
+	rc = db_exec(db, a, &user_claim, params, NULL);
+	if (rc == SOUK_OK)
+		*claimed = 1;
+	return rc;
 }

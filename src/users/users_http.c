@@ -30,9 +30,7 @@ static struct db_statement me_update = {
 	.name = "users_me_update",
 	.sql = "UPDATE users SET name = coalesce($2, name),"
 	       " avatar_url = CASE WHEN $3::text IS NULL THEN avatar_url ELSE NULLIF($3, '') END,"
-	       " email = coalesce($4, email),"
-	       " email_verified_at = CASE WHEN $4::text IS NOT NULL AND $4 <> email::text"
-	       "   THEN NULL ELSE email_verified_at END"
+	       " pending_email = CASE WHEN $4::text IS NULL THEN pending_email ELSE $4 END"
 	       " WHERE id = $1::bigint RETURNING public_id, email, name",
 	.nparams = 4,
 };
@@ -44,11 +42,19 @@ static struct db_statement me_current_email = {
 	.flags = DB_READONLY,
 };
 
-static struct db_statement verification_void = {
-	.name = "users_verification_void",
+/* An address change or a new password voids every outstanding link. */
+static struct db_statement tokens_void = {
+	.name = "users_tokens_void",
 	.sql = "UPDATE user_tokens SET used_at = now() WHERE user_id = $1::bigint"
-	       " AND purpose = 'email_verification' AND used_at IS NULL",
+	       " AND used_at IS NULL",
 	.nparams = 1,
+};
+
+static struct db_statement email_taken = {
+	.name = "users_email_taken",
+	.sql = "SELECT 1 FROM users WHERE email = $1 AND id <> $2::bigint",
+	.nparams = 2,
+	.flags = DB_READONLY,
 };
 
 static struct db_statement verification_insert = {
@@ -81,12 +87,6 @@ static struct db_statement sessions_list = {
 	.flags = DB_READONLY,
 };
 
-static struct db_statement session_revoke_one = {
-	.name = "users_session_revoke_one",
-	.sql = "UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1::bigint"
-	       " AND family_id = $2::uuid AND revoked_at IS NULL",
-	.nparams = 2,
-};
 
 /* Everything the old dashboard assembled, in one query. */
 static struct db_statement dashboard = {
@@ -272,8 +272,11 @@ static const struct validate_field profile_fields[] = {
 	{"email", VALIDATE_EMAIL, false, 0, 0, offsetof(struct profile_input, email)},
 };
 
-/* PATCH /api/v1/me {name?, avatar_url?, email?}: 200 the profile; a new
- * e-mail is unverified until its link is followed. 409 e-mail taken, 422. */
+/* PATCH /api/v1/me {name?, avatar_url?, email?, current_password?}: 200 the
+ * profile. A new e-mail waits in pending_email until the link sent to it is
+ * followed (only then does sign-in use it); changing it needs the current
+ * password (accounts that have one) and the old address is told. 409 e-mail
+ * taken, 422. */
 int users_me_update(struct worker *w, struct http_request *req, struct http_response *res)
 {
 	struct profile_input in = {0};
@@ -291,20 +294,39 @@ int users_me_update(struct worker *w, struct http_request *req, struct http_resp
 	    strncmp(in.avatar_url, "https://", 8) != 0)
 		return fail_field(req, "avatar_url", "must be an https:// URL");
 	email_changed = in.email != NULL && strcmp(in.email, req->principal->email) != 0;
+	if (email_changed) {
+		const char *me_params[] = {uid};
+		const char *taken_params[] = {in.email, uid};
+
+		rc = db_exec(&w->db, req->arena, &me_current_email, me_params, &r);
+		if (rc == SOUK_OK && !PQgetisnull(r, 0, 1)) {
+			const char *cur = json_string_member(req->json, "current_password");
+
+			if (cur == NULL || !password_verify(PQgetvalue(r, 0, 1), cur))
+				return fail_field(req, "current_password",
+						  "is needed to change the e-mail address");
+		}
+		if (rc == SOUK_OK)
+			rc = db_exec(&w->db, req->arena, &email_taken, taken_params, &r);
+		if (rc == SOUK_OK && PQntuples(r) > 0) {
+			req->error_message = "Another account uses this e-mail address.";
+			return SOUK_ECONFLICT;
+		}
+		if (rc != SOUK_OK)
+			return rc;
+	}
 	const char *params[] = {uid, in.name, in.avatar_url, email_changed ? in.email : NULL};
 
 	rc = db_begin(&w->db, req->arena);
 	if (rc == SOUK_OK)
 		rc = db_exec(&w->db, req->arena, &me_update, params, &r);
-	if (rc == SOUK_ECONFLICT)
-		req->error_message = "Another account uses this e-mail address.";
 	if (rc == SOUK_OK && email_changed) {
 		unsigned char hash[32];
 		char hex[65], *token = NULL;
-		cJSON *data = json_new_object(req->arena);
+		cJSON *data = json_new_object(req->arena), *notice = json_new_object(req->arena);
 		const char *void_params[] = {uid};
 
-		rc = db_exec(&w->db, req->arena, &verification_void, void_params, NULL);
+		rc = db_exec(&w->db, req->arena, &tokens_void, void_params, NULL);
 		if (rc == SOUK_OK)
 			rc = token_opaque_new(req->arena, &token, hash);
 		if (rc == SOUK_OK) {
@@ -320,6 +342,12 @@ int users_me_update(struct worker *w, struct http_request *req, struct http_resp
 							     w->config->public_url, token));
 			cJSON_AddNumberToObject(data, "hours", 48);
 			rc = mail_queue(&w->db, req->arena, "verify_email", in.email, data);
+		}
+		if (rc == SOUK_OK) { /* the old address hears of it, in case it was not them */
+			cJSON_AddStringToObject(notice, "name", PQgetvalue(r, 0, 2));
+			cJSON_AddStringToObject(notice, "new_email", in.email);
+			rc = mail_queue(&w->db, req->arena, "email_change_notice", PQgetvalue(r, 0, 1),
+					notice);
 		}
 	}
 	if (rc == SOUK_OK) {
@@ -367,14 +395,14 @@ int users_me_password(struct worker *w, struct http_request *req, struct http_re
 		req->error_fields = errors;
 		return rc;
 	}
-	in.new_password = cJSON_GetObjectItem(req->json, "new_password")->valuestring;
+	in.new_password = json_string_member(req->json, "new_password"); /* not trimmed */
 	rc = db_exec(&w->db, req->arena, &me_current_email, params, &r);
 	if (rc != SOUK_OK)
 		return rc;
 	if (!PQgetisnull(r, 0, 1)) {
-		const cJSON *cur = cJSON_GetObjectItem(req->json, "current_password");
+		const char *cur = json_string_member(req->json, "current_password");
 
-		if (!cJSON_IsString(cur) || !password_verify(PQgetvalue(r, 0, 1), cur->valuestring))
+		if (cur == NULL || !password_verify(PQgetvalue(r, 0, 1), cur))
 			return fail_field(req, "current_password", "is incorrect");
 	}
 	if ((why = auth_password_policy(in.new_password, PQgetvalue(r, 0, 0))) != NULL)
@@ -384,6 +412,8 @@ int users_me_password(struct worker *w, struct http_request *req, struct http_re
 	rc = db_begin(&w->db, req->arena);
 	if (rc == SOUK_OK)
 		rc = users_set_password(&w->db, req->arena, uid, hash);
+	if (rc == SOUK_OK)
+		rc = db_exec(&w->db, req->arena, &tokens_void, params, NULL);
 	if (rc == SOUK_OK) {
 		const char *others[] = {uid, req->principal->session_id};
 
@@ -419,18 +449,21 @@ int users_me_sessions(struct worker *w, struct http_request *req, struct http_re
 int users_me_session_revoke(struct worker *w, struct http_request *req, struct http_response *res)
 {
 	const char *id = http_path_param(req, "id");
-	const char *params[] = {req->principal->user_id, id};
-	PGresult *r = NULL;
-	cJSON *body;
+	cJSON *body, *data = json_new_object(req->arena);
 	int rc;
 
 	if (id == NULL || !validate_uuid(id))
 		return SOUK_ENOTFOUND;
-	rc = db_exec(&w->db, req->arena, &session_revoke_one, params, &r);
+	cJSON_AddStringToObject(data, "session", id);
+	rc = db_begin(&w->db, req->arena);
+	if (rc == SOUK_OK)
+		rc = session_revoke(w, req->arena, req->principal->user_id, id);
+	if (rc == SOUK_OK)
+		rc = audit_record(&w->db, req->arena, req->principal->user_id, "user.session_revoke",
+				  "user", req->principal->public_id, data, req->remote_addr);
+	rc = finish(w, req, rc);
 	if (rc != SOUK_OK)
 		return rc;
-	if (strcmp(PQcmdTuples(r), "0") == 0)
-		return SOUK_ENOTFOUND;
 	if (strcmp(id, req->principal->session_id) == 0)
 		session_clear_cookies(w, req, res);
 	body = json_new_object(req->arena);
@@ -482,9 +515,9 @@ int users_me_delete(struct worker *w, struct http_request *req, struct http_resp
 	if (rc != SOUK_OK)
 		return rc;
 	if (!PQgetisnull(r, 0, 1)) {
-		const cJSON *pw = req->json ? cJSON_GetObjectItem(req->json, "password") : NULL;
+		const char *pw = json_string_member(req->json, "password");
 
-		if (!cJSON_IsString(pw) || !password_verify(PQgetvalue(r, 0, 1), pw->valuestring))
+		if (pw == NULL || !password_verify(PQgetvalue(r, 0, 1), pw))
 			return fail_field(req, "password", "is incorrect");
 	}
 	rc = db_begin(&w->db, req->arena);
@@ -576,18 +609,18 @@ static int admin_target(struct worker *w, struct http_request *req, const char *
  * 404, 409 own account, 422 unknown role. */
 int users_admin_role(struct worker *w, struct http_request *req, struct http_response *res)
 {
-	const cJSON *role = cJSON_GetObjectItem(req->json, "role");
+	const char *role = json_string_member(req->json, "role");
 	const char *target = NULL;
 	PGresult *r = NULL;
 	cJSON *data, *user = NULL;
 	int rc;
 
-	if (!cJSON_IsString(role))
+	if (role == NULL)
 		return fail_field(req, "role", "is required");
 	rc = admin_target(w, req, &target);
 	if (rc != SOUK_OK)
 		return rc;
-	const char *params[] = {target, role->valuestring};
+	const char *params[] = {target, role};
 
 	rc = db_begin(&w->db, req->arena);
 	if (rc == SOUK_OK)
@@ -598,7 +631,7 @@ int users_admin_role(struct worker *w, struct http_request *req, struct http_res
 	}
 	if (rc == SOUK_OK) {
 		data = json_new_object(req->arena);
-		cJSON_AddStringToObject(data, "role", role->valuestring);
+		cJSON_AddStringToObject(data, "role", role);
 		rc = audit_record(&w->db, req->arena, req->principal->user_id, "admin.user_role",
 				  "user", http_path_param(req, "id"), data, req->remote_addr);
 	}

@@ -317,17 +317,89 @@ describe('password reset and change', () => {
     expectError(await api('/api/v1/me', { headers: bearer(b.access_token) }), 401, 'unauthenticated');
   });
 
-  test('changing the e-mail re-verifies it', async () => {
+  test('a new e-mail waits until verified; changing it needs the password; the old address is told', async () => {
     const email = await register('newmail');
     const t = await loginToken(email);
     const next = freshEmail('newmail-next');
-    const r = await api('/api/v1/me', { method: 'PATCH', headers: { ...bearer(t.access_token), 'content-type': 'application/json' }, body: JSON.stringify({ email: next }) });
+    const patch = (body) => api('/api/v1/me', { method: 'PATCH', headers: { ...bearer(t.access_token), 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expectError(await patch({ email: next }), 422, 'validation_failed');
+    expectError(await patch({ email: next, current_password: 'not the password' }), 422, 'validation_failed');
+    expectError(await patch({ email: 'admin@souk.test', current_password: PASSWORD }), 409, 'conflict');
+    const r = await patch({ email: next, current_password: PASSWORD });
     assert.equal(r.status, 200, r.text);
-    assert.equal(r.json.email, next);
-    assert.equal(r.json.email_verified, false);
-    assert.ok(outbox('verify_email', next));
-    const taken = await api('/api/v1/me', { method: 'PATCH', headers: { ...bearer(t.access_token), 'content-type': 'application/json' }, body: JSON.stringify({ email: 'admin@souk.test' }) });
-    expectError(taken, 409, 'conflict');
+    assert.equal(r.json.email, email, 'sign-in keeps using the verified address');
+    assert.equal(r.json.pending_email, next);
+    assert.equal(outbox('email_change_notice', email).new_email, next);
+    // the pending address is nobody's yet: its owner can still sign up, and it signs nobody in
+    expectError(await postJson('/api/v1/auth/login', { email: next, password: PASSWORD }), 401, 'unauthenticated');
+    const token = new URL(outbox('verify_email', next).link).searchParams.get('token');
+    assert.equal((await postJson('/api/v1/auth/verify-email', { token })).status, 200);
+    const me = await api('/api/v1/me', { headers: bearer(t.access_token) });
+    assert.equal(me.json.email, next);
+    assert.equal(me.json.pending_email, null);
+    assert.equal(me.json.email_verified, true);
+    assert.equal((await postJson('/api/v1/auth/login', { email: next, password: PASSWORD })).status, 200);
+  });
+
+  test('nobody can park an account on someone else\'s address', async () => {
+    const squatter = await loginToken(await register('squatter'));
+    const victim = freshEmail('victim');
+    const h = { ...bearer(squatter.access_token), 'content-type': 'application/json' };
+    const park = await api('/api/v1/me', { method: 'PATCH', headers: h, body: JSON.stringify({ email: victim, current_password: PASSWORD }) });
+    assert.equal(park.status, 200, park.text);
+    const reg = await postJson('/api/v1/auth/register', { email: victim, password: 'the victim passphrase', name: 'Victim' });
+    assert.equal(reg.status, 201, 'the real owner can still sign up');
+    assert.notEqual(reg.json.user.id, squatter.user.id);
+  });
+
+  test('a one-time code claims an account someone else registered: their password and sessions end', async () => {
+    const email = freshEmail('claimed');
+    // the attacker signs up with somebody else's address and keeps a session
+    assert.equal((await postJson('/api/v1/auth/register', { email, password: PASSWORD, name: 'Not the owner' })).status, 201);
+    const attacker = await loginToken(email);
+    // the owner signs in with a code sent to the mailbox
+    await postJson('/api/v1/auth/otp/request', { email });
+    const owner = await postJson('/api/v1/auth/otp/verify', { email, code: outbox('otp_code', email).code, mode: 'token' });
+    assert.equal(owner.status, 200, owner.text);
+    assert.equal(owner.json.user.has_password, false);
+    expectError(await api('/api/v1/me', { headers: bearer(attacker.access_token) }), 401, 'unauthenticated');
+    expectError(await postJson('/api/v1/auth/login', { email, password: PASSWORD }), 401, 'unauthenticated');
+    assert.equal((await api('/api/v1/me', { headers: bearer(owner.json.access_token) })).status, 200);
+  });
+
+  test('wrong codes are capped per day across new codes', async () => {
+    const email = await register('otp-daily');
+    let last;
+    for (let round = 0; round < 2; round++) {
+      await postJson('/api/v1/auth/otp/request', { email });
+      const { code } = outbox('otp_code', email);
+      const wrong = code === '000000' ? '000001' : '000000';
+      for (let i = 0; i < 5; i++) last = await postJson('/api/v1/auth/otp/verify', { email, code: wrong });
+    }
+    expectError(last, 401, 'unauthenticated');
+    await postJson('/api/v1/auth/otp/request', { email });
+    const right = await postJson('/api/v1/auth/otp/verify', { email, code: outbox('otp_code', email).code });
+    expectError(right, 429, 'rate_limited');
+  });
+});
+
+describe('hostile input', () => {
+  test('a member repeated with other case cannot slip past validation (no crash)', async () => {
+    const email = freshEmail('dupkey');
+    const body = `{"Password":1,"password":"${PASSWORD}","email":"${email}","name":"Dup"}`;
+    const r = await api('/api/v1/auth/register', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    assert.equal(r.status, 201, r.text);
+    const t = await loginToken(email);
+    const pw = await api('/api/v1/me/password', { method: 'POST', headers: { ...bearer(t.access_token), 'content-type': 'application/json' },
+      body: `{"New_password":1,"new_password":"another fine passphrase","current_password":"${PASSWORD}"}` });
+    assert.equal(pw.status, 200, pw.text);
+  });
+
+  test('the lockout keeps working after very many failures', async () => {
+    const email = await register('lock-many');
+    sql(`update users set failed_login_count = 60 where email = '${email}'`);
+    expectError(await postJson('/api/v1/auth/login', { email, password: 'wrong again, sixty-first' }), 401, 'unauthenticated');
+    assert.equal(sql(`select failed_login_count, locked_until > now() + interval '23 hours' from users where email = '${email}'`).stdout, '61|t');
   });
 });
 
