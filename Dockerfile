@@ -30,6 +30,7 @@ ENV SOUK_ENV=production \
     SOUK_SOCKET_GROUP=nginx-peers \
     SOUK_SCHEMA_DIR=/usr/share/souk/schema \
     SOUK_SEED_DIR=/usr/share/souk/seed \
-    SOUK_STORAGE_DIR=/var/lib/souk/storage
+    SOUK_STORAGE_DIR=/var/lib/souk/storage \
+    SOUK_CATALOG_VERSION_FILE=/run/souk/catalog.version
 # the master starts as root to bind the socket, then drops to SOUK_USER
 CMD ["/bin/sh", "-c", "souk-admin migrate && exec souk-fcgi"]

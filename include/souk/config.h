@@ -46,6 +46,23 @@ struct souk_config {
 	const char *github_client_id, *github_client_secret;
 	const char *github_authorize_url, *github_token_url, *github_api_url;
 	const char *oauth_success_url; /* SOUK_OAUTH_SUCCESS_URL: where sign-in lands */
+
+	/* catalog: files, delivery, caches */
+	const char *storage_driver; /* SOUK_STORAGE_DRIVER: local | s3 */
+	const char *s3_endpoint;    /* SOUK_S3_ENDPOINT: "" = https://s3.<region>.amazonaws.com */
+	const char *s3_region;      /* SOUK_S3_REGION */
+	const char *s3_bucket;      /* SOUK_S3_BUCKET */
+	const char *s3_access_key;  /* SOUK_S3_ACCESS_KEY */
+	const char *s3_secret_key;  /* SOUK_S3_SECRET_KEY (never logged) */
+	long s3_path_style;         /* SOUK_S3_PATH_STYLE: 1 = endpoint/bucket/key, 0 = bucket.endpoint/key */
+	const char *s3_public_url;  /* SOUK_S3_PUBLIC_URL: base URL of public images ("" = the bucket's) */
+	const char *media_url;      /* SOUK_MEDIA_URL: base URL of public images on local storage */
+	long upload_limit;          /* SOUK_UPLOAD_LIMIT: bytes of one product file */
+	const char *upload_types;   /* SOUK_UPLOAD_TYPES: allowed content types, comma-separated */
+	long download_limit;        /* SOUK_DOWNLOAD_LIMIT: downloads per file of an entitlement */
+	long download_link_ttl;     /* SOUK_DOWNLOAD_LINK_TTL: seconds a download link works */
+	long catalog_cache_ttl;     /* SOUK_CATALOG_CACHE_TTL: seconds of a Redis catalog cache entry */
+	const char *catalog_version_file; /* SOUK_CATALOG_VERSION_FILE: for nginx's cache key ("" = none) */
 };
 
 /*

@@ -25,6 +25,10 @@
 
 struct arena;
 
+/* SQL for a timestamptz column as RFC 3339 UTC text ("2026-11-29T20:36:36Z"),
+ * the one time format of the API: DB_TS("p.published_at"). */
+#define DB_TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+
 enum db_statement_flags {
 	DB_READONLY = 1 << 0, /* no side effects: retried once on a fresh connection */
 };

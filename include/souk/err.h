@@ -24,7 +24,8 @@ enum souk_err {
 	SOUK_EREDIS = -12,     /* 503 Redis unavailable */
 	SOUK_EINTERNAL = -13,  /* 500 a bug or an unexpected system failure */
 	SOUK_EIO = -14,        /* 500 local I/O failure (files, sockets) */
-	SOUK_ERR__MAX = -15
+	SOUK_EGONE = -15,      /* 410 existed, but no longer (an expired link) */
+	SOUK_ERR__MAX = -16
 };
 
 struct souk_err_http {

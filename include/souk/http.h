@@ -54,6 +54,11 @@ struct http_request {
 	const char *body;
 	size_t body_len;
 	struct cJSON *json;
+	/* ROUTE_STREAM_BODY routes: the body is not read for the handler, which
+	 * pulls it (up to content_length bytes) with body_read(body_ctx, ...):
+	 * the count, 0 at the end, -1 on error */
+	long (*body_read)(void *ctx, char *buf, size_t n);
+	void *body_ctx;
 
 	/* set by the auth middleware: NULL when anonymous */
 	const struct principal *principal;

@@ -29,6 +29,7 @@ enum route_flags {
 	ROUTE_JSON_BODY = 1 << 0,     /* body must be application/json and parse */
 	ROUTE_TEST_ONLY = 1 << 1,     /* registered only when SOUK_ENV=test */
 	ROUTE_JSON_OPTIONAL = 1 << 2, /* a body, if any, must be a JSON object */
+	ROUTE_STREAM_BODY = 1 << 3,   /* the handler reads the body itself (uploads) */
 };
 
 /* The permission field: NULL = public, ROUTE_SIGNED_IN = any signed-in user,

@@ -34,6 +34,10 @@ void buf_free(struct buf *b);
  * input holds a malformed escape or a NUL byte. dst is NUL-terminated. */
 long str_url_decode(char *dst, const char *src, size_t len, bool plus_is_space);
 
+/* s with LIKE's wildcards (% and _) and the backslash escaped by a backslash,
+ * for "col ILIKE '%' || $1 || '%' ESCAPE" with a backslash. Arena-owned. */
+char *str_like_escape(struct arena *a, const char *s);
+
 /* ASCII case-insensitive equality / prefix test. */
 bool str_ieq(const char *a, const char *b);
 bool str_istarts(const char *s, const char *prefix);

@@ -69,10 +69,15 @@ static int api_read_body(struct http_request *req, long limit, api_body_reader r
 static int api_prepare(struct worker *w, const struct route *route, struct http_request *req,
 		       api_body_reader read_body, void *ctx)
 {
-	int rc = api_read_body(req, w->config->body_limit, read_body, ctx);
+	int rc;
 
-	if (rc != SOUK_OK)
+	if (route->flags & ROUTE_STREAM_BODY) {
+		req->body = "";
+		req->body_read = read_body;
+		req->body_ctx = ctx;
+	} else if ((rc = api_read_body(req, w->config->body_limit, read_body, ctx)) != SOUK_OK) {
 		return rc;
+	}
 	if ((route->flags & ROUTE_JSON_BODY) ||
 	    ((route->flags & ROUTE_JSON_OPTIONAL) && req->body_len > 0)) {
 		const char *why = NULL;
@@ -137,6 +142,8 @@ void api_handle(struct worker *w, struct http_request *req, struct http_response
 	rc = api_prepare(w, route, req, read_body, body_ctx);
 	if (rc == SOUK_OK)
 		rc = route->handler(w, req, res);
+	if (route->flags & ROUTE_STREAM_BODY) /* whatever the handler left unread */
+		api_drain(read_body, body_ctx);
 	if (rc != SOUK_OK)
 		api_error(res, req, rc);
 }

@@ -5,6 +5,7 @@
  */
 #include "souk/api.h"
 #include "souk/auth.h"
+#include "souk/catalog.h"
 #include "souk/users.h"
 
 const struct route api_routes[] = {
@@ -36,6 +37,50 @@ const struct route api_routes[] = {
 	{"DELETE", "/api/v1/me/sessions/{id}", users_me_session_revoke, ROUTE_SIGNED_IN, 0},
 	{"GET", "/api/v1/me/dashboard", users_me_dashboard, ROUTE_SIGNED_IN, 0},
 	{"GET", "/api/v1/me/export", users_me_export, ROUTE_SIGNED_IN, 0},
+
+	/* the catalog (src/catalog): public reads, cached */
+	{"GET", "/api/v1/products", catalog_products_list, NULL, 0},
+	{"GET", "/api/v1/products/{slug}", catalog_product_get, NULL, 0},
+	{"GET", "/api/v1/search", catalog_search, NULL, 0},
+	{"GET", "/api/v1/categories", catalog_categories, NULL, 0},
+	{"GET", "/api/v1/tags", catalog_tags, NULL, 0},
+
+	/* owning and downloading */
+	{"POST", "/api/v1/products/{slug}/claim", delivery_claim, ROUTE_SIGNED_IN,
+	 ROUTE_JSON_OPTIONAL},
+	{"POST", "/api/v1/products/{slug}/download", delivery_download, ROUTE_SIGNED_IN,
+	 ROUTE_JSON_OPTIONAL},
+	{"GET", "/api/v1/me/library", delivery_library, ROUTE_SIGNED_IN, 0},
+	{"GET", "/api/v1/downloads/{token}", delivery_fetch, NULL, 0},
+
+	/* catalog administration */
+	{"GET", "/api/v1/admin/products", catalog_admin_products, "products:write", 0},
+	{"POST", "/api/v1/admin/products", catalog_admin_product_create, "products:write",
+	 ROUTE_JSON_BODY},
+	{"GET", "/api/v1/admin/products/{id}", catalog_admin_product_get, "products:write", 0},
+	{"PATCH", "/api/v1/admin/products/{id}", catalog_admin_product_update, "products:write",
+	 ROUTE_JSON_BODY},
+	{"DELETE", "/api/v1/admin/products/{id}", catalog_admin_product_delete, "products:write", 0},
+	{"POST", "/api/v1/admin/products/{id}/publish", catalog_admin_product_publish,
+	 "products:write", ROUTE_JSON_OPTIONAL},
+	{"POST", "/api/v1/admin/products/{id}/unpublish", catalog_admin_product_unpublish,
+	 "products:write", ROUTE_JSON_OPTIONAL},
+	{"POST", "/api/v1/admin/products/{id}/archive", catalog_admin_product_archive,
+	 "products:write", ROUTE_JSON_OPTIONAL},
+	{"POST", "/api/v1/admin/products/{id}/files", catalog_admin_file_upload, "products:write",
+	 ROUTE_STREAM_BODY},
+	{"POST", "/api/v1/admin/products/{id}/files/presign", catalog_admin_file_presign,
+	 "products:write", ROUTE_JSON_BODY},
+	{"POST", "/api/v1/admin/products/{id}/files/complete", catalog_admin_file_complete,
+	 "products:write", ROUTE_JSON_BODY},
+	{"DELETE", "/api/v1/admin/products/{id}/files/{file}", catalog_admin_file_delete,
+	 "products:write", 0},
+	{"POST", "/api/v1/admin/categories", catalog_admin_category_create, "products:write",
+	 ROUTE_JSON_BODY},
+	{"PATCH", "/api/v1/admin/categories/{slug}", catalog_admin_category_update,
+	 "products:write", ROUTE_JSON_BODY},
+	{"DELETE", "/api/v1/admin/categories/{slug}", catalog_admin_category_delete,
+	 "products:write", 0},
 
 	/* user administration */
 	{"GET", "/api/v1/admin/users", users_admin_list, "users:read", 0},

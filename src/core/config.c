@@ -63,6 +63,24 @@ static const struct config_setting settings[] = {
 	STR(github_token_url, "SOUK_GITHUB_TOKEN_URL", "https://github.com/login/oauth/access_token"),
 	STR(github_api_url, "SOUK_GITHUB_API_URL", "https://api.github.com"),
 	STR(oauth_success_url, "SOUK_OAUTH_SUCCESS_URL", "/account"),
+	STR(storage_driver, "SOUK_STORAGE_DRIVER", "local"),
+	STR(s3_endpoint, "SOUK_S3_ENDPOINT", ""),
+	STR(s3_region, "SOUK_S3_REGION", "us-east-1"),
+	STR(s3_bucket, "SOUK_S3_BUCKET", ""),
+	STR(s3_access_key, "SOUK_S3_ACCESS_KEY", ""),
+	STR(s3_secret_key, "SOUK_S3_SECRET_KEY", ""),
+	NUM(s3_path_style, "SOUK_S3_PATH_STYLE", "0", 0, 1),
+	STR(s3_public_url, "SOUK_S3_PUBLIC_URL", ""),
+	STR(media_url, "SOUK_MEDIA_URL", "/media"),
+	NUM(upload_limit, "SOUK_UPLOAD_LIMIT", "536870912", 1024, 68719476736L),
+	STR(upload_types, "SOUK_UPLOAD_TYPES",
+	    "application/zip,application/pdf,application/epub+zip,application/json,"
+	    "text/plain,text/csv,text/markdown,image/png,image/jpeg,image/webp,image/svg+xml,"
+	    "font/ttf,font/otf,font/woff2,audio/mpeg,video/mp4"),
+	NUM(download_limit, "SOUK_DOWNLOAD_LIMIT", "5", 1, 100000),
+	NUM(download_link_ttl, "SOUK_DOWNLOAD_LINK_TTL", "300", 10, 604800),
+	NUM(catalog_cache_ttl, "SOUK_CATALOG_CACHE_TTL", "300", 0, 86400),
+	STR(catalog_version_file, "SOUK_CATALOG_VERSION_FILE", ""),
 };
 
 #define NSETTINGS (sizeof(settings) / sizeof(settings[0]))

@@ -17,6 +17,7 @@ static const struct souk_err_http err_table[] = {
 	[-SOUK_EREDIS] = {503, "cache_unavailable", "The cache is unavailable; try again shortly."},
 	[-SOUK_EINTERNAL] = {500, "internal_error", "Something went wrong on our side."},
 	[-SOUK_EIO] = {500, "io_error", "Something went wrong on our side."},
+	[-SOUK_EGONE] = {410, "gone", "This is no longer available."},
 };
 
 const struct souk_err_http *souk_err_http(int err)

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "souk/arena.h"
 #include "souk/err.h"
 
 void buf_init(struct buf *b, size_t cap)
@@ -235,4 +236,17 @@ long long clock_wall_ms(void)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (long long)ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+char *str_like_escape(struct arena *a, const char *s)
+{
+	size_t n = strlen(s), o = 0;
+	char *out = arena_alloc(a, 2 * n + 1);
+
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '%' || s[i] == '_' || s[i] == '\\')
+			out[o++] = '\\';
+		out[o++] = s[i];
+	}
+	return out;
 }

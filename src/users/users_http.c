@@ -24,7 +24,7 @@
 #include "souk/users.h"
 #include "souk/worker.h"
 
-#define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+#define TS(col) DB_TS(col)
 
 static struct db_statement me_update = {
 	.name = "users_me_update",
@@ -557,16 +557,8 @@ int users_admin_list(struct worker *w, struct http_request *req, struct http_res
 		req->error_message = "limit must be 1-200 and cursor a value from next_cursor.";
 		return SOUK_EMALFORMED;
 	}
-	if (q != NULL && *q != '\0') { /* LIKE wildcards in the search are literal */
-		size_t n = strlen(q), o = 0;
-
-		escaped = arena_alloc(req->arena, 2 * n + 1);
-		for (size_t i = 0; i < n; i++) {
-			if (q[i] == '%' || q[i] == '_' || q[i] == '\\')
-				escaped[o++] = '\\';
-			escaped[o++] = q[i];
-		}
-	}
+	if (q != NULL && *q != '\0') /* LIKE wildcards in the search are literal */
+		escaped = str_like_escape(req->arena, q);
 	snprintf(limit_buf, sizeof(limit_buf), "%ld", limit);
 	const char *params[] = {escaped, role && *role ? role : NULL, status && *status ? status : NULL,
 				cursor, limit_buf};

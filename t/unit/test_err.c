@@ -30,6 +30,7 @@ static const struct err_case err_cases[] = {
     {SOUK_EREDIS, 503, "cache_unavailable"},
     {SOUK_EINTERNAL, 500, "internal_error"},
     {SOUK_EIO, 500, "io_error"},
+    {SOUK_EGONE, 410, "gone"},
 };
 
 #define NCASES (sizeof(err_cases) / sizeof(err_cases[0]))

@@ -1,0 +1,210 @@
+/*
+ * catalog.h - the marketplace's heart: products, categories, tags, files,
+ * search, and the entitlement-checked delivery of files to buyers.
+ *
+ * Public reads only ever see published products and never a storage key.
+ * Staff writes (products:write) are validated at the edge, versioned for
+ * optimistic concurrency, audited, and bump the catalog cache version so no
+ * stale read is served after an edit.
+ */
+#ifndef SOUK_CATALOG_H
+#define SOUK_CATALOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct arena;
+struct http_request;
+struct http_response;
+struct worker;
+
+/* ------------------------------------------------------------------------
+ * Search and lists (src/catalog/search.c): PostgreSQL full-text search behind
+ * this one function, so another engine could replace it. The same call
+ * serves GET /products (no q) and GET /search (with q).
+ * ------------------------------------------------------------------------ */
+
+enum search_sort {
+	SEARCH_SORT_DEFAULT,    /* relevance when q is given, else newest */
+	SEARCH_SORT_RELEVANCE,  /* needs q */
+	SEARCH_SORT_NEWEST,     /* published_at DESC */
+	SEARCH_SORT_PRICE_ASC,
+	SEARCH_SORT_PRICE_DESC,
+	SEARCH_SORT_POPULAR,    /* sales_count DESC */
+};
+
+struct search_query {
+	const char *q;           /* user's words (UTF-8, <= 200 chars), NULL or "" = none */
+	const char *category;    /* category slug, NULL = any */
+	const char **tags;       /* every tag must be present (slugs); NULL when ntags = 0 */
+	size_t ntags;            /* <= 10 */
+	long long min_price;     /* paise, inclusive; -1 = no bound */
+	long long max_price;     /* paise, inclusive; -1 = no bound */
+	int free;                /* 1 = only free, 0 = only paid, -1 = both */
+	enum search_sort sort;
+	const char *cursor;      /* opaque next_cursor of a previous page, NULL = first page */
+	int limit;               /* 1 .. 100 */
+	bool facets;             /* add category and tag counts for the query and filters */
+	bool highlight;          /* add highlighted snippets (needs q) */
+};
+
+/*
+ * Runs sq against the published catalog in one round trip and returns the
+ * response document as JSON text in *json (arena-owned):
+ *   {"items":[{product summary}...], "next_cursor": "..." | null,
+ *    "facets": {...} (when asked), ...}
+ * The handler has validated sq (lengths, slugs, ranges). SOUK_OK;
+ * SOUK_EINVALID for a cursor that is malformed or belongs to another sort or
+ * query (req-independent message in *why, static); SOUK_EDB.
+ */
+int search_products(struct worker *w, struct arena *a, const struct search_query *sq,
+		    char **json, const char **why);
+
+/* ------------------------------------------------------------------------
+ * Products and categories (src/catalog/catalog.c). JSON comes back as text
+ * PostgreSQL built, arena-owned. SOUK_ENOTFOUND when there is no such row.
+ * ------------------------------------------------------------------------ */
+
+/* A product as the write paths need it (strings arena-owned). */
+struct product_ref {
+	const char *id;        /* products.id */
+	const char *public_id;
+	const char *slug;
+	const char *status;    /* draft | published | archived */
+	long version;
+	long long price_paise;
+	bool has_files;
+	bool sold;             /* sold or claimed: never deleted (set by catalog_product_ref) */
+	long download_limit;   /* 0 = the site default */
+	long link_ttl;         /* seconds, 0 = the site default */
+};
+
+/* GET /products/{slug}: the published product. */
+int catalog_product_public(struct worker *w, struct arena *a, const char *slug, char **json);
+/* Staff view of any product, by public id: status, version, every file version. */
+int catalog_product_admin(struct worker *w, struct arena *a, const char *public_id, char **json);
+/* {"items":[{slug,name,description,product_count}]}, published products counted. */
+int catalog_categories_public(struct worker *w, struct arena *a, char **json);
+/* {"items":[{tag,count}]}, the 500 most used tags of published products. */
+int catalog_tags_public(struct worker *w, struct arena *a, char **json);
+
+/* Staff list: filters may be NULL; q is LIKE-escaped by the caller; after_id
+ * is the next_id of the previous page. *items is a JSON array; *next_id is
+ * NULL on the last page. */
+int catalog_products_admin_list(struct worker *w, struct arena *a, const char *status,
+				const char *category, const char *q, const char *after_id,
+				int limit, char **items, const char **next_id);
+
+int catalog_product_ref(struct worker *w, struct arena *a, const char *public_id,
+			struct product_ref *out);
+/* The same by slug, any status (sold is not computed: false). */
+int catalog_product_ref_by_slug(struct worker *w, struct arena *a, const char *slug,
+				struct product_ref *out);
+
+/*
+ * Inserts a draft. fields is a JSON object of validated members (title,
+ * summary, description, price_paise, currency, tax_rate_bp, category,
+ * tags, cover_image_url, preview_image_urls, download_limit,
+ * link_ttl_seconds). slug is used as given when slug_given (SOUK_ECONFLICT
+ * when taken), else it is the base of the first free "base", "base-2", ...
+ * SOUK_OK with *public_id.
+ */
+int catalog_product_create(struct worker *w, struct arena *a, const char *slug, bool slug_given,
+			   const char *fields, const char *author_id, const char **public_id);
+/* Applies the members present in changes (same names as above, plus slug)
+ * when the product is still at version: SOUK_OK with *new_version, or
+ * SOUK_ECONFLICT (stale version, or the slug is taken: see db->sqlstate). */
+int catalog_product_update(struct worker *w, struct arena *a, const char *public_id,
+			   long version, const char *changes, long *new_version);
+/* Sets the status (published sets published_at once) at ref->version:
+ * SOUK_OK with *new_version, SOUK_ECONFLICT when the version moved on. */
+int catalog_product_set_status(struct worker *w, struct arena *a, const struct product_ref *ref,
+			       const char *status, long *new_version);
+/* Deletes a product that was never sold or claimed, at ref->version, with
+ * its file rows; *keys lists the storage keys to remove after commit.
+ * SOUK_ECONFLICT when sold, claimed or stale. */
+int catalog_product_delete(struct worker *w, struct arena *a, const struct product_ref *ref,
+			   const char ***keys, size_t *nkeys);
+
+/* SOUK_OK when the category exists, else SOUK_ENOTFOUND. */
+int catalog_category_exists(struct worker *w, struct arena *a, const char *slug);
+int catalog_category_json(struct worker *w, struct arena *a, const char *slug, char **json);
+/* fields: {name, description?, sort_order?}; SOUK_ECONFLICT when the slug is taken. */
+int catalog_category_create(struct worker *w, struct arena *a, const char *slug,
+			    const char *fields);
+/* changes: {slug?, name?, description?, sort_order?}; SOUK_ENOTFOUND;
+ * SOUK_ECONFLICT when the new slug is taken. */
+int catalog_category_update(struct worker *w, struct arena *a, const char *slug,
+			    const char *changes, const char **new_slug);
+/* SOUK_ENOTFOUND; SOUK_ECONFLICT while products are in it. */
+int catalog_category_delete(struct worker *w, struct arena *a, const char *slug);
+
+/* ------------------------------------------------------------------------
+ * The read cache (src/catalog/cache.c): versioned entries in Redis.
+ * ------------------------------------------------------------------------ */
+
+/*
+ * Looks up the entry named key. Always sets *version to the current catalog
+ * version (NULL when Redis is down): pass it to catalog_cache_put() for an
+ * entry built after this call. SOUK_OK with the body and its length (arena)
+ * on a hit,
+ * SOUK_ENOTFOUND on a miss or a stale entry, SOUK_EREDIS when Redis is down.
+ */
+int catalog_cache_get(struct worker *w, struct arena *a, const char *key, const char **version,
+		      const char **body, size_t *len);
+/* Stores body under key for ttl seconds, tagged with version (no-op when
+ * version is NULL or ttl <= 0). Failures are ignored: it is a cache. */
+void catalog_cache_put(struct worker *w, struct arena *a, const char *key, const char *version,
+		       const char *body, size_t len, long ttl);
+/* After a committed catalog change: a new version in Redis and a new token
+ * in SOUK_CATALOG_VERSION_FILE, so neither cache serves what came before. */
+void catalog_changed(struct worker *w, struct arena *a);
+
+/* ------------------------------------------------------------------------
+ * Handlers (src/catalog/catalog_http.c). Statuses in each definition.
+ * ------------------------------------------------------------------------ */
+int catalog_products_list(struct worker *w, struct http_request *req, struct http_response *res);
+int catalog_search(struct worker *w, struct http_request *req, struct http_response *res);
+int catalog_product_get(struct worker *w, struct http_request *req, struct http_response *res);
+int catalog_categories(struct worker *w, struct http_request *req, struct http_response *res);
+int catalog_tags(struct worker *w, struct http_request *req, struct http_response *res);
+
+int catalog_admin_products(struct worker *w, struct http_request *req, struct http_response *res);
+int catalog_admin_product_get(struct worker *w, struct http_request *req,
+			      struct http_response *res);
+int catalog_admin_product_create(struct worker *w, struct http_request *req,
+				 struct http_response *res);
+int catalog_admin_product_update(struct worker *w, struct http_request *req,
+				 struct http_response *res);
+int catalog_admin_product_publish(struct worker *w, struct http_request *req,
+				  struct http_response *res);
+int catalog_admin_product_unpublish(struct worker *w, struct http_request *req,
+				    struct http_response *res);
+int catalog_admin_product_archive(struct worker *w, struct http_request *req,
+				  struct http_response *res);
+int catalog_admin_product_delete(struct worker *w, struct http_request *req,
+				 struct http_response *res);
+int catalog_admin_category_create(struct worker *w, struct http_request *req,
+				  struct http_response *res);
+int catalog_admin_category_update(struct worker *w, struct http_request *req,
+				  struct http_response *res);
+int catalog_admin_category_delete(struct worker *w, struct http_request *req,
+				  struct http_response *res);
+
+/* Product files (src/catalog/files.c). */
+int catalog_admin_file_upload(struct worker *w, struct http_request *req,
+			      struct http_response *res);
+int catalog_admin_file_presign(struct worker *w, struct http_request *req,
+			       struct http_response *res);
+int catalog_admin_file_complete(struct worker *w, struct http_request *req,
+				struct http_response *res);
+int catalog_admin_file_delete(struct worker *w, struct http_request *req,
+			      struct http_response *res);
+
+/* Entitlements and downloads (src/catalog/delivery.c). */
+int delivery_download(struct worker *w, struct http_request *req, struct http_response *res);
+int delivery_fetch(struct worker *w, struct http_request *req, struct http_response *res);
+int delivery_claim(struct worker *w, struct http_request *req, struct http_response *res);
+int delivery_library(struct worker *w, struct http_request *req, struct http_response *res);
+
+#endif

@@ -1,0 +1,503 @@
+/*
+ * catalog.c - the SQL on products and categories (see include/souk/catalog.h).
+ *
+ * Reads are built as JSON by PostgreSQL in one round trip. Writes take a
+ * JSON object of already validated, normalised fields (the handler's work)
+ * and apply only the members present, so one statement serves every partial
+ * update; optimistic concurrency is "UPDATE ... WHERE version = $n".
+ */
+#include "souk/catalog.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "souk/arena.h"
+#include "souk/db.h"
+#include "souk/err.h"
+#include "souk/worker.h"
+
+/* The public face of a product: never the status, version, storage keys or
+ * drafts. The files listed are the newest version of each label. */
+#define PRODUCT_PUBLIC_FIELDS                                                                      \
+	"'id', p.public_id, 'slug', p.slug, 'title', p.title, 'summary', p.summary,"               \
+	" 'description', p.description, 'price_paise', p.price_paise, 'currency', p.currency,"     \
+	" 'tax_rate_bp', p.tax_rate_bp, 'is_free', p.price_paise = 0,"                             \
+	" 'category', (SELECT json_build_object('slug', c.slug, 'name', c.name)"                   \
+	"   FROM categories c WHERE c.id = p.category_id),"                                         \
+	" 'tags', p.tags, 'cover_image_url', p.cover_image_url,"                                   \
+	" 'preview_image_urls', p.preview_image_urls,"                                             \
+	" 'author', (SELECT json_build_object('name', u.name) FROM users u"                        \
+	"   WHERE u.id = p.author_id AND u.status = 'active'),"                                     \
+	" 'sales_count', p.sales_count, 'published_at', " DB_TS("p.published_at") ","              \
+	" 'updated_at', " DB_TS("p.updated_at") ","                                                \
+	" 'files', (SELECT coalesce(json_agg(json_build_object('id', f.public_id,"                 \
+	"   'label', f.label, 'version', f.version, 'filename', f.filename,"                        \
+	"   'size_bytes', f.size_bytes, 'content_type', f.content_type,"                           \
+	"   'updated_at', " DB_TS("f.created_at") ") ORDER BY f.label), '[]')"                       \
+	"   FROM (SELECT DISTINCT ON (label) * FROM product_files"                                  \
+	"         WHERE product_id = p.id ORDER BY label, version DESC) f)"
+
+static struct db_statement product_public = {
+	.name = "catalog_product_public",
+	.sql = "SELECT json_build_object(" PRODUCT_PUBLIC_FIELDS ")::text FROM products p"
+	       " WHERE p.slug = $1 AND p.status = 'published'",
+	.nparams = 1,
+	.flags = DB_READONLY,
+};
+
+/* What staff see: everything but storage keys, every version of every file. */
+static struct db_statement product_admin = {
+	.name = "catalog_product_admin",
+	.sql = "SELECT (json_build_object(" PRODUCT_PUBLIC_FIELDS ")::jsonb || jsonb_build_object("
+	       " 'status', p.status, 'version', p.version, 'download_limit', p.download_limit,"
+	       " 'link_ttl_seconds', p.link_ttl_seconds, 'created_at', " DB_TS("p.created_at") ","
+	       " 'sold', EXISTS (SELECT 1 FROM entitlements e WHERE e.product_id = p.id)"
+	       "   OR EXISTS (SELECT 1 FROM order_items i WHERE i.product_id = p.id),"
+	       " 'all_files', (SELECT coalesce(jsonb_agg(jsonb_build_object('id', f.public_id,"
+	       "   'label', f.label, 'version', f.version, 'filename', f.filename,"
+	       "   'size_bytes', f.size_bytes, 'sha256', f.sha256, 'content_type', f.content_type,"
+	       "   'created_at', " DB_TS("f.created_at") ","
+	       "   'downloads', (SELECT count(*) FROM download_log d WHERE d.product_file_id = f.id))"
+	       "   ORDER BY f.label, f.version DESC), '[]') FROM product_files f"
+	       "   WHERE f.product_id = p.id)))::text"
+	       " FROM products p WHERE p.public_id = $1::uuid",
+	.nparams = 1,
+	.flags = DB_READONLY,
+};
+
+/* Staff list: every status, newest first, keyset on id. */
+static struct db_statement products_admin_list = {
+	.name = "catalog_products_admin_list",
+	.sql = "SELECT coalesce(json_agg(x.item ORDER BY x.id DESC), '[]')::text,"
+	       " (count(*) = $5::int)::text, min(x.id)::text FROM ("
+	       " SELECT p.id, json_build_object('id', p.public_id, 'slug', p.slug, 'title', p.title,"
+	       "  'status', p.status, 'version', p.version, 'price_paise', p.price_paise,"
+	       "  'currency', p.currency, 'category', c.slug, 'tags', p.tags,"
+	       "  'sales_count', p.sales_count, 'published_at', " DB_TS("p.published_at") ","
+	       "  'updated_at', " DB_TS("p.updated_at") ") AS item"
+	       " FROM products p LEFT JOIN categories c ON c.id = p.category_id"
+	       " WHERE ($1::text IS NULL OR p.status = $1)"
+	       " AND ($2::text IS NULL OR c.slug = $2)"
+	       " AND ($3::text IS NULL OR p.title ILIKE '%' || $3 || '%' ESCAPE '\\'"
+	       "   OR p.slug ILIKE '%' || $3 || '%' ESCAPE '\\')"
+	       " AND ($4::bigint IS NULL OR p.id < $4::bigint)"
+	       " ORDER BY p.id DESC LIMIT $5::int) x",
+	.nparams = 5,
+	.flags = DB_READONLY,
+};
+
+static struct db_statement product_ref = {
+	.name = "catalog_product_ref",
+	.sql = "SELECT p.id, p.public_id, p.slug, p.status, p.version, p.price_paise,"
+	       " EXISTS (SELECT 1 FROM product_files f WHERE f.product_id = p.id),"
+	       " EXISTS (SELECT 1 FROM entitlements e WHERE e.product_id = p.id)"
+	       "  OR EXISTS (SELECT 1 FROM order_items i WHERE i.product_id = p.id),"
+	       " p.download_limit, p.link_ttl_seconds"
+	       " FROM products p WHERE p.public_id = $1::uuid",
+	.nparams = 1,
+	.flags = DB_READONLY,
+};
+
+static struct db_statement product_ref_slug = {
+	.name = "catalog_product_ref_slug",
+	.sql = "SELECT p.id, p.public_id, p.slug, p.status, p.version, p.price_paise,"
+	       " EXISTS (SELECT 1 FROM product_files f WHERE f.product_id = p.id),"
+	       " false, p.download_limit, p.link_ttl_seconds"
+	       " FROM products p WHERE p.slug = $1",
+	.nparams = 1,
+	.flags = DB_READONLY,
+};
+
+/* The first free slug among base, base-2, base-3, ... */
+static struct db_statement slug_free = {
+	.name = "catalog_slug_free",
+	.sql = "SELECT c.s FROM (SELECT $1::text AS s, 1 AS n UNION ALL"
+	       " SELECT $1 || '-' || g, g FROM generate_series(2, 500) g) c"
+	       " WHERE NOT EXISTS (SELECT 1 FROM products p WHERE p.slug = c.s)"
+	       " ORDER BY c.n LIMIT 1",
+	.nparams = 1,
+	.flags = DB_READONLY,
+};
+
+/* $2 holds the validated fields; absent members take the column defaults. */
+static struct db_statement product_insert = {
+	.name = "catalog_product_insert",
+	.sql = "INSERT INTO products (slug, title, summary, description, price_paise, currency,"
+	       " tax_rate_bp, category_id, tags, cover_image_url, preview_image_urls,"
+	       " download_limit, link_ttl_seconds, author_id)"
+	       " SELECT $1, j->>'title', coalesce(j->>'summary', ''), coalesce(j->>'description', ''),"
+	       " coalesce((j->>'price_paise')::bigint, 0), coalesce(j->>'currency', 'INR'),"
+	       " coalesce((j->>'tax_rate_bp')::int, 1800),"
+	       " (SELECT id FROM categories WHERE slug = j->>'category'),"
+	       " ARRAY(SELECT jsonb_array_elements_text(coalesce(j->'tags', '[]'))),"
+	       " j->>'cover_image_url',"
+	       " ARRAY(SELECT jsonb_array_elements_text(coalesce(j->'preview_image_urls', '[]'))),"
+	       " (j->>'download_limit')::int, (j->>'link_ttl_seconds')::int, $3::bigint"
+	       " FROM (SELECT $2::jsonb AS j) x"
+	       " ON CONFLICT (slug) DO NOTHING RETURNING public_id",
+	.nparams = 3,
+};
+
+#define PATCH(col, member, cast)                                                                   \
+	" " col " = CASE WHEN j ? '" member "' THEN (j->>'" member "')" cast " ELSE p." col " END"
+
+static struct db_statement product_update = {
+	.name = "catalog_product_update",
+	.sql = "UPDATE products p SET" PATCH("title", "title", "") "," PATCH("slug", "slug", "") ","
+	       PATCH("summary", "summary", "") "," PATCH("description", "description", "") ","
+	       PATCH("price_paise", "price_paise", "::bigint") ","
+	       PATCH("currency", "currency", "") ","
+	       PATCH("tax_rate_bp", "tax_rate_bp", "::int") ","
+	       PATCH("cover_image_url", "cover_image_url", "") ","
+	       PATCH("download_limit", "download_limit", "::int") ","
+	       PATCH("link_ttl_seconds", "link_ttl_seconds", "::int") ","
+	       " category_id = CASE WHEN j ? 'category' THEN"
+	       "   (SELECT id FROM categories WHERE slug = j->>'category') ELSE p.category_id END,"
+	       " tags = CASE WHEN j ? 'tags' THEN"
+	       "   ARRAY(SELECT jsonb_array_elements_text(j->'tags')) ELSE p.tags END,"
+	       " preview_image_urls = CASE WHEN j ? 'preview_image_urls' THEN"
+	       "   ARRAY(SELECT jsonb_array_elements_text(j->'preview_image_urls'))"
+	       "   ELSE p.preview_image_urls END,"
+	       " version = p.version + 1"
+	       " FROM (SELECT $2::jsonb AS j) x"
+	       " WHERE p.public_id = $1::uuid AND p.version = $3::int RETURNING p.version",
+	.nparams = 3,
+};
+
+static struct db_statement product_status = {
+	.name = "catalog_product_status",
+	.sql = "UPDATE products SET status = $2, version = version + 1,"
+	       " published_at = CASE WHEN $2 = 'published' THEN coalesce(published_at, now())"
+	       "   ELSE published_at END"
+	       " WHERE id = $1::bigint AND version = $3::int RETURNING version",
+	.nparams = 3,
+};
+
+static struct db_statement product_file_keys = {
+	.name = "catalog_product_file_keys",
+	.sql = "SELECT storage_key FROM product_files WHERE product_id = $1::bigint",
+	.nparams = 1,
+};
+
+/* Never a product that was sold or claimed: orders and invoices point at it. */
+static struct db_statement product_delete = {
+	.name = "catalog_product_delete",
+	.sql = "DELETE FROM products p WHERE p.id = $1::bigint AND p.version = $2::int"
+	       " AND NOT EXISTS (SELECT 1 FROM entitlements e WHERE e.product_id = p.id)"
+	       " AND NOT EXISTS (SELECT 1 FROM order_items i WHERE i.product_id = p.id)"
+	       " RETURNING p.id",
+	.nparams = 2,
+};
+
+static struct db_statement categories_public = {
+	.name = "catalog_categories_public",
+	.sql = "SELECT json_build_object('items', coalesce(json_agg(json_build_object("
+	       " 'slug', c.slug, 'name', c.name, 'description', c.description,"
+	       " 'product_count', coalesce(n.count, 0)) ORDER BY c.sort_order, c.name), '[]'))::text"
+	       " FROM categories c LEFT JOIN (SELECT category_id, count(*) FROM products"
+	       "   WHERE status = 'published' GROUP BY category_id) n ON n.category_id = c.id",
+	.nparams = 0,
+	.flags = DB_READONLY,
+};
+
+static struct db_statement tags_public = {
+	.name = "catalog_tags_public",
+	.sql = "SELECT json_build_object('items', coalesce(json_agg(json_build_object("
+	       " 'tag', t.tag, 'count', t.n) ORDER BY t.n DESC, t.tag), '[]'))::text FROM ("
+	       " SELECT tag, count(*) AS n FROM products, unnest(tags) AS tag"
+	       " WHERE status = 'published' GROUP BY tag ORDER BY n DESC, tag LIMIT 500) t",
+	.nparams = 0,
+	.flags = DB_READONLY,
+};
+
+static struct db_statement category_id = {
+	.name = "catalog_category_id",
+	.sql = "SELECT id FROM categories WHERE slug = $1",
+	.nparams = 1,
+	.flags = DB_READONLY,
+};
+
+static struct db_statement category_json = {
+	.name = "catalog_category_json",
+	.sql = "SELECT json_build_object('slug', slug, 'name', name, 'description', description,"
+	       " 'sort_order', sort_order, 'updated_at', " DB_TS("updated_at") ")::text"
+	       " FROM categories WHERE slug = $1",
+	.nparams = 1,
+	.flags = DB_READONLY,
+};
+
+static struct db_statement category_insert = {
+	.name = "catalog_category_insert",
+	.sql = "INSERT INTO categories (slug, name, description, sort_order)"
+	       " SELECT $1, j->>'name', coalesce(j->>'description', ''),"
+	       " coalesce((j->>'sort_order')::int, 0) FROM (SELECT $2::jsonb AS j) x"
+	       " ON CONFLICT (slug) DO NOTHING RETURNING id",
+	.nparams = 2,
+};
+
+static struct db_statement category_update = {
+	.name = "catalog_category_update",
+	.sql = "UPDATE categories c SET"
+	       " slug = CASE WHEN j ? 'slug' THEN j->>'slug' ELSE c.slug END,"
+	       " name = CASE WHEN j ? 'name' THEN j->>'name' ELSE c.name END,"
+	       " description = CASE WHEN j ? 'description' THEN j->>'description'"
+	       "   ELSE c.description END,"
+	       " sort_order = CASE WHEN j ? 'sort_order' THEN (j->>'sort_order')::int"
+	       "   ELSE c.sort_order END"
+	       " FROM (SELECT $2::jsonb AS j) x WHERE c.slug = $1 RETURNING c.slug",
+	.nparams = 2,
+};
+
+static struct db_statement category_delete = {
+	.name = "catalog_category_delete",
+	.sql = "DELETE FROM categories c WHERE c.slug = $1"
+	       " AND NOT EXISTS (SELECT 1 FROM products p WHERE p.category_id = c.id)"
+	       " RETURNING c.id",
+	.nparams = 1,
+};
+
+static struct db_statement category_exists = {
+	.name = "catalog_category_exists",
+	.sql = "SELECT 1 FROM categories WHERE slug = $1",
+	.nparams = 1,
+	.flags = DB_READONLY,
+};
+
+/* One text value of a one-row result, or SOUK_ENOTFOUND. */
+static int single_text(struct worker *w, struct arena *a, struct db_statement *st,
+		       const char *const *params, char **out)
+{
+	PGresult *r = NULL;
+	int rc = db_exec(&w->db, a, st, params, &r);
+
+	if (rc != SOUK_OK)
+		return rc;
+	if (PQntuples(r) == 0 || PQgetisnull(r, 0, 0))
+		return SOUK_ENOTFOUND;
+	*out = PQgetvalue(r, 0, 0);
+	return SOUK_OK;
+}
+
+int catalog_product_public(struct worker *w, struct arena *a, const char *slug, char **json)
+{
+	const char *params[] = {slug};
+
+	return single_text(w, a, &product_public, params, json);
+}
+
+int catalog_product_admin(struct worker *w, struct arena *a, const char *public_id, char **json)
+{
+	const char *params[] = {public_id};
+
+	return single_text(w, a, &product_admin, params, json);
+}
+
+int catalog_categories_public(struct worker *w, struct arena *a, char **json)
+{
+	return single_text(w, a, &categories_public, NULL, json);
+}
+
+int catalog_tags_public(struct worker *w, struct arena *a, char **json)
+{
+	return single_text(w, a, &tags_public, NULL, json);
+}
+
+int catalog_products_admin_list(struct worker *w, struct arena *a, const char *status,
+				const char *category, const char *q, const char *after_id,
+				int limit, char **items, const char **next_id)
+{
+	char limit_text[16];
+	PGresult *r = NULL;
+	int rc;
+
+	snprintf(limit_text, sizeof(limit_text), "%d", limit);
+	const char *params[] = {status, category, q, after_id, limit_text};
+
+	rc = db_exec(&w->db, a, &products_admin_list, params, &r);
+	if (rc != SOUK_OK)
+		return rc;
+	*items = PQgetvalue(r, 0, 0);
+	*next_id = strcmp(PQgetvalue(r, 0, 1), "t") == 0 ? PQgetvalue(r, 0, 2) : NULL;
+	return SOUK_OK;
+}
+
+static int ref_from(PGresult *r, struct product_ref *out)
+{
+	if (PQntuples(r) == 0)
+		return SOUK_ENOTFOUND;
+	out->id = PQgetvalue(r, 0, 0);
+	out->public_id = PQgetvalue(r, 0, 1);
+	out->slug = PQgetvalue(r, 0, 2);
+	out->status = PQgetvalue(r, 0, 3);
+	out->version = atol(PQgetvalue(r, 0, 4));
+	out->price_paise = atoll(PQgetvalue(r, 0, 5));
+	out->has_files = strcmp(PQgetvalue(r, 0, 6), "t") == 0;
+	out->sold = strcmp(PQgetvalue(r, 0, 7), "t") == 0;
+	out->download_limit = PQgetisnull(r, 0, 8) ? 0 : atol(PQgetvalue(r, 0, 8));
+	out->link_ttl = PQgetisnull(r, 0, 9) ? 0 : atol(PQgetvalue(r, 0, 9));
+	return SOUK_OK;
+}
+
+int catalog_product_ref(struct worker *w, struct arena *a, const char *public_id,
+			struct product_ref *out)
+{
+	const char *params[] = {public_id};
+	PGresult *r = NULL;
+	int rc = db_exec(&w->db, a, &product_ref, params, &r);
+
+	return rc != SOUK_OK ? rc : ref_from(r, out);
+}
+
+int catalog_product_ref_by_slug(struct worker *w, struct arena *a, const char *slug,
+				struct product_ref *out)
+{
+	const char *params[] = {slug};
+	PGresult *r = NULL;
+	int rc = db_exec(&w->db, a, &product_ref_slug, params, &r);
+
+	return rc != SOUK_OK ? rc : ref_from(r, out);
+}
+
+int catalog_product_create(struct worker *w, struct arena *a, const char *slug, bool slug_given,
+			   const char *fields, const char *author_id, const char **public_id)
+{
+	/* a racing insert can take the free slug first: look again, a few times */
+	for (int attempt = 0; attempt < 3; attempt++) {
+		const char *candidate = slug;
+		int rc;
+
+		if (!slug_given) {
+			const char *p[] = {slug};
+			char *free_slug = NULL;
+
+			rc = single_text(w, a, &slug_free, p, &free_slug);
+			if (rc == SOUK_ENOTFOUND) /* 500 products with one title: add randomness */
+				return SOUK_ECONFLICT;
+			if (rc != SOUK_OK)
+				return rc;
+			candidate = free_slug;
+		}
+		const char *params[] = {candidate, fields, author_id};
+		char *id = NULL;
+
+		rc = single_text(w, a, &product_insert, params, &id);
+		if (rc == SOUK_OK) {
+			*public_id = id;
+			return SOUK_OK;
+		}
+		if (rc != SOUK_ENOTFOUND) /* ENOTFOUND: ON CONFLICT DO NOTHING */
+			return rc;
+		if (slug_given)
+			return SOUK_ECONFLICT;
+	}
+	return SOUK_ECONFLICT;
+}
+
+int catalog_product_update(struct worker *w, struct arena *a, const char *public_id,
+			   long version, const char *changes, long *new_version)
+{
+	char version_text[24], *v = NULL;
+	int rc;
+
+	snprintf(version_text, sizeof(version_text), "%ld", version);
+	const char *params[] = {public_id, changes, version_text};
+
+	rc = single_text(w, a, &product_update, params, &v);
+	if (rc == SOUK_ENOTFOUND)
+		return SOUK_ECONFLICT; /* the caller checked that it exists: a stale version */
+	if (rc == SOUK_OK)
+		*new_version = atol(v);
+	return rc;
+}
+
+int catalog_product_set_status(struct worker *w, struct arena *a, const struct product_ref *ref,
+			       const char *status, long *new_version)
+{
+	char version_text[24], *v = NULL;
+	int rc;
+
+	snprintf(version_text, sizeof(version_text), "%ld", ref->version);
+	const char *params[] = {ref->id, status, version_text};
+
+	rc = single_text(w, a, &product_status, params, &v);
+	if (rc == SOUK_ENOTFOUND)
+		return SOUK_ECONFLICT;
+	if (rc == SOUK_OK)
+		*new_version = atol(v);
+	return rc;
+}
+
+int catalog_product_delete(struct worker *w, struct arena *a, const struct product_ref *ref,
+			   const char ***keys, size_t *nkeys)
+{
+	char version_text[24];
+	const char *id_params[] = {ref->id};
+	PGresult *files = NULL, *r = NULL;
+	int rc;
+
+	snprintf(version_text, sizeof(version_text), "%ld", ref->version);
+	const char *params[] = {ref->id, version_text};
+
+	rc = db_exec(&w->db, a, &product_file_keys, id_params, &files);
+	if (rc == SOUK_OK)
+		rc = db_exec(&w->db, a, &product_delete, params, &r);
+	if (rc != SOUK_OK)
+		return rc;
+	if (PQntuples(r) == 0)
+		return SOUK_ECONFLICT;
+	*nkeys = (size_t)PQntuples(files);
+	*keys = arena_alloc(a, (*nkeys + 1) * sizeof(**keys));
+	for (size_t i = 0; i < *nkeys; i++)
+		(*keys)[i] = PQgetvalue(files, (int)i, 0);
+	return SOUK_OK;
+}
+
+int catalog_category_exists(struct worker *w, struct arena *a, const char *slug)
+{
+	const char *params[] = {slug};
+	char *one = NULL;
+
+	return single_text(w, a, &category_exists, params, &one);
+}
+
+int catalog_category_json(struct worker *w, struct arena *a, const char *slug, char **json)
+{
+	const char *params[] = {slug};
+
+	return single_text(w, a, &category_json, params, json);
+}
+
+int catalog_category_create(struct worker *w, struct arena *a, const char *slug,
+			    const char *fields)
+{
+	const char *params[] = {slug, fields};
+	char *id = NULL;
+	int rc = single_text(w, a, &category_insert, params, &id);
+
+	return rc == SOUK_ENOTFOUND ? SOUK_ECONFLICT : rc;
+}
+
+int catalog_category_update(struct worker *w, struct arena *a, const char *slug,
+			    const char *changes, const char **new_slug)
+{
+	const char *params[] = {slug, changes};
+	char *s = NULL;
+	int rc = single_text(w, a, &category_update, params, &s);
+
+	if (rc == SOUK_OK)
+		*new_slug = s;
+	return rc;
+}
+
+int catalog_category_delete(struct worker *w, struct arena *a, const char *slug)
+{
+	const char *params[] = {slug};
+	char *id = NULL;
+	int rc = single_text(w, a, &category_id, params, &id);
+
+	if (rc != SOUK_OK)
+		return rc;
+	rc = single_text(w, a, &category_delete, params, &id);
+	return rc == SOUK_ENOTFOUND ? SOUK_ECONFLICT : rc;
+}

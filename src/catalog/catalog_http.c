@@ -1,0 +1,1032 @@
+/*
+ * catalog_http.c - the catalog's HTTP face: public reads (cached), search,
+ * and staff writes (products:write). Input is validated here into normalised
+ * values; the SQL is in catalog.c and search.c.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "souk/arena.h"
+#include "souk/audit.h"
+#include "souk/auth.h"
+#include "souk/catalog.h"
+#include "souk/config.h"
+#include "souk/crypto.h"
+#include "souk/db.h"
+#include "souk/err.h"
+#include "souk/http.h"
+#include "souk/json.h"
+#include "souk/log.h"
+#include "souk/storage.h"
+#include "souk/str.h"
+#include "souk/worker.h"
+
+/* nginx keeps a public catalog page this long; an edit retires it at once
+ * through the version token in its cache key (see cache.c). */
+#define CATALOG_NGINX_SECONDS "600"
+/* an unknown slug is remembered for less time than a page */
+#define CATALOG_MISS_TTL 60
+
+static int fail_field(struct http_request *req, const char *field, const char *message)
+{
+	if (req->error_fields == NULL)
+		req->error_fields = json_new_object(req->arena);
+	if (cJSON_GetObjectItemCaseSensitive(req->error_fields, field) == NULL)
+		cJSON_AddStringToObject(req->error_fields, field, message);
+	return SOUK_EINVALID;
+}
+
+static void answer_text(struct http_response *res, int status, const char *text, size_t len)
+{
+	res->status = status;
+	res->body = text;
+	res->body_len = len;
+}
+
+/* A public catalog answer: the same for everyone, so nginx may keep it for
+ * anonymous callers (signed-in ones bypass nginx's cache, see nginx/). */
+static void answer_public(struct http_response *res, const char *body, size_t len, bool hit)
+{
+	answer_text(res, 200, body, len);
+	/* first: nginx honours Cache-Control's no-cache unless X-Accel-Expires
+	 * came before it */
+	http_response_header(res, "X-Accel-Expires", CATALOG_NGINX_SECONDS);
+	http_response_header(res, "Cache-Control", "public, no-cache");
+	http_response_header(res, "X-Souk-Cache", hit ? "hit" : "miss");
+}
+
+/* Runs build() unless the cache has the answer; caches what it built. */
+typedef int (*catalog_builder)(struct worker *w, struct http_request *req, const void *arg,
+			       char **json);
+
+static int cached_read(struct worker *w, struct http_request *req, struct http_response *res,
+		       const char *key, catalog_builder build, const void *arg)
+{
+	const char *version = NULL, *body = NULL;
+	size_t len = 0;
+	char *json = NULL;
+	int rc = catalog_cache_get(w, req->arena, key, &version, &body, &len);
+
+	if (rc == SOUK_OK) {
+		if (len == 0) /* a remembered "no such product" */
+			return SOUK_ENOTFOUND;
+		answer_public(res, body, len, true);
+		return SOUK_OK;
+	}
+	rc = build(w, req, arg, &json);
+	if (rc == SOUK_ENOTFOUND) {
+		catalog_cache_put(w, req->arena, key, version, "", 0, CATALOG_MISS_TTL);
+		return rc;
+	}
+	if (rc != SOUK_OK)
+		return rc;
+	len = strlen(json);
+	catalog_cache_put(w, req->arena, key, version, json, len, w->config->catalog_cache_ttl);
+	answer_public(res, json, len, false);
+	return SOUK_OK;
+}
+
+/* ------------------------------------------------------------------------
+ * Lists and search: query parameters -> struct search_query
+ * ------------------------------------------------------------------------ */
+
+static const struct {
+	const char *name;
+	enum search_sort sort;
+} sort_names[] = {
+	{"relevance", SEARCH_SORT_RELEVANCE}, {"newest", SEARCH_SORT_NEWEST},
+	{"price_asc", SEARCH_SORT_PRICE_ASC}, {"price_desc", SEARCH_SORT_PRICE_DESC},
+	{"popular", SEARCH_SORT_POPULAR},
+};
+
+static int parse_flag(const char *s, int *out)
+{
+	if (strcmp(s, "1") == 0 || strcmp(s, "true") == 0)
+		*out = 1;
+	else if (strcmp(s, "0") == 0 || strcmp(s, "false") == 0)
+		*out = 0;
+	else
+		return SOUK_EINVALID;
+	return SOUK_OK;
+}
+
+static int parse_price(struct http_request *req, const char *name, long long *out)
+{
+	const char *v = http_query(req, name);
+	long n;
+
+	*out = -1;
+	if (v == NULL || *v == '\0')
+		return SOUK_OK;
+	if (str_to_long(v, 0, 100000000000L, &n) != SOUK_OK)
+		return fail_field(req, name, "must be a whole number of paise, 0 or more");
+	*out = n;
+	return SOUK_OK;
+}
+
+/* Splits "a,b" into lower-case slugs, without duplicates. */
+static int parse_tags(struct http_request *req, const char *text, struct search_query *sq)
+{
+	char *copy = arena_strdup(req->arena, text), *save = NULL;
+	const char **tags = arena_alloc(req->arena, 11 * sizeof(*tags));
+	size_t n = 0;
+
+	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		bool dup = false;
+
+		t = str_trim(t);
+		for (char *c = t; *c; c++)
+			*c = (char)tolower((unsigned char)*c);
+		if (*t == '\0')
+			continue;
+		if (!validate_slug(t) || strlen(t) > 100)
+			return fail_field(req, "tags", "must be tags separated by commas");
+		for (size_t i = 0; i < n; i++)
+			dup |= strcmp(tags[i], t) == 0;
+		if (dup)
+			continue;
+		if (n == 10)
+			return fail_field(req, "tags", "at most 10 tags");
+		tags[n++] = t;
+	}
+	sq->tags = n ? tags : NULL;
+	sq->ntags = n;
+	return SOUK_OK;
+}
+
+static int parse_search(struct http_request *req, struct search_query *sq, bool is_search)
+{
+	const char *q = http_query(req, "q"), *v;
+	int facets = is_search, highlight = -1;
+	long limit = 24;
+
+	memset(sq, 0, sizeof(*sq));
+	sq->free = -1;
+	if (q != NULL) {
+		char *t = str_trim(arena_strdup(req->arena, q));
+
+		if (!str_is_utf8(t, strlen(t)))
+			fail_field(req, "q", "must be UTF-8 text");
+		else if (utf8_length(t) > 200)
+			fail_field(req, "q", "must be at most 200 characters");
+		for (const char *c = t; *c; c++)
+			if ((unsigned char)*c < 0x20) {
+				fail_field(req, "q", "must not contain control characters");
+				break;
+			}
+		sq->q = *t ? t : NULL;
+	}
+	if (is_search && sq->q == NULL)
+		fail_field(req, "q", "is required");
+	if ((v = http_query(req, "category")) != NULL && *v != '\0') {
+		if (!validate_slug(v) || strlen(v) > 100)
+			fail_field(req, "category", "must be a category slug");
+		sq->category = v;
+	}
+	if ((v = http_query(req, "tags")) != NULL || (v = http_query(req, "tag")) != NULL)
+		parse_tags(req, v, sq);
+	parse_price(req, "min_price", &sq->min_price);
+	parse_price(req, "max_price", &sq->max_price);
+	if (sq->min_price >= 0 && sq->max_price >= 0 && sq->min_price > sq->max_price)
+		fail_field(req, "max_price", "must not be below min_price");
+	if ((v = http_query(req, "free")) != NULL && parse_flag(v, &sq->free) != SOUK_OK)
+		fail_field(req, "free", "must be true or false");
+	sq->sort = SEARCH_SORT_DEFAULT;
+	if ((v = http_query(req, "sort")) != NULL && *v != '\0') {
+		size_t i;
+
+		for (i = 0; i < sizeof(sort_names) / sizeof(sort_names[0]); i++)
+			if (strcmp(v, sort_names[i].name) == 0)
+				break;
+		if (i == sizeof(sort_names) / sizeof(sort_names[0]))
+			fail_field(req, "sort",
+				   "must be relevance, newest, price_asc, price_desc or popular");
+		else if (sort_names[i].sort == SEARCH_SORT_RELEVANCE && sq->q == NULL)
+			fail_field(req, "sort", "relevance needs q");
+		else
+			sq->sort = sort_names[i].sort;
+	}
+	if ((v = http_query(req, "limit")) != NULL && str_to_long(v, 1, 100, &limit) != SOUK_OK)
+		fail_field(req, "limit", "must be between 1 and 100");
+	sq->limit = (int)limit;
+	if ((v = http_query(req, "cursor")) != NULL && *v != '\0') {
+		if (strlen(v) > 512)
+			fail_field(req, "cursor", "is not a cursor this API gave");
+		sq->cursor = v;
+	}
+	if ((v = http_query(req, "facets")) != NULL && parse_flag(v, &facets) != SOUK_OK)
+		fail_field(req, "facets", "must be true or false");
+	if ((v = http_query(req, "highlight")) != NULL && parse_flag(v, &highlight) != SOUK_OK)
+		fail_field(req, "highlight", "must be true or false");
+	sq->facets = facets == 1;
+	sq->highlight = sq->q != NULL && (highlight == -1 ? is_search : highlight == 1);
+	return req->error_fields != NULL ? SOUK_EINVALID : SOUK_OK;
+}
+
+/* The cache key of a first page: every parameter that shapes the answer,
+ * normalised, hashed. */
+static const char *search_cache_key(struct arena *a, const struct search_query *sq)
+{
+	struct buf b;
+	char hex[CRYPTO_SHA256_HEX_LEN + 1], num[64];
+
+	buf_init(&b, 8192);
+	buf_appends(&b, sq->q ? sq->q : "");
+	buf_append(&b, "\0", 1);
+	buf_appends(&b, sq->category ? sq->category : "");
+	for (size_t i = 0; i < sq->ntags; i++) {
+		buf_append(&b, "\0", 1);
+		buf_appends(&b, sq->tags[i]);
+	}
+	snprintf(num, sizeof(num), "|%lld|%lld|%d|%d|%d|%d|%d", sq->min_price, sq->max_price,
+		 sq->free, (int)sq->sort, sq->limit, sq->facets, sq->highlight);
+	buf_appends(&b, num);
+	crypto_sha256_hex(b.data, b.len, hex);
+	buf_free(&b);
+	return arena_printf(a, "list:%s", hex);
+}
+
+static int build_search(struct worker *w, struct http_request *req, const void *arg, char **json)
+{
+	const char *why = NULL;
+	int rc = search_products(w, req->arena, arg, json, &why);
+
+	if (rc == SOUK_EINVALID)
+		fail_field(req, "cursor", why ? why : "is not a cursor this API gave");
+	return rc;
+}
+
+static int list_or_search(struct worker *w, struct http_request *req, struct http_response *res,
+			  bool is_search)
+{
+	struct search_query sq;
+	int rc = parse_search(req, &sq, is_search);
+
+	if (rc != SOUK_OK)
+		return rc;
+	if (sq.cursor == NULL) /* first pages are the hot ones */
+		return cached_read(w, req, res, search_cache_key(req->arena, &sq), build_search,
+				   &sq);
+	char *json = NULL;
+
+	rc = build_search(w, req, &sq, &json);
+	if (rc == SOUK_OK)
+		answer_public(res, json, strlen(json), false);
+	return rc;
+}
+
+/* GET /api/v1/products?q=&category=&tags=&min_price=&max_price=&free=&sort=
+ * &limit=&cursor=&facets=: 200 {"items","next_cursor",...}, published only;
+ * 422 for a bad parameter or cursor. */
+int catalog_products_list(struct worker *w, struct http_request *req, struct http_response *res)
+{
+	return list_or_search(w, req, res, false);
+}
+
+/* GET /api/v1/search?q=... (same filters; facets and highlights by default):
+ * 200; 422 without q or with a bad parameter. */
+int catalog_search(struct worker *w, struct http_request *req, struct http_response *res)
+{
+	return list_or_search(w, req, res, true);
+}
+
+static int build_product(struct worker *w, struct http_request *req, const void *arg, char **json)
+{
+	return catalog_product_public(w, req->arena, arg, json);
+}
+
+/* GET /api/v1/products/{slug}: 200 the published product; 404. */
+int catalog_product_get(struct worker *w, struct http_request *req, struct http_response *res)
+{
+	const char *slug = http_path_param(req, "slug");
+
+	if (slug == NULL || !validate_slug(slug) || strlen(slug) > 100)
+		return SOUK_ENOTFOUND;
+	return cached_read(w, req, res, arena_printf(req->arena, "product:%s", slug),
+			   build_product, slug);
+}
+
+static int build_categories(struct worker *w, struct http_request *req, const void *arg,
+			    char **json)
+{
+	(void)arg;
+	return catalog_categories_public(w, req->arena, json);
+}
+
+/* GET /api/v1/categories: 200 {"items":[{slug,name,description,product_count}]}. */
+int catalog_categories(struct worker *w, struct http_request *req, struct http_response *res)
+{
+	return cached_read(w, req, res, "categories", build_categories, NULL);
+}
+
+static int build_tags(struct worker *w, struct http_request *req, const void *arg, char **json)
+{
+	(void)arg;
+	return catalog_tags_public(w, req->arena, json);
+}
+
+/* GET /api/v1/tags: 200 {"items":[{tag,count}]} of published products. */
+int catalog_tags(struct worker *w, struct http_request *req, struct http_response *res)
+{
+	return cached_read(w, req, res, "tags", build_tags, NULL);
+}
+
+/* ------------------------------------------------------------------------
+ * Staff: product fields, validated into a normalised JSON object
+ * ------------------------------------------------------------------------ */
+
+enum field_kind { FIELD_TEXT, FIELD_LONG_TEXT, FIELD_SLUG, FIELD_INT, FIELD_CURRENCY,
+		  FIELD_URL, FIELD_TAGS, FIELD_URLS };
+
+struct product_field {
+	const char *name;
+	enum field_kind kind;
+	long long min, max; /* characters for text, the range for numbers, items for arrays */
+	bool nullable;      /* null clears it */
+};
+
+static const struct product_field product_fields[] = {
+	{"title", FIELD_TEXT, 1, 200, false},
+	{"slug", FIELD_SLUG, 1, 100, false},
+	{"summary", FIELD_TEXT, 0, 500, false},
+	{"description", FIELD_LONG_TEXT, 0, 50000, false},
+	{"price_paise", FIELD_INT, 0, 100000000000LL, false},
+	{"currency", FIELD_CURRENCY, 3, 3, false},
+	{"tax_rate_bp", FIELD_INT, 0, 10000, false},
+	{"category", FIELD_SLUG, 1, 100, true},
+	{"tags", FIELD_TAGS, 0, 20, false},
+	{"cover_image_url", FIELD_URL, 1, 2000, true},
+	{"preview_image_urls", FIELD_URLS, 0, 20, false},
+	{"download_limit", FIELD_INT, 1, 100000, true},
+	{"link_ttl_seconds", FIELD_INT, 10, 604800, true},
+};
+
+static const struct product_field category_fields[] = {
+	{"slug", FIELD_SLUG, 1, 100, false},
+	{"name", FIELD_TEXT, 1, 100, false},
+	{"description", FIELD_TEXT, 0, 2000, false},
+	{"sort_order", FIELD_INT, -1000000, 1000000, false},
+};
+
+/* An image address: https:// anywhere, or a path on this site ("/media/..."). */
+static bool url_acceptable(const char *s)
+{
+	if (strncmp(s, "https://", 8) != 0 && !(s[0] == '/' && s[1] != '/'))
+		return false;
+	for (const char *c = s; *c; c++)
+		if ((unsigned char)*c <= 0x20 || *c == '"' || *c == '<' || *c == '>' || *c == '\\' ||
+		    (unsigned char)*c == 0x7f)
+			return false;
+	return true;
+}
+
+/* Validates a string member; NULL with a message in *why when it fails. */
+static char *text_value(struct arena *a, const cJSON *item, const struct product_field *f,
+			const char **why)
+{
+	char *v;
+	size_t chars;
+
+	if (!cJSON_IsString(item)) {
+		*why = "must be a string";
+		return NULL;
+	}
+	v = arena_strdup(a, item->valuestring);
+	if (f->kind != FIELD_LONG_TEXT)
+		v = str_trim(v);
+	chars = utf8_length(v);
+	for (const char *c = v; *c; c++)
+		if (((unsigned char)*c < 0x20 && *c != '\n' && *c != '\t' && *c != '\r') ||
+		    (unsigned char)*c == 0x7f ||
+		    (f->kind == FIELD_TEXT && (*c == '\n' || *c == '\r'))) {
+			*why = "must not contain control characters";
+			return NULL;
+		}
+	if ((long long)chars < f->min) {
+		*why = f->min <= 1 ? "must not be empty"
+				   : arena_printf(a, "must be at least %lld characters", f->min);
+		return NULL;
+	}
+	if ((long long)chars > f->max) {
+		*why = arena_printf(a, "must be at most %lld characters", f->max);
+		return NULL;
+	}
+	if (f->kind == FIELD_SLUG) {
+		for (char *c = v; *c; c++)
+			*c = (char)tolower((unsigned char)*c);
+		if (!validate_slug(v)) {
+			*why = "may contain only lower-case letters, digits and single dashes";
+			return NULL;
+		}
+	} else if (f->kind == FIELD_CURRENCY) {
+		for (char *c = v; *c; c++)
+			*c = (char)toupper((unsigned char)*c);
+		if (strlen(v) != 3 || !isupper((unsigned char)v[0]) ||
+		    !isupper((unsigned char)v[1]) || !isupper((unsigned char)v[2])) {
+			*why = "must be a three-letter ISO 4217 code";
+			return NULL;
+		}
+	} else if (f->kind == FIELD_URL && !url_acceptable(v)) {
+		*why = "must be an https:// URL or a path on this site";
+		return NULL;
+	}
+	return v;
+}
+
+static const char *field_value(struct arena *a, const cJSON *item, const struct product_field *f,
+			       cJSON *out)
+{
+	const char *why = NULL;
+
+	if (cJSON_IsNull(item)) {
+		if (!f->nullable)
+			return "must not be null";
+		cJSON_AddNullToObject(out, f->name);
+		return NULL;
+	}
+	switch (f->kind) {
+	case FIELD_INT: {
+		double d = item->valuedouble;
+
+		if (!cJSON_IsNumber(item) || d != (double)(long long)d)
+			return "must be a whole number";
+		if ((long long)d < f->min || (long long)d > f->max)
+			return arena_printf(a, "must be between %lld and %lld", f->min, f->max);
+		cJSON_AddNumberToObject(out, f->name, d);
+		return NULL;
+	}
+	case FIELD_TAGS:
+	case FIELD_URLS: {
+		cJSON *arr = cJSON_AddArrayToObject(out, f->name), *el;
+		struct product_field one = {f->name, f->kind == FIELD_TAGS ? FIELD_SLUG : FIELD_URL,
+					    1, f->kind == FIELD_TAGS ? 100 : 2000, false};
+		int n = 0;
+
+		if (!cJSON_IsArray(item))
+			return "must be an array of strings";
+		cJSON_ArrayForEach(el, item) {
+			char *v = text_value(a, el, &one, &why);
+			bool dup = false;
+			cJSON *seen;
+
+			if (v == NULL)
+				return arena_printf(a, "item %d %s", n + 1, why);
+			cJSON_ArrayForEach(seen, arr) dup |= strcmp(seen->valuestring, v) == 0;
+			if (dup && f->kind == FIELD_TAGS)
+				continue;
+			if (++n > f->max)
+				return arena_printf(a, "must have at most %lld items", f->max);
+			cJSON_AddItemToArray(arr, cJSON_CreateString(v));
+		}
+		return NULL;
+	}
+	default: {
+		char *v = text_value(a, item, f, &why);
+
+		if (v == NULL)
+			return why;
+		cJSON_AddStringToObject(out, f->name, v);
+		return NULL;
+	}
+	}
+}
+
+/*
+ * Checks every member of the body against fields[0..n) (plus "version" when
+ * allow_version) and returns the normalised object in *out; unknown members
+ * are errors, so a misspelt field is never silently ignored. SOUK_EINVALID
+ * with req->error_fields.
+ */
+static int read_fields(struct http_request *req, const struct product_field *fields, size_t n,
+		       bool allow_version, cJSON **out)
+{
+	cJSON *obj = json_new_object(req->arena), *item;
+
+	cJSON_ArrayForEach(item, req->json) {
+		const struct product_field *f = NULL;
+		const char *why;
+
+		if (allow_version && strcmp(item->string, "version") == 0)
+			continue;
+		for (size_t i = 0; i < n && f == NULL; i++)
+			if (strcmp(fields[i].name, item->string) == 0)
+				f = &fields[i];
+		if (f == NULL) {
+			fail_field(req, item->string, "is not a field of this resource");
+			continue;
+		}
+		if ((why = field_value(req->arena, item, f, obj)) != NULL)
+			fail_field(req, f->name, why);
+	}
+	*out = obj;
+	return req->error_fields != NULL ? SOUK_EINVALID : SOUK_OK;
+}
+
+/* The "version" member, required for updates. */
+static int read_version(struct http_request *req, bool required, long *version)
+{
+	const cJSON *v = req->json ? cJSON_GetObjectItemCaseSensitive(req->json, "version") : NULL;
+
+	*version = 0;
+	if (v == NULL || cJSON_IsNull(v)) {
+		if (required)
+			return fail_field(req, "version",
+					  "is required: send the version you last read");
+		return SOUK_OK;
+	}
+	if (!cJSON_IsNumber(v) || v->valuedouble != (double)(long)v->valuedouble ||
+	    v->valuedouble < 1 || v->valuedouble > 2147483647.0)
+		return fail_field(req, "version", "must be a whole number from 1");
+	*version = (long)v->valuedouble;
+	return SOUK_OK;
+}
+
+/* Latin-1 letters written in ASCII, for slugs ("Café" -> "cafe"). */
+static const char *latin1_ascii(unsigned char lead, unsigned char next)
+{
+	static const char *const map[64] = {
+		"a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+		"d", "n", "o", "o", "o", "o", "o", NULL, "o", "u", "u", "u", "u", "y", "th", "ss",
+		"a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+		"d", "n", "o", "o", "o", "o", "o", NULL, "o", "u", "u", "u", "u", "y", "th", "y"};
+
+	if (lead == 0xC3 && next >= 0x80 && next <= 0xBF)
+		return map[next - 0x80];
+	return NULL;
+}
+
+/* A slug from a title: ASCII letters and digits, words joined by dashes,
+ * at most 80 characters (room for a "-2" suffix); "product" when nothing
+ * is left (a title in another script). */
+static char *slugify(struct arena *a, const char *title)
+{
+	size_t n = strlen(title), o = 0;
+	char *out = arena_alloc(a, 81);
+	bool dash = false;
+
+	for (size_t i = 0; i < n && o < 80; i++) {
+		unsigned char c = (unsigned char)title[i];
+		const char *ascii = NULL;
+		char one[2] = {0, 0};
+
+		if (isalnum(c) && c < 0x80) {
+			one[0] = (char)tolower(c);
+			ascii = one;
+		} else if (i + 1 < n && (ascii = latin1_ascii(c, (unsigned char)title[i + 1]))) {
+			i++;
+		}
+		if (ascii == NULL) {
+			dash = o > 0;
+			continue;
+		}
+		if (dash && o < 79)
+			out[o++] = '-';
+		dash = false;
+		for (; *ascii && o < 80; ascii++)
+			out[o++] = *ascii;
+	}
+	while (o > 0 && out[o - 1] == '-')
+		o--;
+	out[o] = '\0';
+	return o > 0 ? out : arena_strdup(a, "product");
+}
+
+static char *json_text(struct arena *a, const cJSON *obj)
+{
+	char *t = cJSON_PrintUnformatted(obj);
+	char *copy;
+
+	if (t == NULL)
+		abort(); /* out of memory: the master restarts the worker */
+	copy = arena_strdup(a, t);
+	cJSON_free(t);
+	return copy;
+}
+
+static int finish(struct worker *w, struct http_request *req, int rc)
+{
+	if (rc == SOUK_OK)
+		rc = db_commit(&w->db, req->arena);
+	if (rc != SOUK_OK)
+		db_rollback(&w->db, req->arena);
+	else
+		catalog_changed(w, req->arena);
+	return rc;
+}
+
+static int audit(struct worker *w, struct http_request *req, const char *action,
+		 const char *entity, const char *id, const cJSON *data)
+{
+	return audit_record(&w->db, req->arena, req->principal->user_id, action, entity, id, data,
+			    req->remote_addr);
+}
+
+/* Resolves {id} to the product: 404 for a malformed or unknown id. */
+static int product_target(struct worker *w, struct http_request *req, struct product_ref *ref)
+{
+	const char *id = http_path_param(req, "id");
+
+	if (id == NULL || !validate_uuid(id))
+		return SOUK_ENOTFOUND;
+	return catalog_product_ref(w, req->arena, id, ref);
+}
+
+static int answer_admin_product(struct worker *w, struct http_request *req,
+				struct http_response *res, const char *public_id, int status)
+{
+	char *json = NULL;
+	int rc = catalog_product_admin(w, req->arena, public_id, &json);
+
+	if (rc != SOUK_OK)
+		return rc;
+	answer_text(res, status, json, strlen(json));
+	return SOUK_OK;
+}
+
+static int check_category(struct worker *w, struct http_request *req, const cJSON *fields)
+{
+	const cJSON *c = cJSON_GetObjectItemCaseSensitive(fields, "category");
+	int rc;
+
+	if (c == NULL || !cJSON_IsString(c))
+		return SOUK_OK;
+	rc = catalog_category_exists(w, req->arena, c->valuestring);
+	if (rc == SOUK_ENOTFOUND)
+		return fail_field(req, "category", "no such category");
+	return rc;
+}
+
+/* GET /api/v1/admin/products?status=&category=&q=&limit=&cursor= (products:
+ * write): 200 {"items","next_cursor"} every status, newest first; 422. */
+int catalog_admin_products(struct worker *w, struct http_request *req, struct http_response *res)
+{
+	const char *status = http_query(req, "status"), *category = http_query(req, "category");
+	const char *q = http_query(req, "q"), *cursor = http_query(req, "cursor");
+	const char *limit_text = http_query(req, "limit"), *next = NULL;
+	long limit = 50, after = 0;
+	char *items = NULL;
+	int rc;
+
+	if (status != NULL && *status != '\0' && strcmp(status, "draft") != 0 &&
+	    strcmp(status, "published") != 0 && strcmp(status, "archived") != 0)
+		fail_field(req, "status", "must be draft, published or archived");
+	if (category != NULL && *category != '\0' && !validate_slug(category))
+		fail_field(req, "category", "must be a category slug");
+	if (limit_text != NULL && str_to_long(limit_text, 1, 200, &limit) != SOUK_OK)
+		fail_field(req, "limit", "must be between 1 and 200");
+	if (cursor != NULL && *cursor != '\0' &&
+	    str_to_long(cursor, 1, 0x7fffffffffffffffL, &after) != SOUK_OK)
+		fail_field(req, "cursor", "is not a cursor this API gave");
+	if (req->error_fields != NULL)
+		return SOUK_EINVALID;
+	rc = catalog_products_admin_list(
+		w, req->arena, status && *status ? status : NULL,
+		category && *category ? category : NULL,
+		q && *q ? str_like_escape(req->arena, q) : NULL, after ? cursor : NULL, (int)limit,
+		&items, &next);
+	if (rc != SOUK_OK)
+		return rc;
+	char *body = arena_printf(req->arena, "{\"items\":%s,\"next_cursor\":%s%s%s}", items,
+				  next ? "\"" : "", next ? next : "null", next ? "\"" : "");
+
+	answer_text(res, 200, body, strlen(body));
+	return SOUK_OK;
+}
+
+/* GET /api/v1/admin/products/{id} (products:write): 200; 404. */
+int catalog_admin_product_get(struct worker *w, struct http_request *req,
+			      struct http_response *res)
+{
+	const char *id = http_path_param(req, "id");
+
+	if (id == NULL || !validate_uuid(id))
+		return SOUK_ENOTFOUND;
+	return answer_admin_product(w, req, res, id, 200);
+}
+
+/* POST /api/v1/admin/products {title, slug?, summary?, ...} (products:write):
+ * 201 the draft with its version, Location; 409 slug taken; 422. */
+int catalog_admin_product_create(struct worker *w, struct http_request *req,
+				 struct http_response *res)
+{
+	cJSON *fields = NULL, *data;
+	const cJSON *title, *slug_item;
+	const char *public_id = NULL, *slug;
+	int rc = read_fields(req, product_fields, sizeof(product_fields) / sizeof(product_fields[0]),
+			     false, &fields);
+
+	title = cJSON_GetObjectItemCaseSensitive(fields, "title");
+	if (title == NULL && cJSON_GetObjectItemCaseSensitive(req->error_fields, "title") == NULL)
+		rc = fail_field(req, "title", "is required");
+	if (rc != SOUK_OK)
+		return rc;
+	if ((rc = check_category(w, req, fields)) != SOUK_OK)
+		return rc;
+	slug_item = cJSON_GetObjectItemCaseSensitive(fields, "slug");
+	slug = slug_item ? slug_item->valuestring : slugify(req->arena, title->valuestring);
+	rc = db_begin(&w->db, req->arena);
+	if (rc == SOUK_OK)
+		rc = catalog_product_create(w, req->arena, slug, slug_item != NULL,
+					    json_text(req->arena, fields), req->principal->user_id,
+					    &public_id);
+	if (rc == SOUK_OK) {
+		data = cJSON_Duplicate(fields, true);
+		cJSON_AddItemToObject(data, "slug_used", cJSON_CreateString(slug));
+		rc = audit(w, req, "product.create", "product", public_id, data);
+		cJSON_Delete(data);
+	}
+	rc = finish(w, req, rc);
+	if (rc == SOUK_ECONFLICT) {
+		fail_field(req, "slug", "is taken by another product");
+		req->error_message = "Another product has this slug.";
+		return rc;
+	}
+	if (rc != SOUK_OK)
+		return rc;
+	http_response_header(res, "Location",
+			     arena_printf(req->arena, "/api/v1/admin/products/%s", public_id));
+	return answer_admin_product(w, req, res, public_id, 201);
+}
+
+static int stale(struct http_request *req, long current)
+{
+	req->error_message = arena_printf(
+		req->arena,
+		"Someone else changed this product (it is now at version %ld): reload it and "
+		"apply your change again.",
+		current);
+	return SOUK_ECONFLICT;
+}
+
+/* PATCH /api/v1/admin/products/{id} {version, ...fields} (products:write):
+ * 200 the product at its new version; 404; 409 stale version or slug taken;
+ * 422. */
+int catalog_admin_product_update(struct worker *w, struct http_request *req,
+				 struct http_response *res)
+{
+	struct product_ref ref;
+	cJSON *fields = NULL, *data;
+	long version = 0, new_version = 0;
+	int rc = product_target(w, req, &ref);
+
+	if (rc != SOUK_OK)
+		return rc;
+	read_version(req, true, &version);
+	rc = read_fields(req, product_fields, sizeof(product_fields) / sizeof(product_fields[0]),
+			 true, &fields);
+	if (rc == SOUK_OK && cJSON_GetArraySize(fields) == 0)
+		return fail_field(req, "version", "came alone: send at least one field to change");
+	if (rc != SOUK_OK)
+		return rc;
+	if ((rc = check_category(w, req, fields)) != SOUK_OK)
+		return rc;
+	if (version != ref.version)
+		return stale(req, ref.version);
+	rc = db_begin(&w->db, req->arena);
+	if (rc == SOUK_OK)
+		rc = catalog_product_update(w, req->arena, ref.public_id, version,
+					    json_text(req->arena, fields), &new_version);
+	bool slug_taken = rc == SOUK_ECONFLICT && strcmp(w->db.sqlstate, "23505") == 0;
+
+	if (rc == SOUK_OK) {
+		data = json_new_object(req->arena);
+		cJSON_AddItemToObject(data, "changes", cJSON_Duplicate(fields, true));
+		cJSON_AddNumberToObject(data, "from_version", (double)version);
+		cJSON_AddNumberToObject(data, "to_version", (double)new_version);
+		rc = audit(w, req, "product.update", "product", ref.public_id, data);
+	}
+	rc = finish(w, req, rc);
+	if (slug_taken) {
+		fail_field(req, "slug", "is taken by another product");
+		req->error_message = "Another product has this slug.";
+		return SOUK_ECONFLICT;
+	}
+	if (rc == SOUK_ECONFLICT)
+		return stale(req, ref.version + 1);
+	if (rc != SOUK_OK)
+		return rc;
+	return answer_admin_product(w, req, res, ref.public_id, 200);
+}
+
+/* The status actions: {version?} in the body; the same status again is a
+ * 200 without a change. */
+static int set_status(struct worker *w, struct http_request *req, struct http_response *res,
+		      const char *status, const char *action)
+{
+	struct product_ref ref;
+	long version = 0, new_version = 0;
+	cJSON *data;
+	int rc = product_target(w, req, &ref);
+
+	if (rc != SOUK_OK)
+		return rc;
+	if (req->json != NULL && read_version(req, false, &version) != SOUK_OK)
+		return SOUK_EINVALID;
+	if (version != 0 && version != ref.version)
+		return stale(req, ref.version);
+	if (strcmp(ref.status, status) == 0)
+		return answer_admin_product(w, req, res, ref.public_id, 200);
+	if (strcmp(status, "published") == 0 && !ref.has_files) {
+		req->error_message = "Add at least one file before publishing: buyers get the files.";
+		return fail_field(req, "files", "a published product needs at least one file");
+	}
+	if (strcmp(status, "draft") == 0 && strcmp(ref.status, "published") != 0) {
+		req->error_message = "Only a published product can be unpublished.";
+		return SOUK_ECONFLICT;
+	}
+	rc = db_begin(&w->db, req->arena);
+	if (rc == SOUK_OK)
+		rc = catalog_product_set_status(w, req->arena, &ref, status, &new_version);
+	if (rc == SOUK_OK) {
+		data = json_new_object(req->arena);
+		cJSON_AddStringToObject(data, "from", ref.status);
+		cJSON_AddStringToObject(data, "to", status);
+		cJSON_AddNumberToObject(data, "to_version", (double)new_version);
+		rc = audit(w, req, action, "product", ref.public_id, data);
+	}
+	rc = finish(w, req, rc);
+	if (rc == SOUK_ECONFLICT)
+		return stale(req, ref.version + 1);
+	if (rc != SOUK_OK)
+		return rc;
+	return answer_admin_product(w, req, res, ref.public_id, 200);
+}
+
+/* POST /api/v1/admin/products/{id}/publish {version?} (products:write): 200;
+ * 404; 409 stale; 422 no file yet. */
+int catalog_admin_product_publish(struct worker *w, struct http_request *req,
+				  struct http_response *res)
+{
+	return set_status(w, req, res, "published", "product.publish");
+}
+
+/* POST /api/v1/admin/products/{id}/unpublish {version?}: 200 back to draft;
+ * 404; 409 stale or not published. */
+int catalog_admin_product_unpublish(struct worker *w, struct http_request *req,
+				    struct http_response *res)
+{
+	return set_status(w, req, res, "draft", "product.unpublish");
+}
+
+/* POST /api/v1/admin/products/{id}/archive {version?}: 200, hidden from the
+ * shop while buyers keep their downloads; 404; 409 stale. */
+int catalog_admin_product_archive(struct worker *w, struct http_request *req,
+				  struct http_response *res)
+{
+	return set_status(w, req, res, "archived", "product.archive");
+}
+
+/* DELETE /api/v1/admin/products/{id}?version= (products:write): 204; 404;
+ * 409 sold or claimed (archive it instead) or stale. */
+int catalog_admin_product_delete(struct worker *w, struct http_request *req,
+				 struct http_response *res)
+{
+	struct product_ref ref;
+	const char *version_text = http_query(req, "version"), **keys = NULL;
+	size_t nkeys = 0;
+	long version = 0;
+	int rc = product_target(w, req, &ref);
+
+	if (rc != SOUK_OK)
+		return rc;
+	if (version_text != NULL && str_to_long(version_text, 1, 2147483647L, &version) != SOUK_OK)
+		return fail_field(req, "version", "must be a whole number from 1");
+	if (version != 0 && version != ref.version)
+		return stale(req, ref.version);
+	if (ref.sold) {
+		req->error_message = "This product has been sold or claimed: archive it instead, "
+				     "so buyers keep their downloads and invoices stay valid.";
+		return SOUK_ECONFLICT;
+	}
+	rc = db_begin(&w->db, req->arena);
+	if (rc == SOUK_OK)
+		rc = catalog_product_delete(w, req->arena, &ref, &keys, &nkeys);
+	if (rc == SOUK_OK) {
+		cJSON *data = json_new_object(req->arena);
+
+		cJSON_AddStringToObject(data, "slug", ref.slug);
+		cJSON_AddNumberToObject(data, "files", (double)nkeys);
+		rc = audit(w, req, "product.delete", "product", ref.public_id, data);
+	}
+	rc = finish(w, req, rc);
+	if (rc == SOUK_ECONFLICT)
+		return stale(req, ref.version);
+	if (rc != SOUK_OK)
+		return rc;
+	for (size_t i = 0; i < nkeys; i++) /* the rows are gone: now the bytes */
+		if (storage_delete(w->config, req->arena, keys[i]) != SOUK_OK)
+			log_msg(LOG_WARN, "product %s deleted but %s was not removed from storage",
+				ref.public_id, keys[i]);
+	res->status = 204;
+	res->content_type = NULL;
+	return SOUK_OK;
+}
+
+/* ------------------------------------------------------------------------
+ * Staff: categories
+ * ------------------------------------------------------------------------ */
+
+static int answer_category(struct worker *w, struct http_request *req, struct http_response *res,
+			   const char *slug, int status)
+{
+	char *json = NULL;
+	int rc = catalog_category_json(w, req->arena, slug, &json);
+
+	if (rc != SOUK_OK)
+		return rc;
+	answer_text(res, status, json, strlen(json));
+	return SOUK_OK;
+}
+
+/* POST /api/v1/admin/categories {name, slug?, description?, sort_order?}
+ * (products:write): 201; 409 slug taken; 422. */
+int catalog_admin_category_create(struct worker *w, struct http_request *req,
+				  struct http_response *res)
+{
+	cJSON *fields = NULL;
+	const cJSON *name, *slug_item;
+	const char *slug;
+	int rc = read_fields(req, category_fields,
+			     sizeof(category_fields) / sizeof(category_fields[0]), false, &fields);
+
+	name = cJSON_GetObjectItemCaseSensitive(fields, "name");
+	if (name == NULL && cJSON_GetObjectItemCaseSensitive(req->error_fields, "name") == NULL)
+		rc = fail_field(req, "name", "is required");
+	if (rc != SOUK_OK)
+		return rc;
+	slug_item = cJSON_GetObjectItemCaseSensitive(fields, "slug");
+	slug = slug_item ? slug_item->valuestring : slugify(req->arena, name->valuestring);
+	rc = db_begin(&w->db, req->arena);
+	if (rc == SOUK_OK)
+		rc = catalog_category_create(w, req->arena, slug, json_text(req->arena, fields));
+	if (rc == SOUK_OK)
+		rc = audit(w, req, "category.create", "category", slug, fields);
+	rc = finish(w, req, rc);
+	if (rc == SOUK_ECONFLICT) {
+		req->error_message = "Another category has this slug.";
+		fail_field(req, "slug", "is taken by another category");
+		return rc;
+	}
+	if (rc != SOUK_OK)
+		return rc;
+	return answer_category(w, req, res, slug, 201);
+}
+
+/* PATCH /api/v1/admin/categories/{slug} {slug?, name?, description?,
+ * sort_order?} (products:write): 200; 404; 409 new slug taken; 422. */
+int catalog_admin_category_update(struct worker *w, struct http_request *req,
+				  struct http_response *res)
+{
+	const char *slug = http_path_param(req, "slug"), *new_slug = NULL;
+	cJSON *fields = NULL;
+	int rc;
+
+	if (slug == NULL || !validate_slug(slug))
+		return SOUK_ENOTFOUND;
+	rc = read_fields(req, category_fields,
+			 sizeof(category_fields) / sizeof(category_fields[0]), false, &fields);
+	if (rc != SOUK_OK)
+		return rc;
+	rc = db_begin(&w->db, req->arena);
+	if (rc == SOUK_OK)
+		rc = catalog_category_update(w, req->arena, slug, json_text(req->arena, fields),
+					     &new_slug);
+	if (rc == SOUK_OK)
+		rc = audit(w, req, "category.update", "category", slug, fields);
+	rc = finish(w, req, rc);
+	if (rc == SOUK_ECONFLICT) {
+		req->error_message = "Another category has this slug.";
+		fail_field(req, "slug", "is taken by another category");
+		return rc;
+	}
+	if (rc != SOUK_OK)
+		return rc;
+	return answer_category(w, req, res, new_slug, 200);
+}
+
+/* DELETE /api/v1/admin/categories/{slug} (products:write): 204; 404; 409
+ * while products are in it. */
+int catalog_admin_category_delete(struct worker *w, struct http_request *req,
+				  struct http_response *res)
+{
+	const char *slug = http_path_param(req, "slug");
+	int rc;
+
+	if (slug == NULL || !validate_slug(slug))
+		return SOUK_ENOTFOUND;
+	rc = db_begin(&w->db, req->arena);
+	if (rc == SOUK_OK)
+		rc = catalog_category_delete(w, req->arena, slug);
+	if (rc == SOUK_OK)
+		rc = audit(w, req, "category.delete", "category", slug, NULL);
+	rc = finish(w, req, rc);
+	if (rc == SOUK_ECONFLICT)
+		req->error_message = "Products are in this category: move them first.";
+	if (rc != SOUK_OK)
+		return rc;
+	res->status = 204;
+	res->content_type = NULL;
+	return SOUK_OK;
+}

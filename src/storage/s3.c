@@ -1,0 +1,600 @@
+/*
+ * s3.c - the S3 driver (see include/souk/storage.h): object URLs, presigned
+ * GET/PUT URLs, and the few server-side calls the catalog needs (HEAD, a
+ * streamed and hashed GET, PUT of a local file, DELETE), signed with the
+ * Authorization header by sigv4.c and sent with libcurl.
+ *
+ * Addressing: path-style  <scheme>://<endpoint host>/<bucket>/<key>
+ *             virtual     <scheme>://<bucket>.<endpoint host>/<key>
+ * The endpoint is SOUK_S3_ENDPOINT ("" = https://s3.<region>.amazonaws.com),
+ * an http(s) origin without a path. Keys pass storage_key_valid(), so they
+ * need no escaping, and the bucket is an S3 (DNS-compatible) bucket name.
+ *
+ * Every libcurl handle: a 10 s connect and total timeout, no redirects
+ * followed, http and https only, certificates verified, no content decoding
+ * (a hash is of the stored bytes), and the Host header we signed sent as it
+ * is. Nothing logged carries a secret: no Authorization header, no
+ * signature, no secret key.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <curl/curl.h>
+#include <openssl/evp.h>
+
+#include "souk/arena.h"
+#include "souk/config.h"
+#include "souk/crypto.h"
+#include "souk/err.h"
+#include "souk/log.h"
+#include "souk/storage.h"
+#include "souk/str.h"
+
+#define S3_TIMEOUT_MS 10000L	  /* connect and total, every call */
+#define S3_EXPIRES_MAX 604800L	  /* seconds: S3's limit for a presigned URL (7 days) */
+#define S3_ERROR_BODY_MAX 4096	  /* bytes of an error answer kept for the log */
+#define S3_FILE_CHUNK (64 * 1024) /* bytes read at a time when hashing a file */
+#define S3_EMPTY_SHA256 "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+#ifndef PACKAGE_VERSION
+#define PACKAGE_VERSION "0"
+#endif
+#define S3_USER_AGENT "souk/" PACKAGE_VERSION
+
+/* Where one object lives. */
+struct s3_target {
+	const char *origin; /* "https://host[:port]" of the request */
+	const char *host;   /* the Host header: [bucket.]endpoint host[:port] */
+	const char *path;   /* "/bucket/key" (path-style) or "/key" */
+};
+
+/* ---------------------------------------------------------------------------
+ * Configuration and addressing
+ * ------------------------------------------------------------------------- */
+
+/* An S3 bucket name: 3..63 of [a-z0-9.-], a letter or digit at both ends. */
+static bool s3_bucket_valid(const char *b)
+{
+	size_t n = b ? strlen(b) : 0;
+
+	if (n < 3 || n > 63)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = b[i];
+		bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+
+		if (!alnum && ((i == 0 || i == n - 1) || (c != '.' && c != '-')))
+			return false;
+	}
+	return true;
+}
+
+/* A region: [a-z0-9-]+. */
+static bool s3_region_valid(const char *r)
+{
+	if (r == NULL || *r == '\0')
+		return false;
+	for (; *r; r++)
+		if (!((*r >= 'a' && *r <= 'z') || (*r >= '0' && *r <= '9') || *r == '-'))
+			return false;
+	return true;
+}
+
+/* host[:port]: letters, digits, '.', '-', and an IPv6 literal's brackets and
+ * colons. */
+static bool s3_hostport_valid(const char *h, size_t n)
+{
+	if (n == 0)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = h[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '.' || c == '-' || c == ':' || c == '[' || c == ']'))
+			return false;
+	}
+	return true;
+}
+
+/* True for an IP literal host (an IPv4 address or [IPv6]), with or without
+ * a port: a bucket cannot be a subdomain of it. */
+static bool s3_host_is_ip(const char *h, size_t n)
+{
+	if (n > 0 && h[0] == '[')
+		return true;
+	for (size_t i = 0; i < n && h[i] != ':'; i++)
+		if (!((h[i] >= '0' && h[i] <= '9') || h[i] == '.'))
+			return false;
+	return true;
+}
+
+/*
+ * Where key lives under cfg. SOUK_OK with *t (arena strings), or
+ * SOUK_EINVALID for a bad key, bucket, region or endpoint, or virtual-hosted
+ * addressing on an IP endpoint.
+ */
+static int s3_target_of(struct arena *a, const struct souk_config *cfg, const char *key,
+			struct s3_target *t)
+{
+	const char *ep = cfg->s3_endpoint ? cfg->s3_endpoint : "";
+	const char *scheme, *hp;
+	size_t n;
+
+	if (!storage_key_valid(key) || !s3_bucket_valid(cfg->s3_bucket) ||
+	    !s3_region_valid(cfg->s3_region))
+		return SOUK_EINVALID;
+	if (*ep == '\0') {
+		scheme = "https";
+		hp = arena_printf(a, "s3.%s.amazonaws.com", cfg->s3_region);
+		n = strlen(hp);
+	} else {
+		if (str_istarts(ep, "https://")) {
+			scheme = "https";
+			hp = ep + 8;
+		} else if (str_istarts(ep, "http://")) {
+			scheme = "http";
+			hp = ep + 7;
+		} else {
+			return SOUK_EINVALID;
+		}
+		n = strlen(hp);
+		if (n > 0 && hp[n - 1] == '/') /* "http://host:port/" is fine; a path is not */
+			n--;
+		if (!s3_hostport_valid(hp, n))
+			return SOUK_EINVALID;
+	}
+	if (cfg->s3_path_style) {
+		t->host = arena_strndup(a, hp, n);
+		t->path = arena_printf(a, "/%s/%s", cfg->s3_bucket, key);
+	} else {
+		if (s3_host_is_ip(hp, n))
+			return SOUK_EINVALID;
+		t->host = arena_printf(a, "%s.%.*s", cfg->s3_bucket, (int)n, hp);
+		t->path = arena_printf(a, "/%s", key);
+	}
+	t->origin = arena_printf(a, "%s://%s", scheme, t->host);
+	return SOUK_OK;
+}
+
+static bool s3_credentials(const struct souk_config *cfg, struct sigv4_credentials *cred)
+{
+	if (cfg->s3_access_key == NULL || cfg->s3_access_key[0] == '\0' ||
+	    cfg->s3_secret_key == NULL || cfg->s3_secret_key[0] == '\0')
+		return false;
+	*cred = (struct sigv4_credentials){
+	    .access_key = cfg->s3_access_key,
+	    .secret_key = cfg->s3_secret_key,
+	    .region = cfg->s3_region,
+	    .service = "s3",
+	};
+	return true;
+}
+
+char *s3_object_url(struct arena *a, const struct souk_config *cfg, const char *key)
+{
+	struct s3_target t;
+
+	if (s3_target_of(a, cfg, key, &t) != SOUK_OK)
+		return NULL;
+	return arena_printf(a, "%s%s", t.origin, sigv4_uri_encode(a, t.path, true));
+}
+
+/* ---------------------------------------------------------------------------
+ * Presigned URLs (query authentication)
+ * ------------------------------------------------------------------------- */
+
+/* The third line of a canonical request: its canonical query string. */
+static char *s3_canonical_query(struct arena *a, const char *creq)
+{
+	const char *start = creq, *end;
+
+	for (int line = 0; line < 2; line++) {
+		start = strchr(start, '\n');
+		if (start == NULL)
+			return NULL;
+		start++;
+	}
+	end = strchr(start, '\n');
+	return end ? arena_strndup(a, start, (size_t)(end - start)) : NULL;
+}
+
+int s3_presign(struct arena *a, const struct souk_config *cfg, const char *method, const char *key,
+	       long expires, time_t now, const struct sigv4_pair *query, size_t nquery,
+	       const struct sigv4_pair *headers, size_t nheaders, char **url)
+{
+	struct sigv4_credentials cred;
+	struct sigv4_result res;
+	struct sigv4_pair *q;
+	struct s3_target t;
+	char amz_date[17], *signed_headers, *cq;
+	size_t nq = 0;
+	int rc;
+
+	if (method == NULL || (strcmp(method, "GET") != 0 && strcmp(method, "PUT") != 0) ||
+	    expires < 1 || expires > S3_EXPIRES_MAX || (nquery > 0 && query == NULL) ||
+	    url == NULL || !s3_credentials(cfg, &cred))
+		return SOUK_EINVALID;
+	rc = s3_target_of(a, cfg, key, &t);
+	if (rc != SOUK_OK)
+		return rc;
+	signed_headers = sigv4_signed_headers(a, headers, nheaders);
+	if (signed_headers == NULL)
+		return SOUK_EINVALID;
+	sigv4_amz_date(now, amz_date);
+
+	q = arena_alloc(a, (nquery + 5) * sizeof(*q));
+	q[nq++] = (struct sigv4_pair){"X-Amz-Algorithm", "AWS4-HMAC-SHA256"};
+	q[nq++] = (struct sigv4_pair){
+	    "X-Amz-Credential",
+	    arena_printf(a, "%s/%.8s/%s/s3/aws4_request", cred.access_key, amz_date, cred.region)};
+	q[nq++] = (struct sigv4_pair){"X-Amz-Date", arena_strdup(a, amz_date)};
+	q[nq++] = (struct sigv4_pair){"X-Amz-Expires", arena_printf(a, "%ld", expires)};
+	q[nq++] = (struct sigv4_pair){"X-Amz-SignedHeaders", signed_headers};
+	for (size_t i = 0; i < nquery; i++) {
+		/* the authentication parameters are ours alone */
+		if (query[i].name == NULL || str_istarts(query[i].name, "x-amz-"))
+			return SOUK_EINVALID;
+		q[nq++] = query[i];
+	}
+	rc = sigv4_sign(a, &cred,
+			&(struct sigv4_request){
+			    .method = method,
+			    .host = t.host,
+			    .path = t.path,
+			    .query = q,
+			    .nquery = nq,
+			    .headers = headers,
+			    .nheaders = nheaders,
+			    .payload_hash = "UNSIGNED-PAYLOAD",
+			    .s3_path = true,
+			},
+			now, &res);
+	if (rc != SOUK_OK)
+		return rc;
+	cq = s3_canonical_query(a, res.canonical_request);
+	if (cq == NULL)
+		return SOUK_EINTERNAL;
+	*url = arena_printf(a, "%s%s?%s&X-Amz-Signature=%s", t.origin,
+			    sigv4_uri_encode(a, t.path, true), cq, res.signature);
+	return SOUK_OK;
+}
+
+/* ---------------------------------------------------------------------------
+ * Server-side calls (libcurl)
+ * ------------------------------------------------------------------------- */
+
+/* One call: what to send, and what came back. */
+struct s3_call {
+	const char *method; /* "HEAD" | "GET" | "PUT" | "DELETE" */
+	const char *key;
+	const char *payload_hash; /* of the body sent */
+	const char *content_type; /* PUT: signed and sent; may be NULL */
+	FILE *upload;		  /* PUT: the body */
+	long long upload_size;
+	EVP_MD_CTX *md; /* GET: hashes a 200 answer's body */
+	long long max;	/* GET: bytes accepted */
+	long long got;	/* GET: bytes hashed */
+	bool too_large;
+	CURL *h;
+	long status;	   /* HTTP status of the answer */
+	struct buf *error; /* the first bytes of an error answer, for the log */
+};
+
+static void s3_curl_release(void *p)
+{
+	curl_easy_cleanup(p);
+}
+
+static void s3_headers_release(void *p)
+{
+	curl_slist_free_all(p);
+}
+
+static void s3_buf_release(void *p)
+{
+	buf_free(p);
+}
+
+static size_t s3_write(char *data, size_t size, size_t nmemb, void *ctx)
+{
+	struct s3_call *c = ctx;
+	size_t n = size * nmemb;
+
+	if (c->status == 0)
+		curl_easy_getinfo(c->h, CURLINFO_RESPONSE_CODE, &c->status);
+	if (c->status == 200 && c->md != NULL) {
+		if ((long long)n > c->max - c->got) {
+			c->too_large = true;
+			return 0; /* a short count stops the transfer */
+		}
+		if (EVP_DigestUpdate(c->md, data, n) != 1)
+			return 0;
+		c->got += (long long)n;
+		return n;
+	}
+	/* an error answer (or one we do not read): keep its start for the log */
+	if (c->error->len < c->error->cap)
+		buf_append(c->error, data,
+			   n < c->error->cap - c->error->len ? n : c->error->cap - c->error->len);
+	return n;
+}
+
+/* S3's error code from an error answer ("<Code>NoSuchKey</Code>"), or "-". */
+static const char *s3_error_code(struct arena *a, const struct buf *body)
+{
+	const char *start, *end;
+	size_t n;
+
+	if (body->data == NULL || (start = strstr(body->data, "<Code>")) == NULL)
+		return "-";
+	start += 6;
+	for (end = start; ((*end >= 'A' && *end <= 'Z') || (*end >= 'a' && *end <= 'z') ||
+			   (*end >= '0' && *end <= '9')) &&
+			  end - start < 64;
+	     end++)
+		;
+	n = (size_t)(end - start);
+	return n > 0 ? arena_strndup(a, start, n) : "-";
+}
+
+/* Appends "Name: value" to *list; false when out of memory. */
+static bool s3_header_add(struct arena *a, struct curl_slist **list, const char *name,
+			  const char *value)
+{
+	struct curl_slist *grown = curl_slist_append(*list, arena_printf(a, "%s: %s", name, value));
+
+	if (grown == NULL)
+		return false;
+	*list = grown;
+	return true;
+}
+
+/*
+ * Signs and sends c. SOUK_OK with c->status (any HTTP status); SOUK_EINVALID
+ * when S3 is not configured or the key is bad; SOUK_ETOOLARGE when a GET
+ * passed c->max; SOUK_EIO when S3 cannot be reached in time (logged).
+ */
+static int s3_perform(struct arena *a, const struct souk_config *cfg, struct s3_call *c)
+{
+	struct sigv4_credentials cred;
+	struct sigv4_result res;
+	struct sigv4_pair signed_headers[3];
+	struct curl_slist *list = NULL;
+	struct s3_target t;
+	char amz_date[17], errbuf[CURL_ERROR_SIZE] = "";
+	time_t now = time(NULL);
+	size_t nsigned = 0;
+	CURLcode cc;
+	int rc;
+
+	if (!s3_credentials(cfg, &cred))
+		return SOUK_EINVALID;
+	rc = s3_target_of(a, cfg, c->key, &t);
+	if (rc != SOUK_OK)
+		return rc;
+	sigv4_amz_date(now, amz_date);
+	signed_headers[nsigned++] = (struct sigv4_pair){"x-amz-content-sha256", c->payload_hash};
+	signed_headers[nsigned++] = (struct sigv4_pair){"x-amz-date", amz_date};
+	if (c->content_type != NULL)
+		signed_headers[nsigned++] = (struct sigv4_pair){"content-type", c->content_type};
+	rc = sigv4_sign(a, &cred,
+			&(struct sigv4_request){
+			    .method = c->method,
+			    .host = t.host,
+			    .path = t.path,
+			    .headers = signed_headers,
+			    .nheaders = nsigned,
+			    .payload_hash = c->payload_hash,
+			    .s3_path = true,
+			},
+			now, &res);
+	if (rc != SOUK_OK)
+		return rc;
+
+	c->error = arena_alloc(a, sizeof(*c->error));
+	buf_init(c->error, S3_ERROR_BODY_MAX);
+	arena_defer(a, s3_buf_release, c->error);
+	c->h = curl_easy_init();
+	if (c->h == NULL)
+		return SOUK_EINTERNAL;
+	arena_defer(a, s3_curl_release, c->h);
+	/* the Host we signed, byte for byte (curl would drop a default port) */
+	for (size_t i = 0; i < nsigned; i++)
+		if (!s3_header_add(a, &list, signed_headers[i].name, signed_headers[i].value)) {
+			curl_slist_free_all(list);
+			return SOUK_EINTERNAL;
+		}
+	if (!s3_header_add(a, &list, "Host", t.host) ||
+	    !s3_header_add(a, &list, "Authorization", res.authorization)) {
+		curl_slist_free_all(list);
+		return SOUK_EINTERNAL;
+	}
+	arena_defer(a, s3_headers_release, list);
+
+	curl_easy_setopt(c->h, CURLOPT_URL,
+			 arena_printf(a, "%s%s", t.origin, sigv4_uri_encode(a, t.path, true)));
+#if LIBCURL_VERSION_NUM >= 0x075500
+	curl_easy_setopt(c->h, CURLOPT_PROTOCOLS_STR, "http,https");
+#else
+	curl_easy_setopt(c->h, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
+	curl_easy_setopt(c->h, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(c->h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c->h, CURLOPT_CONNECTTIMEOUT_MS, S3_TIMEOUT_MS);
+	curl_easy_setopt(c->h, CURLOPT_TIMEOUT_MS, S3_TIMEOUT_MS);
+	curl_easy_setopt(c->h, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(c->h, CURLOPT_SSL_VERIFYHOST, 2L);
+	curl_easy_setopt(c->h, CURLOPT_USERAGENT, S3_USER_AGENT);
+	curl_easy_setopt(c->h, CURLOPT_HTTPHEADER, list);
+	curl_easy_setopt(c->h, CURLOPT_WRITEFUNCTION, s3_write);
+	curl_easy_setopt(c->h, CURLOPT_WRITEDATA, c);
+	curl_easy_setopt(c->h, CURLOPT_ERRORBUFFER, errbuf);
+	if (strcmp(c->method, "HEAD") == 0) {
+		curl_easy_setopt(c->h, CURLOPT_NOBODY, 1L);
+	} else if (strcmp(c->method, "PUT") == 0) {
+		curl_easy_setopt(c->h, CURLOPT_UPLOAD, 1L);
+		curl_easy_setopt(c->h, CURLOPT_READDATA, c->upload);
+		curl_easy_setopt(c->h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)c->upload_size);
+	} else if (strcmp(c->method, "GET") != 0) {
+		curl_easy_setopt(c->h, CURLOPT_CUSTOMREQUEST, c->method);
+	}
+	if (c->md != NULL && c->max > 0)
+		curl_easy_setopt(c->h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)c->max);
+
+	cc = curl_easy_perform(c->h);
+	if (cc == CURLE_FILESIZE_EXCEEDED || (cc == CURLE_WRITE_ERROR && c->too_large))
+		return SOUK_ETOOLARGE;
+	if (cc != CURLE_OK) {
+		log_msg(LOG_WARN, "s3: %s %s failed: %s", c->method, c->key,
+			errbuf[0] ? errbuf : curl_easy_strerror(cc));
+		return SOUK_EIO;
+	}
+	curl_easy_getinfo(c->h, CURLINFO_RESPONSE_CODE, &c->status);
+	return SOUK_OK;
+}
+
+/* Logs an answer we did not expect and gives SOUK_EIO. */
+static int s3_unexpected(struct arena *a, const struct s3_call *c)
+{
+	log_msg(LOG_WARN, "s3: %s %s answered HTTP %ld (%s)", c->method, c->key, c->status,
+		s3_error_code(a, c->error));
+	return SOUK_EIO;
+}
+
+int s3_head(struct arena *a, const struct souk_config *cfg, const char *key, long long *size,
+	    char **content_type)
+{
+	struct s3_call c = {.method = "HEAD", .key = key, .payload_hash = S3_EMPTY_SHA256};
+	curl_off_t length = -1;
+	char *type = NULL;
+	int rc = s3_perform(a, cfg, &c);
+
+	if (rc != SOUK_OK)
+		return rc;
+	if (c.status == 404)
+		return SOUK_ENOTFOUND;
+	if (c.status != 200)
+		return s3_unexpected(a, &c);
+	curl_easy_getinfo(c.h, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length);
+	curl_easy_getinfo(c.h, CURLINFO_CONTENT_TYPE, &type);
+	if (length < 0) {
+		log_msg(LOG_WARN, "s3: HEAD %s answered without a Content-Length", key);
+		return SOUK_EIO;
+	}
+	if (size != NULL)
+		*size = (long long)length;
+	if (content_type != NULL)
+		*content_type = type ? arena_strdup(a, type) : NULL;
+	return SOUK_OK;
+}
+
+static void s3_md_release(void *p)
+{
+	EVP_MD_CTX_free(p);
+}
+
+int s3_sha256(struct arena *a, const struct souk_config *cfg, const char *key, long long max,
+	      char out[65], long long *size)
+{
+	struct s3_call c = {.method = "GET", .key = key, .payload_hash = S3_EMPTY_SHA256};
+	unsigned char digest[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+	int rc;
+
+	if (max < 0 || out == NULL)
+		return SOUK_EINVALID;
+	c.max = max;
+	c.md = EVP_MD_CTX_new();
+	if (c.md == NULL)
+		return SOUK_EINTERNAL;
+	arena_defer(a, s3_md_release, c.md);
+	if (EVP_DigestInit_ex(c.md, EVP_sha256(), NULL) != 1)
+		return SOUK_EINTERNAL;
+	rc = s3_perform(a, cfg, &c);
+	if (rc != SOUK_OK)
+		return rc;
+	if (c.status == 404)
+		return SOUK_ENOTFOUND;
+	if (c.status != 200)
+		return s3_unexpected(a, &c);
+	if (EVP_DigestFinal_ex(c.md, digest, &n) != 1)
+		return SOUK_EINTERNAL;
+	crypto_hex(digest, n, out);
+	if (size != NULL)
+		*size = c.got;
+	return SOUK_OK;
+}
+
+/* The lower-case hex SHA-256 of the rest of f (then rewound) and its size. */
+static int s3_file_sha256(FILE *f, char out[65], long long *size)
+{
+	unsigned char digest[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+	char *chunk = malloc(S3_FILE_CHUNK);
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	long long total = 0;
+	size_t got;
+	int rc = SOUK_EIO;
+
+	if (chunk == NULL || md == NULL || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1)
+		goto out;
+	while ((got = fread(chunk, 1, S3_FILE_CHUNK, f)) > 0) {
+		if (EVP_DigestUpdate(md, chunk, got) != 1)
+			goto out;
+		total += (long long)got;
+	}
+	if (ferror(f) || EVP_DigestFinal_ex(md, digest, &n) != 1 || fseek(f, 0, SEEK_SET) != 0)
+		goto out;
+	crypto_hex(digest, n, out);
+	*size = total;
+	rc = SOUK_OK;
+out:
+	EVP_MD_CTX_free(md);
+	free(chunk);
+	return rc;
+}
+
+int s3_put_file(struct arena *a, const struct souk_config *cfg, const char *key, const char *path,
+		const char *content_type)
+{
+	struct s3_call c = {.method = "PUT", .key = key, .content_type = content_type};
+	char hash[CRYPTO_SHA256_HEX_LEN + 1];
+	long long size = 0;
+	FILE *f;
+	int rc;
+
+	if (path == NULL)
+		return SOUK_EINVALID;
+	f = fopen(path, "rbe");
+	if (f == NULL) {
+		log_msg(LOG_WARN, "s3: PUT %s: cannot open the local file", key ? key : "-");
+		return SOUK_EIO;
+	}
+	rc = s3_file_sha256(f, hash, &size);
+	if (rc != SOUK_OK) {
+		log_msg(LOG_WARN, "s3: PUT %s: cannot read the local file", key ? key : "-");
+		goto out;
+	}
+	c.payload_hash = hash;
+	c.upload = f;
+	c.upload_size = size;
+	rc = s3_perform(a, cfg, &c);
+	if (rc == SOUK_OK && c.status != 200)
+		rc = s3_unexpected(a, &c);
+out:
+	fclose(f);
+	return rc;
+}
+
+int s3_delete(struct arena *a, const struct souk_config *cfg, const char *key)
+{
+	struct s3_call c = {.method = "DELETE", .key = key, .payload_hash = S3_EMPTY_SHA256};
+	int rc = s3_perform(a, cfg, &c);
+
+	if (rc != SOUK_OK)
+		return rc;
+	if (c.status != 204 && c.status != 200)
+		return s3_unexpected(a, &c);
+	return SOUK_OK;
+}
