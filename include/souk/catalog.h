@@ -200,6 +200,8 @@ int catalog_admin_file_complete(struct worker *w, struct http_request *req,
 				struct http_response *res);
 int catalog_admin_file_delete(struct worker *w, struct http_request *req,
 			      struct http_response *res);
+int catalog_admin_image_upload(struct worker *w, struct http_request *req,
+			       struct http_response *res);
 
 /* Entitlements and downloads (src/catalog/delivery.c). */
 int delivery_download(struct worker *w, struct http_request *req, struct http_response *res);

@@ -75,6 +75,8 @@ const struct route api_routes[] = {
 	 "products:write", ROUTE_JSON_BODY},
 	{"DELETE", "/api/v1/admin/products/{id}/files/{file}", catalog_admin_file_delete,
 	 "products:write", 0},
+	{"POST", "/api/v1/admin/products/{id}/images", catalog_admin_image_upload, "products:write",
+	 ROUTE_STREAM_BODY},
 	{"POST", "/api/v1/admin/categories", catalog_admin_category_create, "products:write",
 	 ROUTE_JSON_BODY},
 	{"PATCH", "/api/v1/admin/categories/{slug}", catalog_admin_category_update,

@@ -163,6 +163,8 @@ static bool content_matches(const char *type, const unsigned char *h, size_t n)
 		return n >= 3 && memcmp(h, "\xff\xd8\xff", 3) == 0;
 	if (strcmp(type, "image/webp") == 0)
 		return n >= 12 && memcmp(h, "RIFF", 4) == 0 && memcmp(h + 8, "WEBP", 4) == 0;
+	if (strcmp(type, "image/gif") == 0)
+		return n >= 6 && (memcmp(h, "GIF87a", 6) == 0 || memcmp(h, "GIF89a", 6) == 0);
 	return true;
 }
 
@@ -557,5 +559,91 @@ int catalog_admin_file_delete(struct worker *w, struct http_request *req,
 		log_msg(LOG_WARN, "file row %s deleted but %s is still in storage", file, key);
 	res->status = 204;
 	res->content_type = NULL;
+	return SOUK_OK;
+}
+
+/* Images shown on product pages: formats browsers render, never SVG (a
+ * script inside it would run on this site's origin). */
+static const struct {
+	const char *type, *ext;
+} image_types[] = {
+	{"image/png", "png"}, {"image/jpeg", "jpg"}, {"image/webp", "webp"}, {"image/gif", "gif"},
+};
+
+#define IMAGE_LIMIT (10L * 1024 * 1024)
+
+/* POST /api/v1/admin/products/{id}/images with the image as the body and
+ * its type as Content-Type (products:write): 201 {url, content_type,
+ * size_bytes, sha256}; put the url in cover_image_url or
+ * preview_image_urls. Stored under public/ (served by nginx at /media/ on
+ * local storage; SOUK_S3_PUBLIC_URL on S3). 404; 413 over 10 MiB; 415 not
+ * PNG, JPEG, WebP or GIF; 422 empty, or not the image its type says. */
+int catalog_admin_image_upload(struct worker *w, struct http_request *req,
+			       struct http_response *res)
+{
+	struct product_ref ref;
+	struct storage_written out;
+	const char *type = media_type(req->arena, req->content_type), *ext = NULL, *key, *url;
+	unsigned char raw[12];
+	char name[25];
+	cJSON *body, *data;
+	int rc = product_target(w, req, &ref);
+
+	if (rc != SOUK_OK)
+		return rc;
+	for (size_t i = 0; type != NULL && i < sizeof(image_types) / sizeof(image_types[0]); i++)
+		if (strcmp(type, image_types[i].type) == 0)
+			ext = image_types[i].ext;
+	if (ext == NULL) {
+		req->error_message = "Images must be PNG, JPEG, WebP or GIF.";
+		return SOUK_EMEDIATYPE;
+	}
+	if (req->content_length > IMAGE_LIMIT) {
+		req->error_message = "An image may be at most 10 MiB.";
+		return SOUK_ETOOLARGE;
+	}
+	if (req->content_length <= 0)
+		return fail_field(req, "body", "is empty: send the image's bytes as the body");
+	if (crypto_random(raw, sizeof(raw)) != SOUK_OK)
+		return SOUK_EINTERNAL;
+	crypto_hex(raw, sizeof(raw), name);
+	key = arena_printf(req->arena, "public/products/%s/%s.%s", ref.public_id, name, ext);
+	rc = storage_store(w->config, req->arena, key, type, req->body_read, req->body_ctx,
+			   req->content_length, &out);
+	if (rc == SOUK_EMALFORMED || rc == SOUK_ETOOLARGE ||
+	    (rc == SOUK_OK && out.size != req->content_length)) {
+		if (rc == SOUK_OK)
+			storage_delete(w->config, req->arena, key);
+		req->error_message = "The body does not match its Content-Length.";
+		return SOUK_EMALFORMED;
+	}
+	if (rc != SOUK_OK)
+		return rc;
+	if (!content_matches(type, out.head, out.head_len)) {
+		storage_delete(w->config, req->arena, key);
+		return fail_field(req, "body", arena_printf(req->arena, "is not a %s image", ext));
+	}
+	if (storage_is_s3(w->config))
+		url = w->config->s3_public_url[0] != '\0'
+			      ? arena_printf(req->arena, "%s/%s", w->config->s3_public_url, key)
+			      : s3_object_url(req->arena, w->config, key);
+	else
+		url = arena_printf(req->arena, "%s/%s", w->config->media_url,
+				   key + strlen("public/"));
+	data = json_new_object(req->arena);
+	cJSON_AddStringToObject(data, "url", url);
+	cJSON_AddNumberToObject(data, "size_bytes", (double)out.size);
+	rc = audit_record(&w->db, req->arena, req->principal->user_id, "product.image_upload",
+			  "product", ref.public_id, data, req->remote_addr);
+	if (rc != SOUK_OK) {
+		storage_delete(w->config, req->arena, key);
+		return rc;
+	}
+	body = json_new_object(req->arena);
+	cJSON_AddStringToObject(body, "url", url);
+	cJSON_AddStringToObject(body, "content_type", type);
+	cJSON_AddNumberToObject(body, "size_bytes", (double)out.size);
+	cJSON_AddStringToObject(body, "sha256", out.sha256);
+	http_response_json(res, req->arena, 201, body);
 	return SOUK_OK;
 }

@@ -326,6 +326,38 @@ describe('uploads', () => {
   });
 });
 
+describe('images', () => {
+  const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000' +
+    '1f15c4890000000d49444154789c6360000002000005b0d1e7d50000000049454e44ae426082', 'hex');
+  const image = (id, type, bytes) => api(`/api/v1/admin/products/${id}/images`,
+    { method: 'POST', headers: { ...as(editor), 'content-type': type }, body: bytes });
+
+  test('a cover image is stored under public/ and served by nginx, cacheable', async () => {
+    const c = await json(editor, 'POST', '/api/v1/admin/products', { title: unique('Pictured') });
+    const r = await image(c.json.id, 'image/png', PNG);
+    assert.equal(r.status, 201, r.text);
+    assert.match(r.json.url, /^\/media\/products\/[0-9a-f-]{36}\/[0-9a-f]{24}\.png$/);
+    const got = await fetchBytes(r.json.url);
+    assert.equal(got.status, 200);
+    assert.ok(got.body.equals(PNG));
+    assert.equal(got.headers.get('content-type'), 'image/png');
+    assert.match(got.headers.get('cache-control'), /public/);
+    const p = await json(editor, 'PATCH', `/api/v1/admin/products/${c.json.id}`, { version: 1, cover_image_url: r.json.url });
+    assert.equal(p.json.cover_image_url, r.json.url);
+  });
+
+  test('SVG and other types are 415, a fake PNG 422; product files are never under /media/', async () => {
+    const c = await json(editor, 'POST', '/api/v1/admin/products', { title: unique('Bad pictures') });
+    expectError(await image(c.json.id, 'image/svg+xml', Buffer.from('<svg onload="alert(1)"/>')), 415, 'unsupported_media_type');
+    expectError(await image(c.json.id, 'application/pdf', PDF), 415, 'unsupported_media_type');
+    expectError(await image(c.json.id, 'image/png', Buffer.from('GIF89a not a png')), 422, 'validation_failed');
+    const key = sql("select storage_key from product_files limit 1").stdout;
+    assert.equal((await fetchBytes(`/media/${key}`)).status, 404);
+    assert.equal((await fetchBytes(`/media/../${key}`)).status, 404);
+    assert.equal((await fetchBytes(`/_files/${key}`)).status, 404);
+  });
+});
+
 describe('downloads', () => {
   test('the entitled customer gets the exact bytes through nginx, with the stored name', async () => {
     const d = await json(customer, 'POST', '/api/v1/products/sell-what-you-know/download');

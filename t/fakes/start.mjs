@@ -1,8 +1,9 @@
-// start.mjs - runs the sign-in stand-ins until killed (SIGTERM/SIGINT):
-// a Google-like OpenID provider (google.mjs) and a GitHub-like OAuth server
-// (github.mjs), both on 127.0.0.1 only. Prints one line when both listen:
+// start.mjs - runs the stand-ins until killed (SIGTERM/SIGINT): a
+// Google-like OpenID provider (google.mjs), a GitHub-like OAuth server
+// (github.mjs) and an S3 (s3.mjs: s3rver behind a Signature Version 4 check),
+// all on 127.0.0.1 only. Prints one line when all listen:
 //
-//   souk-fakes ready google=http://127.0.0.1:18091 github=http://127.0.0.1:18092
+//   souk-fakes ready google=http://127.0.0.1:18091 github=http://127.0.0.1:18092 s3=http://127.0.0.1:18093
 //
 // Settings (environment):
 //   FAKE_GOOGLE_PORT, FAKE_GITHUB_PORT      ports (18091, 18092)
@@ -11,9 +12,21 @@
 //                         (https://127.0.0.1:18443,http://127.0.0.1:18080)
 //   FAKE_GOOGLE_CLIENT_ID / FAKE_GOOGLE_CLIENT_SECRET   (souk-test-google / souk-test-google-secret)
 //   FAKE_GITHUB_CLIENT_ID / FAKE_GITHUB_CLIENT_SECRET   (souk-test-github / souk-test-github-secret)
+//   FAKE_S3_PORT           port of the S3 stand-in (18093)
+//   FAKE_S3_BUCKET         the bucket it creates (souk-test)
+//   FAKE_S3_ACCESS_KEY / FAKE_S3_SECRET_KEY   the one key pair it accepts (S3RVER / S3RVER,
+//                          s3rver's own)
+//   FAKE_S3_REGION         the region signatures must name (us-east-1)
+//   FAKE_S3_DIR            where objects are kept (default: a new temporary folder,
+//                          removed at stop; a given folder is kept)
 // Install once with `npm ci` in this folder.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import { startGithub } from './github.mjs';
 import { startGoogle } from './google.mjs';
+import { startS3 } from './s3.mjs';
 
 const env = process.env;
 const port = (name, fallback) => {
@@ -28,7 +41,10 @@ const bases = (env.FAKE_REDIRECT_BASES ?? 'https://127.0.0.1:18443,http://127.0.
   .split(',').map((s) => s.trim().replace(/\/+$/, '')).filter(Boolean);
 const callbacks = (provider) => bases.map((b) => `${b}/api/v1/auth/oauth/${provider}/callback`);
 
-let google, github;
+const s3Dir = env.FAKE_S3_DIR || mkdtempSync(join(tmpdir(), 'souk-fake-s3-'));
+const removeS3Dir = () => { if (!env.FAKE_S3_DIR) rmSync(s3Dir, { recursive: true, force: true }); };
+
+let google, github, s3;
 try {
   google = await startGoogle({
     port: port('FAKE_GOOGLE_PORT', 18091),
@@ -42,19 +58,30 @@ try {
     clientSecret: env.FAKE_GITHUB_CLIENT_SECRET ?? 'souk-test-github-secret',
     redirectUris: callbacks('github'),
   });
+  s3 = await startS3({
+    port: port('FAKE_S3_PORT', 18093),
+    bucket: env.FAKE_S3_BUCKET ?? 'souk-test',
+    accessKey: env.FAKE_S3_ACCESS_KEY ?? 'S3RVER',
+    secretKey: env.FAKE_S3_SECRET_KEY ?? 'S3RVER',
+    region: env.FAKE_S3_REGION ?? 'us-east-1',
+    dir: s3Dir,
+  });
 } catch (e) {
   console.error(`souk-fakes: cannot start: ${e?.message ?? e}`);
   await google?.close();
+  await github?.close();
+  removeS3Dir();
   process.exit(1);
 }
 
-console.log(`souk-fakes ready google=${google.issuer} github=${github.url}`);
+console.log(`souk-fakes ready google=${google.issuer} github=${github.url} s3=${s3.url}`);
 
 let stopping = false;
 async function stop(signal) {
   if (stopping) return;
   stopping = true;
-  await Promise.all([google.close(), github.close()]);
+  await Promise.all([google.close(), github.close(), s3.close()]);
+  removeS3Dir();
   console.log(`souk-fakes stopped (${signal})`);
   process.exit(0);
 }

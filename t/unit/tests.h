@@ -18,6 +18,7 @@ int suite_err(void);
 int suite_dispatch(void);
 int suite_oauth(void);
 int suite_auth(void);
+int suite_sigv4(void);
 
 /*
  * NULL-safe string assertions: CUnit's CU_ASSERT_STRING_EQUAL passes NULL to
