@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct arena;
 struct http_request;
@@ -49,16 +50,68 @@ struct search_query {
 };
 
 /*
- * Runs sq against the published catalog in one round trip and returns the
- * response document as JSON text in *json (arena-owned):
- *   {"items":[{product summary}...], "next_cursor": "..." | null,
- *    "facets": {...} (when asked), ...}
- * The handler has validated sq (lengths, slugs, ranges). SOUK_OK;
- * SOUK_EINVALID for a cursor that is malformed or belongs to another sort or
- * query (req-independent message in *why, static); SOUK_EDB.
+ * Runs sq against the published catalog and returns the response document as
+ * JSON text in *json (arena-owned), built by PostgreSQL:
+ *   {"items": [item...], "next_cursor": "..." | null,
+ *    "facets": {"categories": [{"slug","name","count"}...],
+ *               "tags": [{"tag","count"}...] (top 20),
+ *               "approximate": bool} (only when sq->facets),
+ *    "corrected": "the query as corrected" (only when a word was corrected)}
+ * item: {"id" (public uuid), "slug", "title", "summary", "price_paise",
+ *   "currency", "tax_rate_bp", "is_free", "category": {"slug","name"} | null,
+ *   "tags", "cover_image_url", "published_at" (RFC 3339 UTC), "sales_count",
+ *   "highlight": {"title", "snippet"} (only when sq->highlight and q: HTML-
+ *   escaped text in which only <mark>...</mark> is markup)}.
+ * One round trip without q, two with q (the words become a tsquery first).
+ * Category facet counts ignore the category filter (to offer the others);
+ * tag counts apply every filter. Facets count at most 1000 matches (in
+ * storage order): "approximate" is true when there were more. Relevance ranks the 200 most
+ * popular matches; further matches follow in popularity order. An unknown
+ * category slug gives no items. q of stop words or punctuation only gives no
+ * items (no error). The handler has validated sq (lengths, slugs, ranges).
+ * SOUK_OK; SOUK_EINVALID for a cursor that is malformed or belongs to another
+ * sort or query (req-independent message in *why, static); SOUK_EDB.
  */
 int search_products(struct worker *w, struct arena *a, const struct search_query *sq,
 		    char **json, const char **why);
+
+/* Pure pieces of search.c, exposed for unit tests. */
+
+/* A decoded cursor. kind: 'n' newest, 'a' price ascending, 'd' price
+ * descending, 'p' popular, 'r' relevance window, 't' matches after the
+ * relevance window (popularity order). fingerprint: search_fingerprint() of
+ * the query it was made for. k1, k2, id: the keys of the last item shown
+ * (newest: published_at in microseconds; prices: paise; popular and 't':
+ * sales_count; 'r': the rank's float bits in k1 and sales_count in k2). */
+#define SEARCH_CURSOR_KINDS "nadprt"
+#define SEARCH_CURSOR_MAX 64 /* buffer for an encoded cursor (46 characters + NUL) */
+struct search_cursor {
+	char kind;
+	uint32_t fingerprint;
+	int64_t k1, k2, id;
+};
+
+/* Writes c as base64url (no padding) into out[size >= SEARCH_CURSOR_MAX]:
+ * version, kind, fingerprint, keys and a 32-bit SHA-256 checksum.
+ * SOUK_OK, or SOUK_EINVALID for an unknown kind or a short buffer. */
+int search_cursor_encode(const struct search_cursor *c, char *out, size_t size);
+
+/* Decodes text; SOUK_EINVALID (out untouched) unless it is exactly what
+ * search_cursor_encode() makes: length, alphabet, version, kind, checksum. */
+int search_cursor_decode(const char *text, struct search_cursor *out);
+
+/* The words of q (ASCII letters and digits lower-cased; UTF-8 sequences kept;
+ * everything else separates), at most 8 of at most 40 bytes, joined by one
+ * space into out[size]. Returns how many. */
+size_t search_words(const char *q, char *out, size_t size);
+
+/* True when q ends inside a word: its last word is still being typed and
+ * matches as a prefix. */
+bool search_typing(const char *q);
+
+/* 32 bits of SHA-256 over the words and every filter of sq (not the sort,
+ * limit, facets or highlight): a cursor only continues the query it came from. */
+uint32_t search_fingerprint(const struct search_query *sq, const char *words);
 
 /* ------------------------------------------------------------------------
  * Products and categories (src/catalog/catalog.c). JSON comes back as text

@@ -31,6 +31,11 @@ struct arena;
 
 enum db_statement_flags {
 	DB_READONLY = 1 << 0, /* no side effects: retried once on a fresh connection */
+	/* planned for its parameter values on every call (unnamed statement, never
+	 * a cached generic plan): for statements whose best plan depends on the
+	 * values, such as search (a common word walks an index in order, a rare
+	 * one reads a GIN bitmap) and "$n IS NULL OR ..." optional filters */
+	DB_CUSTOM_PLAN = 1 << 1,
 };
 
 struct db_statement {

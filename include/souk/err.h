@@ -25,7 +25,8 @@ enum souk_err {
 	SOUK_EINTERNAL = -13,  /* 500 a bug or an unexpected system failure */
 	SOUK_EIO = -14,        /* 500 local I/O failure (files, sockets) */
 	SOUK_EGONE = -15,      /* 410 existed, but no longer (an expired link) */
-	SOUK_ERR__MAX = -16
+	SOUK_EUPSTREAM = -16,  /* 502 an outside service (S3, ...) failed or did not answer */
+	SOUK_ERR__MAX = -17
 };
 
 struct souk_err_http {

@@ -56,13 +56,13 @@ bool storage_is_s3(const struct souk_config *cfg);
  * fsyncs it and renames it into place (readers never see half a file); s3
  * does the same, then PUTs the file and removes it. More than max bytes is
  * SOUK_ETOOLARGE and leaves nothing behind; a reader error is
- * SOUK_EMALFORMED; SOUK_EIO otherwise. SOUK_OK fills *out.
+ * SOUK_EMALFORMED; SOUK_EIO or SOUK_EUPSTREAM (S3) otherwise. SOUK_OK fills *out.
  */
 int storage_store(const struct souk_config *cfg, struct arena *a, const char *key,
 		  const char *content_type, storage_reader read, void *ctx, long long max,
 		  struct storage_written *out);
 
-/* Removes key (absent is fine): SOUK_OK or SOUK_EIO. */
+/* Removes key (absent is fine): SOUK_OK, SOUK_EIO or SOUK_EUPSTREAM (S3). */
 int storage_delete(const struct souk_config *cfg, struct arena *a, const char *key);
 
 /* The internal nginx location that serves key after X-Accel-Redirect:
@@ -193,23 +193,23 @@ int s3_presign(struct arena *a, const struct souk_config *cfg, const char *metho
  * or when S3 is not configured (bucket, region, endpoint, keys). */
 
 /* HEAD key: SOUK_OK with *size and *content_type (arena, may be NULL);
- * SOUK_ENOTFOUND; SOUK_EIO when S3 cannot be reached or answers an error. */
+ * SOUK_ENOTFOUND; SOUK_EUPSTREAM when S3 cannot be reached or answers an error. */
 int s3_head(struct arena *a, const struct souk_config *cfg, const char *key, long long *size,
 	    char **content_type);
 
 /* GETs key and hashes it as it streams (never held in memory): SOUK_OK with
  * the lower-case hex SHA-256 in out and the byte count in *size;
- * SOUK_ETOOLARGE past max bytes; SOUK_ENOTFOUND; SOUK_EIO. */
+ * SOUK_ETOOLARGE past max bytes; SOUK_ENOTFOUND; SOUK_EUPSTREAM. */
 int s3_sha256(struct arena *a, const struct souk_config *cfg, const char *key, long long max,
 	      char out[65], long long *size);
 
 /* PUTs the local file at path as key with content_type (signed; may be NULL),
  * sending the file's SHA-256 as x-amz-content-sha256 so S3 checks the bytes:
- * SOUK_OK or SOUK_EIO (file unreadable, S3 unreachable or refusing). */
+ * SOUK_OK, SOUK_EIO (file unreadable) or SOUK_EUPSTREAM (S3 unreachable or refusing). */
 int s3_put_file(struct arena *a, const struct souk_config *cfg, const char *key,
 		const char *path, const char *content_type);
 
-/* DELETE key (S3 answers 204 whether or not it existed): SOUK_OK or SOUK_EIO. */
+/* DELETE key (S3 answers 204 whether or not it existed): SOUK_OK or SOUK_EUPSTREAM. */
 int s3_delete(struct arena *a, const struct souk_config *cfg, const char *key);
 
 #endif

@@ -486,7 +486,7 @@ int catalog_admin_file_complete(struct worker *w, struct http_request *req,
 	if (rc == SOUK_OK && why == NULL && size != declared)
 		why = "the uploaded object does not have the declared size";
 	if (rc != SOUK_OK && rc != SOUK_ETOOLARGE)
-		return rc == SOUK_ENOTFOUND ? SOUK_EIO : rc;
+		return rc == SOUK_ENOTFOUND ? SOUK_EUPSTREAM : rc;
 	if (rc == SOUK_ETOOLARGE)
 		why = "the uploaded object is larger than the upload limit";
 	if (why != NULL) {

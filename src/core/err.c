@@ -18,6 +18,8 @@ static const struct souk_err_http err_table[] = {
 	[-SOUK_EINTERNAL] = {500, "internal_error", "Something went wrong on our side."},
 	[-SOUK_EIO] = {500, "io_error", "Something went wrong on our side."},
 	[-SOUK_EGONE] = {410, "gone", "This is no longer available."},
+	[-SOUK_EUPSTREAM] = {502, "upstream_unavailable",
+			     "A service we depend on did not answer; try again shortly."},
 };
 
 const struct souk_err_http *souk_err_http(int err)

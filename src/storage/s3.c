@@ -32,7 +32,8 @@
 #include "souk/storage.h"
 #include "souk/str.h"
 
-#define S3_TIMEOUT_MS 10000L	  /* connect and total, every call */
+#define S3_TIMEOUT_MS 10000L	  /* connect; total for calls without a file */
+#define S3_LOW_SPEED_BYTES 16384L /* file transfers slower than this for 10 s stop */
 #define S3_EXPIRES_MAX 604800L	  /* seconds: S3's limit for a presigned URL (7 days) */
 #define S3_ERROR_BODY_MAX 4096	  /* bytes of an error answer kept for the log */
 #define S3_FILE_CHUNK (64 * 1024) /* bytes read at a time when hashing a file */
@@ -353,7 +354,7 @@ static bool s3_header_add(struct arena *a, struct curl_slist **list, const char 
 /*
  * Signs and sends c. SOUK_OK with c->status (any HTTP status); SOUK_EINVALID
  * when S3 is not configured or the key is bad; SOUK_ETOOLARGE when a GET
- * passed c->max; SOUK_EIO when S3 cannot be reached in time (logged).
+ * passed c->max; SOUK_EUPSTREAM when S3 cannot be reached in time (logged).
  */
 static int s3_perform(struct arena *a, const struct souk_config *cfg, struct s3_call *c)
 {
@@ -422,7 +423,14 @@ static int s3_perform(struct arena *a, const struct souk_config *cfg, struct s3_
 	curl_easy_setopt(c->h, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(c->h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c->h, CURLOPT_CONNECTTIMEOUT_MS, S3_TIMEOUT_MS);
-	curl_easy_setopt(c->h, CURLOPT_TIMEOUT_MS, S3_TIMEOUT_MS);
+	if (c->upload != NULL || c->md != NULL) {
+		/* a transfer of a whole file: no deadline, but never a stalled one
+		 * (the pool's request timeout still bounds the request) */
+		curl_easy_setopt(c->h, CURLOPT_LOW_SPEED_LIMIT, S3_LOW_SPEED_BYTES);
+		curl_easy_setopt(c->h, CURLOPT_LOW_SPEED_TIME, (long)(S3_TIMEOUT_MS / 1000));
+	} else {
+		curl_easy_setopt(c->h, CURLOPT_TIMEOUT_MS, S3_TIMEOUT_MS);
+	}
 	curl_easy_setopt(c->h, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(c->h, CURLOPT_SSL_VERIFYHOST, 2L);
 	curl_easy_setopt(c->h, CURLOPT_USERAGENT, S3_USER_AGENT);
@@ -448,18 +456,18 @@ static int s3_perform(struct arena *a, const struct souk_config *cfg, struct s3_
 	if (cc != CURLE_OK) {
 		log_msg(LOG_WARN, "s3: %s %s failed: %s", c->method, c->key,
 			errbuf[0] ? errbuf : curl_easy_strerror(cc));
-		return SOUK_EIO;
+		return SOUK_EUPSTREAM;
 	}
 	curl_easy_getinfo(c->h, CURLINFO_RESPONSE_CODE, &c->status);
 	return SOUK_OK;
 }
 
-/* Logs an answer we did not expect and gives SOUK_EIO. */
+/* Logs an answer we did not expect and gives SOUK_EUPSTREAM. */
 static int s3_unexpected(struct arena *a, const struct s3_call *c)
 {
 	log_msg(LOG_WARN, "s3: %s %s answered HTTP %ld (%s)", c->method, c->key, c->status,
 		s3_error_code(a, c->error));
-	return SOUK_EIO;
+	return SOUK_EUPSTREAM;
 }
 
 int s3_head(struct arena *a, const struct souk_config *cfg, const char *key, long long *size,
@@ -480,7 +488,7 @@ int s3_head(struct arena *a, const struct souk_config *cfg, const char *key, lon
 	curl_easy_getinfo(c.h, CURLINFO_CONTENT_TYPE, &type);
 	if (length < 0) {
 		log_msg(LOG_WARN, "s3: HEAD %s answered without a Content-Length", key);
-		return SOUK_EIO;
+		return SOUK_EUPSTREAM;
 	}
 	if (size != NULL)
 		*size = (long long)length;

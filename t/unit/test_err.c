@@ -31,6 +31,7 @@ static const struct err_case err_cases[] = {
     {SOUK_EINTERNAL, 500, "internal_error"},
     {SOUK_EIO, 500, "io_error"},
     {SOUK_EGONE, 410, "gone"},
+    {SOUK_EUPSTREAM, 502, "upstream_unavailable"},
 };
 
 #define NCASES (sizeof(err_cases) / sizeof(err_cases[0]))

@@ -837,7 +837,7 @@ static void test_server_calls_refuse(void)
 }
 
 /* Nothing listens on port 1 of the loopback: each call fails fast with
- * SOUK_EIO, and the out-params stay as they were. */
+ * SOUK_EUPSTREAM, and the out-params stay as they were. */
 static void test_server_calls_unreachable(void)
 {
 	struct souk_config cfg = local_config();
@@ -847,15 +847,15 @@ static void test_server_calls_unreachable(void)
 	int fd = mkstemp(path);
 
 	cfg.s3_endpoint = "http://127.0.0.1:1";
-	CU_ASSERT_EQUAL(s3_head(&arena, &cfg, "products/a.zip", &size, &type), SOUK_EIO);
-	CU_ASSERT_EQUAL(s3_sha256(&arena, &cfg, "products/a.zip", 100, hash, &size), SOUK_EIO);
-	CU_ASSERT_EQUAL(s3_delete(&arena, &cfg, "products/a.zip"), SOUK_EIO);
+	CU_ASSERT_EQUAL(s3_head(&arena, &cfg, "products/a.zip", &size, &type), SOUK_EUPSTREAM);
+	CU_ASSERT_EQUAL(s3_sha256(&arena, &cfg, "products/a.zip", 100, hash, &size), SOUK_EUPSTREAM);
+	CU_ASSERT_EQUAL(s3_delete(&arena, &cfg, "products/a.zip"), SOUK_EUPSTREAM);
 	CU_ASSERT(fd >= 0);
 	if (fd >= 0) {
 		CU_ASSERT_EQUAL(write(fd, "hello", 5), 5);
 		close(fd);
 		CU_ASSERT_EQUAL(s3_put_file(&arena, &cfg, "products/a.zip", path, "text/plain"),
-				SOUK_EIO);
+				SOUK_EUPSTREAM);
 		unlink(path);
 	}
 	CU_ASSERT_EQUAL(size, -7);
@@ -882,7 +882,7 @@ int suite_sigv4(void)
 	    {"sigv4_sign refusals", test_sign_refusals},
 	    {"storage_key_valid", test_storage_key_valid},
 	    {"server-side calls: refusals before sending", test_server_calls_refuse},
-	    {"server-side calls: unreachable S3 is SOUK_EIO", test_server_calls_unreachable},
+	    {"server-side calls: unreachable S3 is SOUK_EUPSTREAM", test_server_calls_unreachable},
 	    {NULL, NULL},
 	};
 
