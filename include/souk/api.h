@@ -16,6 +16,7 @@
 
 struct http_request;
 struct http_response;
+struct souk_config;
 struct worker;
 
 /* Reads up to n bytes of the request body into buf; returns the number read,
@@ -33,6 +34,14 @@ extern const size_t api_routes_count;
  */
 void api_handle(struct worker *w, struct http_request *req, struct http_response *res,
 		api_body_reader read_body, void *body_ctx);
+
+/*
+ * Called by the pool master once it runs as the service user, and after
+ * every reload, before it starts workers: what workers share across a new
+ * configuration or a new binary is renewed here (the catalog caches, whose
+ * pages a new version may render differently).
+ */
+void api_on_start(const struct souk_config *cfg);
 
 /* The handlers (one line each: method, path, statuses). */
 int api_health(struct worker *w, struct http_request *req, struct http_response *res);

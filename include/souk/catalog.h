@@ -65,7 +65,7 @@ struct search_query {
  * One round trip without q, two with q (the words become a tsquery first).
  * Category facet counts ignore the category filter (to offer the others);
  * tag counts apply every filter. Facets count at most 1000 matches (in
- * storage order): "approximate" is true when there were more. Relevance ranks the 200 most
+ * storage order): "approximate" is true when there were more. Relevance ranks the 100 most
  * popular matches; further matches follow in popularity order. An unknown
  * category slug gives no items. q of stop words or punctuation only gives no
  * items (no error). The handler has validated sq (lengths, slugs, ranges).
@@ -212,6 +212,12 @@ void catalog_cache_put(struct worker *w, struct arena *a, const char *key, const
 /* After a committed catalog change: a new version in Redis and a new token
  * in SOUK_CATALOG_VERSION_FILE, so neither cache serves what came before. */
 void catalog_changed(struct worker *w, struct arena *a);
+
+/* A slug from a title: ASCII letters and digits (Latin-1 letters spelt in
+ * ASCII: "Café" -> "cafe"), words joined by single dashes, at most 80
+ * characters (room for a "-2" suffix); "product" when nothing is left (a
+ * title in another script). Arena-owned. */
+char *catalog_slugify(struct arena *a, const char *title);
 
 /* ------------------------------------------------------------------------
  * Handlers (src/catalog/catalog_http.c). Statuses in each definition.

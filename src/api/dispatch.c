@@ -5,6 +5,7 @@
 
 #include "souk/arena.h"
 #include "souk/auth.h"
+#include "souk/catalog.h"
 #include "souk/config.h"
 #include "souk/err.h"
 #include "souk/http.h"
@@ -146,4 +147,13 @@ void api_handle(struct worker *w, struct http_request *req, struct http_response
 		api_drain(read_body, body_ctx);
 	if (rc != SOUK_OK)
 		api_error(res, req, rc);
+}
+
+void api_on_start(const struct souk_config *cfg)
+{
+	struct worker w;
+
+	worker_init(&w, cfg, -1);
+	catalog_changed(&w, &w.arena);
+	worker_destroy(&w);
 }

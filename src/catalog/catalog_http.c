@@ -557,10 +557,7 @@ static const char *latin1_ascii(unsigned char lead, unsigned char next)
 	return NULL;
 }
 
-/* A slug from a title: ASCII letters and digits, words joined by dashes,
- * at most 80 characters (room for a "-2" suffix); "product" when nothing
- * is left (a title in another script). */
-static char *slugify(struct arena *a, const char *title)
+char *catalog_slugify(struct arena *a, const char *title)
 {
 	size_t n = strlen(title), o = 0;
 	char *out = arena_alloc(a, 81);
@@ -725,7 +722,7 @@ int catalog_admin_product_create(struct worker *w, struct http_request *req,
 	if ((rc = check_category(w, req, fields)) != SOUK_OK)
 		return rc;
 	slug_item = cJSON_GetObjectItemCaseSensitive(fields, "slug");
-	slug = slug_item ? slug_item->valuestring : slugify(req->arena, title->valuestring);
+	slug = slug_item ? slug_item->valuestring : catalog_slugify(req->arena, title->valuestring);
 	rc = db_begin(&w->db, req->arena);
 	if (rc == SOUK_OK)
 		rc = catalog_product_create(w, req->arena, slug, slug_item != NULL,
@@ -957,7 +954,7 @@ int catalog_admin_category_create(struct worker *w, struct http_request *req,
 	if (rc != SOUK_OK)
 		return rc;
 	slug_item = cJSON_GetObjectItemCaseSensitive(fields, "slug");
-	slug = slug_item ? slug_item->valuestring : slugify(req->arena, name->valuestring);
+	slug = slug_item ? slug_item->valuestring : catalog_slugify(req->arena, name->valuestring);
 	rc = db_begin(&w->db, req->arena);
 	if (rc == SOUK_OK)
 		rc = catalog_category_create(w, req->arena, slug, json_text(req->arena, fields));

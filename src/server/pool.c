@@ -24,6 +24,7 @@
 
 #include <fcgiapp.h>
 
+#include "souk/api.h"
 #include "souk/config.h"
 #include "souk/err.h"
 #include "souk/log.h"
@@ -391,6 +392,7 @@ static void pool_reload(struct pool *p)
 	p->sb->target_workers = (int32_t)p->target;
 	p->fast_failures = 0;
 	p->spawn_not_before = 0;
+	api_on_start(p->cfg);
 	/* new workers start first (below); the old ones finish their request */
 	pool_signal_all(p, SIGTERM, true);
 	log_msg(LOG_INFO, "reloading: generation %u, %ld workers", p->generation, p->target);
@@ -467,6 +469,7 @@ int pool_run(struct souk_config *cfg, const char *env_file)
 		unlink(cfg->socket_path);
 		return 1;
 	}
+	api_on_start(cfg);
 	p.target = config_worker_count(cfg);
 	if (p.target > SCOREBOARD_SLOTS / 2)
 		p.target = SCOREBOARD_SLOTS / 2;
