@@ -9,7 +9,7 @@
  *
  * The seed loads every seed/NNN_*.sql in one transaction (the files are
  * idempotent), then copies the files listed in seed/files.tsv into local
- * storage. It refuses to run when SOUK_ENV is production.
+ * storage. It refuses to run when SOUK_ENV is production; so does seed --bulk.
  *
  * Messages for the operator go to the FILE given; functions return SOUK_OK or
  * a souk_err (SOUK_ECONFLICT for a changed or out-of-order migration).
@@ -31,5 +31,13 @@ int admin_migrate_status(struct db *db, const struct souk_config *cfg, FILE *out
 
 /* Loads the demo data from cfg->seed_dir and copies its files to storage. */
 int admin_seed(struct db *db, const struct souk_config *cfg, FILE *out);
+
+/*
+ * Tops the catalog up to n generated products (slugs bulk-<1..n>-..., ~95 %
+ * published) in the seed categories, in one statement, then VACUUM ANALYZE.
+ * Same n again adds nothing. No files. For measuring search at size; refused
+ * (SOUK_EFORBIDDEN) when SOUK_ENV is production.
+ */
+int admin_seed_bulk(struct db *db, const struct souk_config *cfg, long n, FILE *out);
 
 #endif

@@ -18,6 +18,7 @@
 #include "souk/json.h"
 #include "souk/log.h"
 #include "souk/password.h"
+#include "souk/str.h"
 #include "souk/users.h"
 
 static void usage(FILE *out)
@@ -27,6 +28,8 @@ static void usage(FILE *out)
 		"  migrate             apply pending schema/ migrations (each in a transaction)\n"
 		"  migrate --status    list applied, pending and changed migrations\n"
 		"  seed                load the demo data (refused when SOUK_ENV=production)\n"
+		"  seed --bulk N       top the catalog up to N generated products (1..1000000,\n"
+		"                      ~95 %% published) for measuring search; not in production\n"
 		"  create-admin EMAIL  create an admin; the password is read from stdin,\n"
 		"                      or generated and printed once when stdin is empty\n"
 		"  user-role EMAIL ROLE  give a user a role (admin, editor, support, customer)\n");
@@ -141,6 +144,7 @@ int main(int argc, char **argv)
 	struct souk_config cfg;
 	struct db db;
 	char err[256];
+	long bulk = 0;
 	int i = 1, rc;
 
 	if (i + 1 < argc && strcmp(argv[i], "--env-file") == 0) {
@@ -171,6 +175,9 @@ int main(int argc, char **argv)
 		rc = admin_migrate_status(&db, &cfg, stdout);
 	else if (strcmp(cmd, "seed") == 0 && rest == 0)
 		rc = admin_seed(&db, &cfg, stdout);
+	else if (strcmp(cmd, "seed") == 0 && rest == 2 && strcmp(argv[i + 1], "--bulk") == 0 &&
+		 str_to_long(argv[i + 2], 1, 1000000, &bulk) == SOUK_OK)
+		rc = admin_seed_bulk(&db, &cfg, bulk, stdout);
 	else if (strcmp(cmd, "create-admin") == 0 && rest == 1)
 		rc = cmd_create_admin(&db, argv[i + 1]);
 	else if (strcmp(cmd, "user-role") == 0 && rest == 2)

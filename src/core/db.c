@@ -124,10 +124,9 @@ static int db_exec_once(struct db *db, struct arena *arena, struct db_statement 
 	if (rc != SOUK_OK)
 		return rc;
 	if (st->flags & DB_CUSTOM_PLAN)
-		return db_finish(db, arena,
-				 PQexecParams(db->conn, st->sql, st->nparams, NULL, params, NULL,
-					      NULL, 0),
-				 out);
+		return db_finish(
+		    db, arena,
+		    PQexecParams(db->conn, st->sql, st->nparams, NULL, params, NULL, NULL, 0), out);
 	if (st->prepared_on != db->generation) {
 		PGresult *p = PQprepare(db->conn, st->name, st->sql, st->nparams, NULL);
 

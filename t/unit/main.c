@@ -9,7 +9,8 @@ int main(void)
 {
 	int (*suites[])(void) = {suite_arena, suite_str,    suite_http, suite_router,
 				 suite_json,  suite_config, suite_err,  suite_dispatch,
-				 suite_oauth, suite_auth,   suite_sigv4};
+				 suite_oauth, suite_auth,   suite_sigv4, suite_search,
+				 suite_catalog};
 	unsigned failures;
 
 	if (CU_initialize_registry() != CUE_SUCCESS)

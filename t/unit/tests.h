@@ -19,6 +19,8 @@ int suite_dispatch(void);
 int suite_oauth(void);
 int suite_auth(void);
 int suite_sigv4(void);
+int suite_catalog(void);
+int suite_search(void);
 
 /*
  * NULL-safe string assertions: CUnit's CU_ASSERT_STRING_EQUAL passes NULL to
