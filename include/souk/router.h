@@ -30,6 +30,9 @@ enum route_flags {
 	ROUTE_TEST_ONLY = 1 << 1,     /* registered only when SOUK_ENV=test */
 	ROUTE_JSON_OPTIONAL = 1 << 2, /* a body, if any, must be a JSON object */
 	ROUTE_STREAM_BODY = 1 << 3,   /* the handler reads the body itself (uploads) */
+	ROUTE_ANONYMOUS = 1 << 4,     /* public GET whose answer is the same for everyone:
+				       * credentials are not even read (no JWT check, no
+				       * principal query) */
 };
 
 /* The permission field: NULL = public, ROUTE_SIGNED_IN = any signed-in user,

@@ -96,6 +96,8 @@ static int api_prepare(struct worker *w, const struct route *route, struct http_
 		}
 	}
 	/* who is calling: bad credentials only matter where a principal is needed */
+	if (route->flags & ROUTE_ANONYMOUS)
+		return SOUK_OK;
 	rc = auth_authenticate(w, req);
 	if (rc != SOUK_OK && rc != SOUK_EUNAUTH)
 		return rc;

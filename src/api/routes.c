@@ -1,7 +1,8 @@
 /*
  * routes.c - THE route table. One row per endpoint; permission NULL = public.
  * Add a route here, its handler in the module's *_http.c, its prototype in the
- * module header, and an API test in t/api.
+ * module header, and an API test in t/api. ROUTE_ANONYMOUS marks public reads
+ * whose answer is the same for everyone: they skip authentication entirely.
  */
 #include "souk/api.h"
 #include "souk/auth.h"
@@ -10,8 +11,8 @@
 
 const struct route api_routes[] = {
 	/* method, pattern, handler, permission, flags */
-	{"GET", "/api/v1/health", api_health, NULL, 0},
-	{"GET", "/api/v1/ready", api_ready, NULL, 0},
+	{"GET", "/api/v1/health", api_health, NULL, ROUTE_ANONYMOUS},
+	{"GET", "/api/v1/ready", api_ready, NULL, ROUTE_ANONYMOUS},
 
 	/* accounts: sign-in flows (src/auth) */
 	{"POST", "/api/v1/auth/register", auth_register, NULL, ROUTE_JSON_BODY},
@@ -39,11 +40,11 @@ const struct route api_routes[] = {
 	{"GET", "/api/v1/me/export", users_me_export, ROUTE_SIGNED_IN, 0},
 
 	/* the catalog (src/catalog): public reads, cached */
-	{"GET", "/api/v1/products", catalog_products_list, NULL, 0},
-	{"GET", "/api/v1/products/{slug}", catalog_product_get, NULL, 0},
-	{"GET", "/api/v1/search", catalog_search, NULL, 0},
-	{"GET", "/api/v1/categories", catalog_categories, NULL, 0},
-	{"GET", "/api/v1/tags", catalog_tags, NULL, 0},
+	{"GET", "/api/v1/products", catalog_products_list, NULL, ROUTE_ANONYMOUS},
+	{"GET", "/api/v1/products/{slug}", catalog_product_get, NULL, ROUTE_ANONYMOUS},
+	{"GET", "/api/v1/search", catalog_search, NULL, ROUTE_ANONYMOUS},
+	{"GET", "/api/v1/categories", catalog_categories, NULL, ROUTE_ANONYMOUS},
+	{"GET", "/api/v1/tags", catalog_tags, NULL, ROUTE_ANONYMOUS},
 
 	/* owning and downloading */
 	{"POST", "/api/v1/products/{slug}/claim", delivery_claim, ROUTE_SIGNED_IN,
@@ -51,7 +52,7 @@ const struct route api_routes[] = {
 	{"POST", "/api/v1/products/{slug}/download", delivery_download, ROUTE_SIGNED_IN,
 	 ROUTE_JSON_OPTIONAL},
 	{"GET", "/api/v1/me/library", delivery_library, ROUTE_SIGNED_IN, 0},
-	{"GET", "/api/v1/downloads/{token}", delivery_fetch, NULL, 0},
+	{"GET", "/api/v1/downloads/{token}", delivery_fetch, NULL, ROUTE_ANONYMOUS},
 
 	/* catalog administration */
 	{"GET", "/api/v1/admin/products", catalog_admin_products, "products:write", 0},
