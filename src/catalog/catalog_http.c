@@ -220,12 +220,16 @@ static int parse_search(struct http_request *req, struct search_query *sq, bool 
 		fail_field(req, "facets", "must be true or false");
 	if ((v = http_query(req, "highlight")) != NULL && parse_flag(v, &highlight) != SOUK_OK)
 		fail_field(req, "highlight", "must be true or false");
+	/* facets describe the whole result: by default on a search's first page
+	 * only (the next pages keep the ones they have) */
+	if (http_query(req, "facets") == NULL && sq->cursor != NULL)
+		facets = 0;
 	sq->facets = facets == 1;
 	sq->highlight = sq->q != NULL && (highlight == -1 ? is_search : highlight == 1);
 	return req->error_fields != NULL ? SOUK_EINVALID : SOUK_OK;
 }
 
-/* The cache key of a first page: every parameter that shapes the answer,
+/* The cache key of a page: every parameter that shapes the answer,
  * normalised, hashed. */
 static const char *search_cache_key(struct arena *a, const struct search_query *sq)
 {
@@ -243,6 +247,8 @@ static const char *search_cache_key(struct arena *a, const struct search_query *
 	snprintf(num, sizeof(num), "|%lld|%lld|%d|%d|%d|%d|%d", sq->min_price, sq->max_price,
 		 sq->free, (int)sq->sort, sq->limit, sq->facets, sq->highlight);
 	buf_appends(&b, num);
+	buf_append(&b, "\0", 1);
+	buf_appends(&b, sq->cursor ? sq->cursor : "");
 	crypto_sha256_hex(b.data, b.len, hex);
 	buf_free(&b);
 	return arena_printf(a, "list:%s", hex);
@@ -266,15 +272,7 @@ static int list_or_search(struct worker *w, struct http_request *req, struct htt
 
 	if (rc != SOUK_OK)
 		return rc;
-	if (sq.cursor == NULL) /* first pages are the hot ones */
-		return cached_read(w, req, res, search_cache_key(req->arena, &sq), build_search,
-				   &sq);
-	char *json = NULL;
-
-	rc = build_search(w, req, &sq, &json);
-	if (rc == SOUK_OK)
-		answer_public(res, json, strlen(json), false);
-	return rc;
+	return cached_read(w, req, res, search_cache_key(req->arena, &sq), build_search, &sq);
 }
 
 /* GET /api/v1/products?q=&category=&tags=&min_price=&max_price=&free=&sort=
