@@ -80,6 +80,10 @@ int db_exec_sql(struct db *db, struct arena *arena, const char *sql, int nparams
 int db_begin(struct db *db, struct arena *arena);
 int db_commit(struct db *db, struct arena *arena);
 void db_rollback(struct db *db, struct arena *arena);
+/* Ends the transaction by rc: commits when rc is SOUK_OK (a failed commit
+ * rolls back), else rolls back. Returns the outcome: rc, or the commit's
+ * error. */
+int db_end(struct db *db, struct arena *arena, int rc);
 
 /* Closes the connection (reopened on next use). */
 void db_close(struct db *db);

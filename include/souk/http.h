@@ -104,6 +104,11 @@ const char *http_path_param(const struct http_request *req, const char *name);
 /* True when the Content-Type media type is application/json (any params). */
 bool http_is_json_content_type(const char *content_type);
 
+/* Records why one input field is invalid, for the 422 body (the first
+ * message of a field wins); returns SOUK_EINVALID so handlers can
+ * "return http_field_error(req, "email", "is taken");". */
+int http_field_error(struct http_request *req, const char *field, const char *message);
+
 /* Response building. Strings must outlive the response (use the arena). */
 void http_response_init(struct http_response *res);
 void http_response_header(struct http_response *res, const char *name, const char *value);

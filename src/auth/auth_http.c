@@ -95,13 +95,6 @@ const char *auth_password_policy(const char *password, const char *email)
 	return NULL;
 }
 
-static int fail_field(struct http_request *req, const char *field, const char *message)
-{
-	req->error_fields = json_new_object(req->arena);
-	cJSON_AddStringToObject(req->error_fields, field, message);
-	return SOUK_EINVALID;
-}
-
 static int validate(struct http_request *req, const struct validate_field *fields, size_t n,
 		    void *out)
 {
@@ -200,11 +193,7 @@ static int queue_verification(struct worker *w, struct arena *a, const char *use
 
 static int finish(struct worker *w, struct http_request *req, int rc)
 {
-	if (rc == SOUK_OK)
-		rc = db_commit(&w->db, req->arena);
-	if (rc != SOUK_OK)
-		db_rollback(&w->db, req->arena);
-	return rc;
+	return db_end(&w->db, req->arena, rc);
 }
 
 static void answer(struct http_response *res, struct http_request *req, int status, cJSON *body)
@@ -250,7 +239,7 @@ int auth_register(struct worker *w, struct http_request *req, struct http_respon
 	if (rc != SOUK_OK)
 		return rc;
 	if ((why = auth_password_policy(in.password, in.email)) != NULL)
-		return fail_field(req, "password", why);
+		return http_field_error(req, "password", why);
 	if (password_hash(in.password, hash) != SOUK_OK)
 		return SOUK_EINTERNAL;
 	rc = db_begin(&w->db, req->arena);
@@ -321,7 +310,7 @@ int auth_login(struct worker *w, struct http_request *req, struct http_response 
 	if (rc != SOUK_OK)
 		return rc;
 	if (in.mode != NULL && strcmp(in.mode, "token") != 0 && strcmp(in.mode, "cookie") != 0)
-		return fail_field(req, "mode", "must be \"cookie\" or \"token\"");
+		return http_field_error(req, "mode", "must be \"cookie\" or \"token\"");
 	in.password = json_string_member(req->json, "password"); /* as sent: not trimmed */
 	account_key = in.email;
 	rc = limit(w, req, res, "login:ip", req->remote_addr, 30, 600);
@@ -476,7 +465,7 @@ int auth_verify_email(struct worker *w, struct http_request *req, struct http_re
 				  public_id, NULL, req->remote_addr);
 	rc = finish(w, req, rc);
 	if (rc == SOUK_ENOTFOUND)
-		return fail_field(req, "token", "is invalid, already used or expired");
+		return http_field_error(req, "token", "is invalid, already used or expired");
 	if (rc != SOUK_OK)
 		return rc;
 	answer(res, req, 200, status_body(req->arena, "verified"));
@@ -725,7 +714,7 @@ int auth_reset_confirm(struct worker *w, struct http_request *req, struct http_r
 		rc = user_token_consume(w, req->arena, in.token, "password_reset", &user_id, &public_id);
 	if (rc == SOUK_ENOTFOUND) {
 		db_rollback(&w->db, req->arena);
-		return fail_field(req, "token", "is invalid, already used or expired");
+		return http_field_error(req, "token", "is invalid, already used or expired");
 	}
 	if (rc == SOUK_OK) {
 		const char *params[] = {user_id};
@@ -734,7 +723,7 @@ int auth_reset_confirm(struct worker *w, struct http_request *req, struct http_r
 	}
 	if (rc == SOUK_OK && (why = auth_password_policy(in.password, PQgetvalue(r, 0, 0))) != NULL) {
 		db_rollback(&w->db, req->arena); /* the token stays usable */
-		return fail_field(req, "password", why);
+		return http_field_error(req, "password", why);
 	}
 	if (rc == SOUK_OK && password_hash(in.password, hash) != SOUK_OK)
 		rc = SOUK_EINTERNAL;

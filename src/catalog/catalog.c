@@ -19,6 +19,8 @@
 
 /* The public face of a product: never the status, version, storage keys or
  * drafts. The files listed are the newest version of each label. */
+/* SQL is laid out by hand, one clause a line: */
+/* clang-format off */
 #define PRODUCT_PUBLIC_FIELDS                                                                      \
 	"'id', p.public_id, 'slug', p.slug, 'title', p.title, 'summary', p.summary,"               \
 	" 'description', p.description, 'price_paise', p.price_paise, 'currency', p.currency,"     \
@@ -263,6 +265,7 @@ static struct db_statement category_exists = {
 	.nparams = 1,
 	.flags = DB_READONLY,
 };
+/* clang-format on */
 
 /* One text value of a one-row result, or SOUK_ENOTFOUND. */
 static int single_text(struct worker *w, struct arena *a, struct db_statement *st,
@@ -394,8 +397,8 @@ int catalog_product_create(struct worker *w, struct arena *a, const char *slug, 
 	return SOUK_ECONFLICT;
 }
 
-int catalog_product_update(struct worker *w, struct arena *a, const char *public_id,
-			   long version, const char *changes, long *new_version)
+int catalog_product_update(struct worker *w, struct arena *a, const char *public_id, long version,
+			   const char *changes, long *new_version)
 {
 	char version_text[24], *v = NULL;
 	int rc;
@@ -468,8 +471,7 @@ int catalog_category_json(struct worker *w, struct arena *a, const char *slug, c
 	return single_text(w, a, &category_json, params, json);
 }
 
-int catalog_category_create(struct worker *w, struct arena *a, const char *slug,
-			    const char *fields)
+int catalog_category_create(struct worker *w, struct arena *a, const char *slug, const char *fields)
 {
 	const char *params[] = {slug, fields};
 	char *id = NULL;

@@ -29,15 +29,6 @@
 /* an unknown slug is remembered for less time than a page */
 #define CATALOG_MISS_TTL 60
 
-static int fail_field(struct http_request *req, const char *field, const char *message)
-{
-	if (req->error_fields == NULL)
-		req->error_fields = json_new_object(req->arena);
-	if (cJSON_GetObjectItemCaseSensitive(req->error_fields, field) == NULL)
-		cJSON_AddStringToObject(req->error_fields, field, message);
-	return SOUK_EINVALID;
-}
-
 static void answer_text(struct http_response *res, int status, const char *text, size_t len)
 {
 	res->status = status;
@@ -96,9 +87,9 @@ static const struct {
 	const char *name;
 	enum search_sort sort;
 } sort_names[] = {
-	{"relevance", SEARCH_SORT_RELEVANCE}, {"newest", SEARCH_SORT_NEWEST},
-	{"price_asc", SEARCH_SORT_PRICE_ASC}, {"price_desc", SEARCH_SORT_PRICE_DESC},
-	{"popular", SEARCH_SORT_POPULAR},
+    {"relevance", SEARCH_SORT_RELEVANCE}, {"newest", SEARCH_SORT_NEWEST},
+    {"price_asc", SEARCH_SORT_PRICE_ASC}, {"price_desc", SEARCH_SORT_PRICE_DESC},
+    {"popular", SEARCH_SORT_POPULAR},
 };
 
 static int parse_flag(const char *s, int *out)
@@ -121,7 +112,7 @@ static int parse_price(struct http_request *req, const char *name, long long *ou
 	if (v == NULL || *v == '\0')
 		return SOUK_OK;
 	if (str_to_long(v, 0, 100000000000L, &n) != SOUK_OK)
-		return fail_field(req, name, "must be a whole number of paise, 0 or more");
+		return http_field_error(req, name, "must be a whole number of paise, 0 or more");
 	*out = n;
 	return SOUK_OK;
 }
@@ -142,13 +133,13 @@ static int parse_tags(struct http_request *req, const char *text, struct search_
 		if (*t == '\0')
 			continue;
 		if (!validate_slug(t) || strlen(t) > 100)
-			return fail_field(req, "tags", "must be tags separated by commas");
+			return http_field_error(req, "tags", "must be tags separated by commas");
 		for (size_t i = 0; i < n; i++)
 			dup |= strcmp(tags[i], t) == 0;
 		if (dup)
 			continue;
 		if (n == 10)
-			return fail_field(req, "tags", "at most 10 tags");
+			return http_field_error(req, "tags", "at most 10 tags");
 		tags[n++] = t;
 	}
 	sq->tags = n ? tags : NULL;
@@ -168,21 +159,21 @@ static int parse_search(struct http_request *req, struct search_query *sq, bool 
 		char *t = str_trim(arena_strdup(req->arena, q));
 
 		if (!str_is_utf8(t, strlen(t)))
-			fail_field(req, "q", "must be UTF-8 text");
+			http_field_error(req, "q", "must be UTF-8 text");
 		else if (utf8_length(t) > 200)
-			fail_field(req, "q", "must be at most 200 characters");
+			http_field_error(req, "q", "must be at most 200 characters");
 		for (const char *c = t; *c; c++)
 			if ((unsigned char)*c < 0x20) {
-				fail_field(req, "q", "must not contain control characters");
+				http_field_error(req, "q", "must not contain control characters");
 				break;
 			}
 		sq->q = *t ? t : NULL;
 	}
 	if (is_search && sq->q == NULL)
-		fail_field(req, "q", "is required");
+		http_field_error(req, "q", "is required");
 	if ((v = http_query(req, "category")) != NULL && *v != '\0') {
 		if (!validate_slug(v) || strlen(v) > 100)
-			fail_field(req, "category", "must be a category slug");
+			http_field_error(req, "category", "must be a category slug");
 		sq->category = v;
 	}
 	if ((v = http_query(req, "tags")) != NULL || (v = http_query(req, "tag")) != NULL)
@@ -190,9 +181,9 @@ static int parse_search(struct http_request *req, struct search_query *sq, bool 
 	parse_price(req, "min_price", &sq->min_price);
 	parse_price(req, "max_price", &sq->max_price);
 	if (sq->min_price >= 0 && sq->max_price >= 0 && sq->min_price > sq->max_price)
-		fail_field(req, "max_price", "must not be below min_price");
+		http_field_error(req, "max_price", "must not be below min_price");
 	if ((v = http_query(req, "free")) != NULL && parse_flag(v, &sq->free) != SOUK_OK)
-		fail_field(req, "free", "must be true or false");
+		http_field_error(req, "free", "must be true or false");
 	sq->sort = SEARCH_SORT_DEFAULT;
 	if ((v = http_query(req, "sort")) != NULL && *v != '\0') {
 		size_t i;
@@ -201,25 +192,26 @@ static int parse_search(struct http_request *req, struct search_query *sq, bool 
 			if (strcmp(v, sort_names[i].name) == 0)
 				break;
 		if (i == sizeof(sort_names) / sizeof(sort_names[0]))
-			fail_field(req, "sort",
-				   "must be relevance, newest, price_asc, price_desc or popular");
+			http_field_error(
+			    req, "sort",
+			    "must be relevance, newest, price_asc, price_desc or popular");
 		else if (sort_names[i].sort == SEARCH_SORT_RELEVANCE && sq->q == NULL)
-			fail_field(req, "sort", "relevance needs q");
+			http_field_error(req, "sort", "relevance needs q");
 		else
 			sq->sort = sort_names[i].sort;
 	}
 	if ((v = http_query(req, "limit")) != NULL && str_to_long(v, 1, 100, &limit) != SOUK_OK)
-		fail_field(req, "limit", "must be between 1 and 100");
+		http_field_error(req, "limit", "must be between 1 and 100");
 	sq->limit = (int)limit;
 	if ((v = http_query(req, "cursor")) != NULL && *v != '\0') {
 		if (strlen(v) > 512)
-			fail_field(req, "cursor", "is not a cursor this API gave");
+			http_field_error(req, "cursor", "is not a cursor this API gave");
 		sq->cursor = v;
 	}
 	if ((v = http_query(req, "facets")) != NULL && parse_flag(v, &facets) != SOUK_OK)
-		fail_field(req, "facets", "must be true or false");
+		http_field_error(req, "facets", "must be true or false");
 	if ((v = http_query(req, "highlight")) != NULL && parse_flag(v, &highlight) != SOUK_OK)
-		fail_field(req, "highlight", "must be true or false");
+		http_field_error(req, "highlight", "must be true or false");
 	/* facets describe the whole result: by default on a search's first page
 	 * only (the next pages keep the ones they have) */
 	if (http_query(req, "facets") == NULL && sq->cursor != NULL)
@@ -260,7 +252,7 @@ static int build_search(struct worker *w, struct http_request *req, const void *
 	int rc = search_products(w, req->arena, arg, json, &why);
 
 	if (rc == SOUK_EINVALID)
-		fail_field(req, "cursor", why ? why : "is not a cursor this API gave");
+		http_field_error(req, "cursor", why ? why : "is not a cursor this API gave");
 	return rc;
 }
 
@@ -302,8 +294,8 @@ int catalog_product_get(struct worker *w, struct http_request *req, struct http_
 
 	if (slug == NULL || !validate_slug(slug) || strlen(slug) > 100)
 		return SOUK_ENOTFOUND;
-	return cached_read(w, req, res, arena_printf(req->arena, "product:%s", slug),
-			   build_product, slug);
+	return cached_read(w, req, res, arena_printf(req->arena, "product:%s", slug), build_product,
+			   slug);
 }
 
 static int build_categories(struct worker *w, struct http_request *req, const void *arg,
@@ -335,37 +327,45 @@ int catalog_tags(struct worker *w, struct http_request *req, struct http_respons
  * Staff: product fields, validated into a normalised JSON object
  * ------------------------------------------------------------------------ */
 
-enum field_kind { FIELD_TEXT, FIELD_LONG_TEXT, FIELD_SLUG, FIELD_INT, FIELD_CURRENCY,
-		  FIELD_URL, FIELD_TAGS, FIELD_URLS };
+enum field_kind {
+	FIELD_TEXT,
+	FIELD_LONG_TEXT,
+	FIELD_SLUG,
+	FIELD_INT,
+	FIELD_CURRENCY,
+	FIELD_URL,
+	FIELD_TAGS,
+	FIELD_URLS
+};
 
 struct product_field {
 	const char *name;
 	enum field_kind kind;
 	long long min, max; /* characters for text, the range for numbers, items for arrays */
-	bool nullable;      /* null clears it */
+	bool nullable;	    /* null clears it */
 };
 
 static const struct product_field product_fields[] = {
-	{"title", FIELD_TEXT, 1, 200, false},
-	{"slug", FIELD_SLUG, 1, 100, false},
-	{"summary", FIELD_TEXT, 0, 500, false},
-	{"description", FIELD_LONG_TEXT, 0, 50000, false},
-	{"price_paise", FIELD_INT, 0, 100000000000LL, false},
-	{"currency", FIELD_CURRENCY, 3, 3, false},
-	{"tax_rate_bp", FIELD_INT, 0, 10000, false},
-	{"category", FIELD_SLUG, 1, 100, true},
-	{"tags", FIELD_TAGS, 0, 20, false},
-	{"cover_image_url", FIELD_URL, 1, 2000, true},
-	{"preview_image_urls", FIELD_URLS, 0, 20, false},
-	{"download_limit", FIELD_INT, 1, 100000, true},
-	{"link_ttl_seconds", FIELD_INT, 10, 604800, true},
+    {"title", FIELD_TEXT, 1, 200, false},
+    {"slug", FIELD_SLUG, 1, 100, false},
+    {"summary", FIELD_TEXT, 0, 500, false},
+    {"description", FIELD_LONG_TEXT, 0, 50000, false},
+    {"price_paise", FIELD_INT, 0, 100000000000LL, false},
+    {"currency", FIELD_CURRENCY, 3, 3, false},
+    {"tax_rate_bp", FIELD_INT, 0, 10000, false},
+    {"category", FIELD_SLUG, 1, 100, true},
+    {"tags", FIELD_TAGS, 0, 20, false},
+    {"cover_image_url", FIELD_URL, 1, 2000, true},
+    {"preview_image_urls", FIELD_URLS, 0, 20, false},
+    {"download_limit", FIELD_INT, 1, 100000, true},
+    {"link_ttl_seconds", FIELD_INT, 10, 604800, true},
 };
 
 static const struct product_field category_fields[] = {
-	{"slug", FIELD_SLUG, 1, 100, false},
-	{"name", FIELD_TEXT, 1, 100, false},
-	{"description", FIELD_TEXT, 0, 2000, false},
-	{"sort_order", FIELD_INT, -1000000, 1000000, false},
+    {"slug", FIELD_SLUG, 1, 100, false},
+    {"name", FIELD_TEXT, 1, 100, false},
+    {"description", FIELD_TEXT, 0, 2000, false},
+    {"sort_order", FIELD_INT, -1000000, 1000000, false},
 };
 
 /* An image address: https:// anywhere, or a path on this site ("/media/..."). */
@@ -374,8 +374,8 @@ static bool url_acceptable(const char *s)
 	if (strncmp(s, "https://", 8) != 0 && !(s[0] == '/' && s[1] != '/'))
 		return false;
 	for (const char *c = s; *c; c++)
-		if ((unsigned char)*c <= 0x20 || *c == '"' || *c == '<' || *c == '>' || *c == '\\' ||
-		    (unsigned char)*c == 0x7f)
+		if ((unsigned char)*c <= 0x20 || *c == '"' || *c == '<' || *c == '>' ||
+		    *c == '\\' || (unsigned char)*c == 0x7f)
 			return false;
 	return true;
 }
@@ -464,7 +464,8 @@ static const char *field_value(struct arena *a, const cJSON *item, const struct 
 
 		if (!cJSON_IsArray(item))
 			return "must be an array of strings";
-		cJSON_ArrayForEach(el, item) {
+		cJSON_ArrayForEach(el, item)
+		{
 			char *v = text_value(a, el, &one, &why);
 			bool dup = false;
 			cJSON *seen;
@@ -502,7 +503,8 @@ static int read_fields(struct http_request *req, const struct product_field *fie
 {
 	cJSON *obj = json_new_object(req->arena), *item;
 
-	cJSON_ArrayForEach(item, req->json) {
+	cJSON_ArrayForEach(item, req->json)
+	{
 		const struct product_field *f = NULL;
 		const char *why;
 
@@ -512,11 +514,11 @@ static int read_fields(struct http_request *req, const struct product_field *fie
 			if (strcmp(fields[i].name, item->string) == 0)
 				f = &fields[i];
 		if (f == NULL) {
-			fail_field(req, item->string, "is not a field of this resource");
+			http_field_error(req, item->string, "is not a field of this resource");
 			continue;
 		}
 		if ((why = field_value(req->arena, item, f, obj)) != NULL)
-			fail_field(req, f->name, why);
+			http_field_error(req, f->name, why);
 	}
 	*out = obj;
 	return req->error_fields != NULL ? SOUK_EINVALID : SOUK_OK;
@@ -530,13 +532,13 @@ static int read_version(struct http_request *req, bool required, long *version)
 	*version = 0;
 	if (v == NULL || cJSON_IsNull(v)) {
 		if (required)
-			return fail_field(req, "version",
-					  "is required: send the version you last read");
+			return http_field_error(req, "version",
+						"is required: send the version you last read");
 		return SOUK_OK;
 	}
 	if (!cJSON_IsNumber(v) || v->valuedouble != (double)(long)v->valuedouble ||
 	    v->valuedouble < 1 || v->valuedouble > 2147483647.0)
-		return fail_field(req, "version", "must be a whole number from 1");
+		return http_field_error(req, "version", "must be a whole number from 1");
 	*version = (long)v->valuedouble;
 	return SOUK_OK;
 }
@@ -545,10 +547,10 @@ static int read_version(struct http_request *req, bool required, long *version)
 static const char *latin1_ascii(unsigned char lead, unsigned char next)
 {
 	static const char *const map[64] = {
-		"a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
-		"d", "n", "o", "o", "o", "o", "o", NULL, "o", "u", "u", "u", "u", "y", "th", "ss",
-		"a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
-		"d", "n", "o", "o", "o", "o", "o", NULL, "o", "u", "u", "u", "u", "y", "th", "y"};
+	    "a", "a", "a", "a", "a", "a", "ae", "c",  "e", "e", "e", "e", "i", "i", "i",  "i",
+	    "d", "n", "o", "o", "o", "o", "o",	NULL, "o", "u", "u", "u", "u", "y", "th", "ss",
+	    "a", "a", "a", "a", "a", "a", "ae", "c",  "e", "e", "e", "e", "i", "i", "i",  "i",
+	    "d", "n", "o", "o", "o", "o", "o",	NULL, "o", "u", "u", "u", "u", "y", "th", "y"};
 
 	if (lead == 0xC3 && next >= 0x80 && next <= 0xBF)
 		return map[next - 0x80];
@@ -600,19 +602,17 @@ static char *json_text(struct arena *a, const cJSON *obj)
 	return copy;
 }
 
+/* Ends the transaction; a committed change retires every cached page. */
 static int finish(struct worker *w, struct http_request *req, int rc)
 {
+	rc = db_end(&w->db, req->arena, rc);
 	if (rc == SOUK_OK)
-		rc = db_commit(&w->db, req->arena);
-	if (rc != SOUK_OK)
-		db_rollback(&w->db, req->arena);
-	else
 		catalog_changed(w, req->arena);
 	return rc;
 }
 
-static int audit(struct worker *w, struct http_request *req, const char *action,
-		 const char *entity, const char *id, const cJSON *data)
+static int audit(struct worker *w, struct http_request *req, const char *action, const char *entity,
+		 const char *id, const cJSON *data)
 {
 	return audit_record(&w->db, req->arena, req->principal->user_id, action, entity, id, data,
 			    req->remote_addr);
@@ -649,7 +649,7 @@ static int check_category(struct worker *w, struct http_request *req, const cJSO
 		return SOUK_OK;
 	rc = catalog_category_exists(w, req->arena, c->valuestring);
 	if (rc == SOUK_ENOTFOUND)
-		return fail_field(req, "category", "no such category");
+		return http_field_error(req, "category", "no such category");
 	return rc;
 }
 
@@ -666,21 +666,20 @@ int catalog_admin_products(struct worker *w, struct http_request *req, struct ht
 
 	if (status != NULL && *status != '\0' && strcmp(status, "draft") != 0 &&
 	    strcmp(status, "published") != 0 && strcmp(status, "archived") != 0)
-		fail_field(req, "status", "must be draft, published or archived");
+		http_field_error(req, "status", "must be draft, published or archived");
 	if (category != NULL && *category != '\0' && !validate_slug(category))
-		fail_field(req, "category", "must be a category slug");
+		http_field_error(req, "category", "must be a category slug");
 	if (limit_text != NULL && str_to_long(limit_text, 1, 200, &limit) != SOUK_OK)
-		fail_field(req, "limit", "must be between 1 and 200");
+		http_field_error(req, "limit", "must be between 1 and 200");
 	if (cursor != NULL && *cursor != '\0' &&
 	    str_to_long(cursor, 1, 0x7fffffffffffffffL, &after) != SOUK_OK)
-		fail_field(req, "cursor", "is not a cursor this API gave");
+		http_field_error(req, "cursor", "is not a cursor this API gave");
 	if (req->error_fields != NULL)
 		return SOUK_EINVALID;
-	rc = catalog_products_admin_list(
-		w, req->arena, status && *status ? status : NULL,
-		category && *category ? category : NULL,
-		q && *q ? str_like_escape(req->arena, q) : NULL, after ? cursor : NULL, (int)limit,
-		&items, &next);
+	rc = catalog_products_admin_list(w, req->arena, status && *status ? status : NULL,
+					 category && *category ? category : NULL,
+					 q && *q ? str_like_escape(req->arena, q) : NULL,
+					 after ? cursor : NULL, (int)limit, &items, &next);
 	if (rc != SOUK_OK)
 		return rc;
 	char *body = arena_printf(req->arena, "{\"items\":%s,\"next_cursor\":%s%s%s}", items,
@@ -691,8 +690,7 @@ int catalog_admin_products(struct worker *w, struct http_request *req, struct ht
 }
 
 /* GET /api/v1/admin/products/{id} (products:write): 200; 404. */
-int catalog_admin_product_get(struct worker *w, struct http_request *req,
-			      struct http_response *res)
+int catalog_admin_product_get(struct worker *w, struct http_request *req, struct http_response *res)
 {
 	const char *id = http_path_param(req, "id");
 
@@ -709,12 +707,12 @@ int catalog_admin_product_create(struct worker *w, struct http_request *req,
 	cJSON *fields = NULL, *data;
 	const cJSON *title, *slug_item;
 	const char *public_id = NULL, *slug;
-	int rc = read_fields(req, product_fields, sizeof(product_fields) / sizeof(product_fields[0]),
-			     false, &fields);
+	int rc = read_fields(req, product_fields,
+			     sizeof(product_fields) / sizeof(product_fields[0]), false, &fields);
 
 	title = cJSON_GetObjectItemCaseSensitive(fields, "title");
 	if (title == NULL && cJSON_GetObjectItemCaseSensitive(req->error_fields, "title") == NULL)
-		rc = fail_field(req, "title", "is required");
+		rc = http_field_error(req, "title", "is required");
 	if (rc != SOUK_OK)
 		return rc;
 	if ((rc = check_category(w, req, fields)) != SOUK_OK)
@@ -734,7 +732,7 @@ int catalog_admin_product_create(struct worker *w, struct http_request *req,
 	}
 	rc = finish(w, req, rc);
 	if (rc == SOUK_ECONFLICT) {
-		fail_field(req, "slug", "is taken by another product");
+		http_field_error(req, "slug", "is taken by another product");
 		req->error_message = "Another product has this slug.";
 		return rc;
 	}
@@ -748,10 +746,10 @@ int catalog_admin_product_create(struct worker *w, struct http_request *req,
 static int stale(struct http_request *req, long current)
 {
 	req->error_message = arena_printf(
-		req->arena,
-		"Someone else changed this product (it is now at version %ld): reload it and "
-		"apply your change again.",
-		current);
+	    req->arena,
+	    "Someone else changed this product (it is now at version %ld): reload it and "
+	    "apply your change again.",
+	    current);
 	return SOUK_ECONFLICT;
 }
 
@@ -772,7 +770,8 @@ int catalog_admin_product_update(struct worker *w, struct http_request *req,
 	rc = read_fields(req, product_fields, sizeof(product_fields) / sizeof(product_fields[0]),
 			 true, &fields);
 	if (rc == SOUK_OK && cJSON_GetArraySize(fields) == 0)
-		return fail_field(req, "version", "came alone: send at least one field to change");
+		return http_field_error(req, "version",
+					"came alone: send at least one field to change");
 	if (rc != SOUK_OK)
 		return rc;
 	if ((rc = check_category(w, req, fields)) != SOUK_OK)
@@ -794,7 +793,7 @@ int catalog_admin_product_update(struct worker *w, struct http_request *req,
 	}
 	rc = finish(w, req, rc);
 	if (slug_taken) {
-		fail_field(req, "slug", "is taken by another product");
+		http_field_error(req, "slug", "is taken by another product");
 		req->error_message = "Another product has this slug.";
 		return SOUK_ECONFLICT;
 	}
@@ -824,8 +823,10 @@ static int set_status(struct worker *w, struct http_request *req, struct http_re
 	if (strcmp(ref.status, status) == 0)
 		return answer_admin_product(w, req, res, ref.public_id, 200);
 	if (strcmp(status, "published") == 0 && !ref.has_files) {
-		req->error_message = "Add at least one file before publishing: buyers get the files.";
-		return fail_field(req, "files", "a published product needs at least one file");
+		req->error_message =
+		    "Add at least one file before publishing: buyers get the files.";
+		return http_field_error(req, "files",
+					"a published product needs at least one file");
 	}
 	if (strcmp(status, "draft") == 0 && strcmp(ref.status, "published") != 0) {
 		req->error_message = "Only a published product can be unpublished.";
@@ -887,7 +888,7 @@ int catalog_admin_product_delete(struct worker *w, struct http_request *req,
 	if (rc != SOUK_OK)
 		return rc;
 	if (version_text != NULL && str_to_long(version_text, 1, 2147483647L, &version) != SOUK_OK)
-		return fail_field(req, "version", "must be a whole number from 1");
+		return http_field_error(req, "version", "must be a whole number from 1");
 	if (version != 0 && version != ref.version)
 		return stale(req, ref.version);
 	if (ref.sold) {
@@ -948,7 +949,7 @@ int catalog_admin_category_create(struct worker *w, struct http_request *req,
 
 	name = cJSON_GetObjectItemCaseSensitive(fields, "name");
 	if (name == NULL && cJSON_GetObjectItemCaseSensitive(req->error_fields, "name") == NULL)
-		rc = fail_field(req, "name", "is required");
+		rc = http_field_error(req, "name", "is required");
 	if (rc != SOUK_OK)
 		return rc;
 	slug_item = cJSON_GetObjectItemCaseSensitive(fields, "slug");
@@ -961,7 +962,7 @@ int catalog_admin_category_create(struct worker *w, struct http_request *req,
 	rc = finish(w, req, rc);
 	if (rc == SOUK_ECONFLICT) {
 		req->error_message = "Another category has this slug.";
-		fail_field(req, "slug", "is taken by another category");
+		http_field_error(req, "slug", "is taken by another category");
 		return rc;
 	}
 	if (rc != SOUK_OK)
@@ -980,8 +981,8 @@ int catalog_admin_category_update(struct worker *w, struct http_request *req,
 
 	if (slug == NULL || !validate_slug(slug))
 		return SOUK_ENOTFOUND;
-	rc = read_fields(req, category_fields,
-			 sizeof(category_fields) / sizeof(category_fields[0]), false, &fields);
+	rc = read_fields(req, category_fields, sizeof(category_fields) / sizeof(category_fields[0]),
+			 false, &fields);
 	if (rc != SOUK_OK)
 		return rc;
 	rc = db_begin(&w->db, req->arena);
@@ -993,7 +994,7 @@ int catalog_admin_category_update(struct worker *w, struct http_request *req,
 	rc = finish(w, req, rc);
 	if (rc == SOUK_ECONFLICT) {
 		req->error_message = "Another category has this slug.";
-		fail_field(req, "slug", "is taken by another category");
+		http_field_error(req, "slug", "is taken by another category");
 		return rc;
 	}
 	if (rc != SOUK_OK)

@@ -30,6 +30,8 @@
 #include "souk/token.h"
 #include "souk/worker.h"
 
+/* SQL is laid out by hand, one clause a line: */
+/* clang-format off */
 #define FILE_FIELDS                                                                                \
 	"f.id, f.public_id, f.label, f.version, f.filename, f.size_bytes, f.sha256,"               \
 	" f.content_type, f.storage_key"
@@ -138,10 +140,11 @@ static struct db_statement library = {
 	.nparams = 2,
 	.flags = DB_READONLY,
 };
+/* clang-format on */
 
 struct product_file {
 	const char *id, *public_id, *label, *version, *filename, *size, *sha256, *content_type,
-		*key;
+	    *key;
 };
 
 static void file_from(PGresult *r, int row, struct product_file *f)
@@ -155,14 +158,6 @@ static void file_from(PGresult *r, int row, struct product_file *f)
 	f->sha256 = PQgetvalue(r, row, 6);
 	f->content_type = PQgetvalue(r, row, 7);
 	f->key = PQgetvalue(r, row, 8);
-}
-
-static int fail_field(struct http_request *req, const char *field, const char *message)
-{
-	if (req->error_fields == NULL)
-		req->error_fields = json_new_object(req->arena);
-	cJSON_AddStringToObject(req->error_fields, field, message);
-	return SOUK_EINVALID;
 }
 
 /* The product of a public {slug}: 404 unless it exists. */
@@ -185,7 +180,8 @@ static int choose_file(struct worker *w, struct http_request *req, const struct 
 
 	if (req->json != NULL && cJSON_GetObjectItemCaseSensitive(req->json, "file") != NULL &&
 	    (id == NULL || !validate_uuid(id)))
-		return fail_field(req, "file", "must be the id of one of the product's files");
+		return http_field_error(req, "file",
+					"must be the id of one of the product's files");
 	if (id != NULL) {
 		const char *params[] = {id, ref->id};
 
@@ -220,7 +216,7 @@ static int choose_file(struct worker *w, struct http_request *req, const struct 
 			buf_appends(&b, PQgetvalue(r, i, 2));
 			buf_appends(&b, ")");
 		}
-		fail_field(req, "file", arena_strdup(req->arena, b.data));
+		http_field_error(req, "file", arena_strdup(req->arena, b.data));
 		buf_free(&b);
 		return SOUK_EINVALID;
 	}
@@ -240,8 +236,8 @@ static char *link_token(struct worker *w, struct arena *a, char kind, const char
 
 /* Builds the answer of a download: the link and what it fetches. */
 static int answer_link(struct worker *w, struct http_request *req, struct http_response *res,
-		       const struct product_file *f, char kind, const char *id, long ttl,
-		       long used, long limit)
+		       const struct product_file *f, char kind, const char *id, long ttl, long used,
+		       long limit)
 {
 	time_t now = time(NULL);
 	cJSON *body = json_new_object(req->arena), *file, *downloads;
@@ -250,9 +246,9 @@ static int answer_link(struct worker *w, struct http_request *req, struct http_r
 
 	if (storage_is_s3(w->config)) {
 		const struct sigv4_pair query[] = {
-			{"response-content-disposition",
-			 storage_content_disposition(req->arena, f->filename)},
-			{"response-content-type", f->content_type},
+		    {"response-content-disposition",
+		     storage_content_disposition(req->arena, f->filename)},
+		    {"response-content-type", f->content_type},
 		};
 		int rc = s3_presign(req->arena, w->config, "GET", f->key, ttl, now, query, 2, NULL,
 				    0, &url);
@@ -300,7 +296,7 @@ int delivery_download(struct worker *w, struct http_request *req, struct http_re
 	struct product_file f;
 	PGresult *e = NULL, *n = NULL, *d = NULL;
 	char default_limit[24];
-	long used, limit, ttl;
+	long used = 0, limit = 0, ttl;
 	bool staff = auth_has_permission(me, "products:write");
 	int rc = product_of(w, req, &ref);
 
@@ -326,9 +322,8 @@ int delivery_download(struct worker *w, struct http_request *req, struct http_re
 	if (rc == SOUK_OK)
 		rc = db_exec(&w->db, req->arena, &entitlement_lock, lock, &e);
 	if (rc == SOUK_OK && PQntuples(e) == 0) {
-		req->error_message = ref.price_paise == 0
-					     ? "Claim this free product first."
-					     : "You have not bought this product.";
+		req->error_message = ref.price_paise == 0 ? "Claim this free product first."
+							  : "You have not bought this product.";
 		rc = SOUK_EFORBIDDEN;
 	} else if (rc == SOUK_OK && strcmp(PQgetvalue(e, 0, 1), "t") == 0) {
 		req->error_message = "Your access to this product has expired.";
@@ -344,10 +339,10 @@ int delivery_download(struct worker *w, struct http_request *req, struct http_re
 		limit = atol(PQgetvalue(e, 0, 2));
 		if (used >= limit) {
 			req->error_message = arena_printf(
-				req->arena,
-				"You have used all %ld downloads of this file. Contact support if "
-				"you need more.",
-				limit);
+			    req->arena,
+			    "You have used all %ld downloads of this file. Contact support if "
+			    "you need more.",
+			    limit);
 			rc = SOUK_EFORBIDDEN;
 		}
 	}
@@ -358,10 +353,8 @@ int delivery_download(struct worker *w, struct http_request *req, struct http_re
 
 		rc = db_exec(&w->db, req->arena, &download_insert, ins, &d);
 	}
-	if (rc == SOUK_OK)
-		rc = db_commit(&w->db, req->arena);
+	rc = db_end(&w->db, req->arena, rc);
 	if (rc != SOUK_OK) {
-		db_rollback(&w->db, req->arena);
 		return rc;
 	}
 	return answer_link(w, req, res, &f, 'd', PQgetvalue(d, 0, 0), ttl, used + 1, limit);
@@ -455,10 +448,8 @@ int delivery_claim(struct worker *w, struct http_request *req, struct http_respo
 		rc = audit_record(&w->db, req->arena, me->user_id, "product.claim", "product",
 				  ref.public_id, NULL, req->remote_addr);
 	}
-	if (rc == SOUK_OK)
-		rc = db_commit(&w->db, req->arena);
+	rc = db_end(&w->db, req->arena, rc);
 	if (rc != SOUK_OK) {
-		db_rollback(&w->db, req->arena);
 		return rc;
 	}
 	cJSON *body = json_new_object(req->arena);

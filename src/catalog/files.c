@@ -27,6 +27,8 @@
 #include "souk/worker.h"
 
 /* a presigned PUT works this long; its pending record lives an hour */
+/* SQL is laid out by hand, one clause a line: */
+/* clang-format off */
 #define PRESIGN_SECONDS 900
 #define PENDING_SECONDS "3600"
 
@@ -66,14 +68,7 @@ static struct db_statement file_delete = {
 	       " RETURNING f.id",
 	.nparams = 1,
 };
-
-static int fail_field(struct http_request *req, const char *field, const char *message)
-{
-	if (req->error_fields == NULL)
-		req->error_fields = json_new_object(req->arena);
-	cJSON_AddStringToObject(req->error_fields, field, message);
-	return SOUK_EINVALID;
-}
+/* clang-format on */
 
 /* A file name as shown to buyers: 1..255 characters of UTF-8, no path, no
  * control characters. NULL when acceptable, else why. */
@@ -143,9 +138,8 @@ static bool type_allowed(struct arena *a, const char *list, const char *type)
 
 static int unsupported_type(struct worker *w, struct http_request *req)
 {
-	req->error_message = arena_printf(req->arena,
-					  "This type of file is not accepted. Allowed: %s.",
-					  w->config->upload_types);
+	req->error_message = arena_printf(
+	    req->arena, "This type of file is not accepted. Allowed: %s.", w->config->upload_types);
 	return SOUK_EMEDIATYPE;
 }
 
@@ -226,7 +220,7 @@ static int record_file(struct worker *w, struct http_request *req, struct http_r
 	int rc;
 
 	snprintf(size_text, sizeof(size_text), "%lld", f->size);
-	const char *params[] = {f->file_id, ref->id,  f->label,	  f->key,
+	const char *params[] = {f->file_id,  ref->id,	f->label,  f->key,
 				f->filename, size_text, f->sha256, f->content_type};
 
 	rc = db_begin(&w->db, req->arena);
@@ -244,13 +238,12 @@ static int record_file(struct worker *w, struct http_request *req, struct http_r
 		cJSON_AddNumberToObject(data, "size_bytes", (double)f->size);
 		cJSON_AddStringToObject(data, "sha256", f->sha256);
 		cJSON_AddStringToObject(data, "via", how);
-		rc = audit_record(&w->db, req->arena, req->principal->user_id, "product.file_upload",
-				  "product", ref->public_id, data, req->remote_addr);
+		rc =
+		    audit_record(&w->db, req->arena, req->principal->user_id, "product.file_upload",
+				 "product", ref->public_id, data, req->remote_addr);
 	}
-	if (rc == SOUK_OK)
-		rc = db_commit(&w->db, req->arena);
+	rc = db_end(&w->db, req->arena, rc);
 	if (rc != SOUK_OK) {
-		db_rollback(&w->db, req->arena);
 		if (storage_delete(w->config, req->arena, f->key) != SOUK_OK)
 			log_msg(LOG_WARN, "orphan file %s left in storage", f->key);
 		return rc;
@@ -267,8 +260,7 @@ static int record_file(struct worker *w, struct http_request *req, struct http_r
  * version {id,label,version,filename,size_bytes,sha256,content_type}; 404;
  * 413 over SOUK_UPLOAD_LIMIT; 415 a type not in SOUK_UPLOAD_TYPES; 422 bad
  * label or file name, an empty body, or content that is not of its type. */
-int catalog_admin_file_upload(struct worker *w, struct http_request *req,
-			      struct http_response *res)
+int catalog_admin_file_upload(struct worker *w, struct http_request *req, struct http_response *res)
 {
 	struct product_ref ref;
 	struct new_file f = {0};
@@ -281,14 +273,14 @@ int catalog_admin_file_upload(struct worker *w, struct http_request *req,
 	f.label = http_query(req, "label");
 	f.filename = http_query(req, "filename");
 	if ((why = label_problem(f.label)) != NULL)
-		fail_field(req, "label", why);
+		http_field_error(req, "label", why);
 	if ((why = filename_problem(f.filename)) != NULL)
-		fail_field(req, "filename", why);
+		http_field_error(req, "filename", why);
 	if (req->error_fields != NULL)
 		return SOUK_EINVALID;
 	f.content_type = media_type(req->arena, req->content_type);
-	if (f.content_type == NULL || !type_allowed(req->arena, w->config->upload_types,
-						     f.content_type))
+	if (f.content_type == NULL ||
+	    !type_allowed(req->arena, w->config->upload_types, f.content_type))
 		return unsupported_type(w, req);
 	if (req->content_length > w->config->upload_limit) {
 		req->error_message = arena_printf(req->arena, "A file may be at most %ld bytes.",
@@ -296,7 +288,7 @@ int catalog_admin_file_upload(struct worker *w, struct http_request *req,
 		return SOUK_ETOOLARGE;
 	}
 	if (req->content_length <= 0)
-		return fail_field(req, "body", "is empty: send the file's bytes as the body");
+		return http_field_error(req, "body", "is empty: send the file's bytes as the body");
 	f.file_id = uuid_new(req->arena);
 	if (f.file_id == NULL)
 		return SOUK_EINTERNAL;
@@ -317,8 +309,8 @@ int catalog_admin_file_upload(struct worker *w, struct http_request *req,
 		return rc;
 	if (!content_matches(f.content_type, out.head, out.head_len)) {
 		storage_delete(w->config, req->arena, f.key);
-		return fail_field(req, "body",
-				  arena_printf(req->arena, "is not a %s file", f.content_type));
+		return http_field_error(
+		    req, "body", arena_printf(req->arena, "is not a %s file", f.content_type));
 	}
 	f.size = out.size;
 	f.sha256 = out.sha256;
@@ -331,12 +323,11 @@ struct presign_input {
 };
 
 static const struct validate_field presign_fields[] = {
-	{"label", VALIDATE_STRING, true, 1, 100, offsetof(struct presign_input, label)},
-	{"filename", VALIDATE_STRING, true, 1, 255, offsetof(struct presign_input, filename)},
-	{"content_type", VALIDATE_STRING, true, 3, 200,
-	 offsetof(struct presign_input, content_type)},
-	{"size_bytes", VALIDATE_INT, true, 1, 0x7fffffffffffffffLL,
-	 offsetof(struct presign_input, size_bytes)},
+    {"label", VALIDATE_STRING, true, 1, 100, offsetof(struct presign_input, label)},
+    {"filename", VALIDATE_STRING, true, 1, 255, offsetof(struct presign_input, filename)},
+    {"content_type", VALIDATE_STRING, true, 3, 200, offsetof(struct presign_input, content_type)},
+    {"size_bytes", VALIDATE_INT, true, 1, 0x7fffffffffffffffLL,
+     offsetof(struct presign_input, size_bytes)},
 };
 
 static int s3_only(struct worker *w, struct http_request *req)
@@ -375,9 +366,9 @@ int catalog_admin_file_presign(struct worker *w, struct http_request *req,
 	}
 	in.filename = json_string_member(req->json, "filename");
 	if ((why = label_problem(in.label)) != NULL)
-		return fail_field(req, "label", why);
+		return http_field_error(req, "label", why);
 	if ((why = filename_problem(in.filename)) != NULL)
-		return fail_field(req, "filename", why);
+		return http_field_error(req, "filename", why);
 	type = media_type(req->arena, in.content_type);
 	if (type == NULL || !type_allowed(req->arena, w->config->upload_types, type))
 		return unsupported_type(w, req);
@@ -452,8 +443,10 @@ int catalog_admin_file_complete(struct worker *w, struct http_request *req,
 		return rc;
 	if ((rc = s3_only(w, req)) != SOUK_OK)
 		return rc;
-	if (upload_id == NULL || strlen(upload_id) != 32 || strspn(upload_id, "0123456789abcdef") != 32)
-		return fail_field(req, "upload_id", "must be an upload_id from /files/presign");
+	if (upload_id == NULL || strlen(upload_id) != 32 ||
+	    strspn(upload_id, "0123456789abcdef") != 32)
+		return http_field_error(req, "upload_id",
+					"must be an upload_id from /files/presign");
 	key = arena_printf(req->arena, "upload:%s", upload_id);
 	const char *get[] = {"GET", key};
 
@@ -478,7 +471,7 @@ int catalog_admin_file_complete(struct worker *w, struct http_request *req,
 		return SOUK_EINTERNAL;
 	rc = s3_head(req->arena, w->config, f.key, &size, &stored_type);
 	if (rc == SOUK_ENOTFOUND)
-		return fail_field(req, "upload_id", "nothing was uploaded to the URL yet");
+		return http_field_error(req, "upload_id", "nothing was uploaded to the URL yet");
 	if (rc == SOUK_OK && size != declared)
 		why = "the uploaded object does not have the declared size";
 	if (rc == SOUK_OK && why == NULL)
@@ -491,7 +484,7 @@ int catalog_admin_file_complete(struct worker *w, struct http_request *req,
 		why = "the uploaded object is larger than the upload limit";
 	if (why != NULL) {
 		s3_delete(req->arena, w->config, f.key);
-		return fail_field(req, "upload_id", why);
+		return http_field_error(req, "upload_id", why);
 	}
 	f.size = size;
 	f.sha256 = sha;
@@ -504,8 +497,7 @@ int catalog_admin_file_complete(struct worker *w, struct http_request *req,
 /* DELETE /api/v1/admin/products/{id}/files/{file} (products:write): 204;
  * 404; 409 once downloaded (buyers' history points at it) or when it is the
  * last file of a published product. */
-int catalog_admin_file_delete(struct worker *w, struct http_request *req,
-			      struct http_response *res)
+int catalog_admin_file_delete(struct worker *w, struct http_request *req, struct http_response *res)
 {
 	struct product_ref ref;
 	const char *file = http_path_param(req, "file"), *key;
@@ -524,8 +516,9 @@ int catalog_admin_file_delete(struct worker *w, struct http_request *req,
 	if (PQntuples(r) == 0)
 		return SOUK_ENOTFOUND;
 	if (strcmp(PQgetvalue(r, 0, 2), "t") == 0) {
-		req->error_message = "This file has been downloaded: it stays, so buyers' download "
-				     "history and limits remain true. Upload a new version instead.";
+		req->error_message =
+		    "This file has been downloaded: it stays, so buyers' download "
+		    "history and limits remain true. Upload a new version instead.";
 		return SOUK_ECONFLICT;
 	}
 	if (strcmp(ref.status, "published") == 0 && strcmp(PQgetvalue(r, 0, 3), "1") == 0) {
@@ -545,13 +538,12 @@ int catalog_admin_file_delete(struct worker *w, struct http_request *req,
 		cJSON *data = json_new_object(req->arena);
 
 		cJSON_AddStringToObject(data, "file", file);
-		rc = audit_record(&w->db, req->arena, req->principal->user_id, "product.file_delete",
-				  "product", ref.public_id, data, req->remote_addr);
+		rc =
+		    audit_record(&w->db, req->arena, req->principal->user_id, "product.file_delete",
+				 "product", ref.public_id, data, req->remote_addr);
 	}
-	if (rc == SOUK_OK)
-		rc = db_commit(&w->db, req->arena);
+	rc = db_end(&w->db, req->arena, rc);
 	if (rc != SOUK_OK) {
-		db_rollback(&w->db, req->arena);
 		return rc;
 	}
 	catalog_changed(w, req->arena);
@@ -567,7 +559,10 @@ int catalog_admin_file_delete(struct worker *w, struct http_request *req,
 static const struct {
 	const char *type, *ext;
 } image_types[] = {
-	{"image/png", "png"}, {"image/jpeg", "jpg"}, {"image/webp", "webp"}, {"image/gif", "gif"},
+    {"image/png", "png"},
+    {"image/jpeg", "jpg"},
+    {"image/webp", "webp"},
+    {"image/gif", "gif"},
 };
 
 #define IMAGE_LIMIT (10L * 1024 * 1024)
@@ -603,7 +598,8 @@ int catalog_admin_image_upload(struct worker *w, struct http_request *req,
 		return SOUK_ETOOLARGE;
 	}
 	if (req->content_length <= 0)
-		return fail_field(req, "body", "is empty: send the image's bytes as the body");
+		return http_field_error(req, "body",
+					"is empty: send the image's bytes as the body");
 	if (crypto_random(raw, sizeof(raw)) != SOUK_OK)
 		return SOUK_EINTERNAL;
 	crypto_hex(raw, sizeof(raw), name);
@@ -621,12 +617,13 @@ int catalog_admin_image_upload(struct worker *w, struct http_request *req,
 		return rc;
 	if (!content_matches(type, out.head, out.head_len)) {
 		storage_delete(w->config, req->arena, key);
-		return fail_field(req, "body", arena_printf(req->arena, "is not a %s image", ext));
+		return http_field_error(req, "body",
+					arena_printf(req->arena, "is not a %s image", ext));
 	}
 	if (storage_is_s3(w->config))
 		url = w->config->s3_public_url[0] != '\0'
-			      ? arena_printf(req->arena, "%s/%s", w->config->s3_public_url, key)
-			      : s3_object_url(req->arena, w->config, key);
+			  ? arena_printf(req->arena, "%s/%s", w->config->s3_public_url, key)
+			  : s3_object_url(req->arena, w->config, key);
 	else
 		url = arena_printf(req->arena, "%s/%s", w->config->media_url,
 				   key + strlen("public/"));

@@ -202,3 +202,12 @@ void db_rollback(struct db *db, struct arena *arena)
 	if (db->conn != NULL && PQtransactionStatus(db->conn) != PQTRANS_IDLE)
 		(void)db_exec_sql(db, arena, "ROLLBACK", 0, NULL, NULL);
 }
+
+int db_end(struct db *db, struct arena *arena, int rc)
+{
+	if (rc == SOUK_OK)
+		rc = db_commit(db, arena);
+	if (rc != SOUK_OK)
+		db_rollback(db, arena);
+	return rc;
+}

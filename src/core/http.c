@@ -10,6 +10,7 @@
 
 #include "souk/arena.h"
 #include "souk/err.h"
+#include "souk/json.h"
 #include "souk/str.h"
 
 #define HTTP_MAX_PAIRS 128 /* query parameters or cookies kept per request */
@@ -254,6 +255,15 @@ bool http_is_json_content_type(const char *content_type)
 	while (*p == ' ')
 		p++;
 	return *p == '\0' || *p == ';';
+}
+
+int http_field_error(struct http_request *req, const char *field, const char *message)
+{
+	if (req->error_fields == NULL)
+		req->error_fields = json_new_object(req->arena);
+	if (cJSON_GetObjectItemCaseSensitive(req->error_fields, field) == NULL)
+		cJSON_AddStringToObject(req->error_fields, field, message);
+	return SOUK_EINVALID;
 }
 
 void http_response_init(struct http_response *res)

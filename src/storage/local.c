@@ -97,7 +97,8 @@ int local_spool(const struct souk_config *cfg, struct arena *a, storage_reader r
 			memcpy(out->head + out->head_len, buf, take);
 			out->head_len += take;
 		}
-		if (EVP_DigestUpdate(md, buf, (size_t)n) != 1 || write_all(fd, buf, (size_t)n) != SOUK_OK)
+		if (EVP_DigestUpdate(md, buf, (size_t)n) != 1 ||
+		    write_all(fd, buf, (size_t)n) != SOUK_OK)
 			rc = SOUK_EIO;
 		out->size += n;
 	}

@@ -220,21 +220,9 @@ static struct db_statement admin_set_status = {
 	.nparams = 2,
 };
 
-static int fail_field(struct http_request *req, const char *field, const char *message)
-{
-	if (req->error_fields == NULL)
-		req->error_fields = json_new_object(req->arena);
-	cJSON_AddStringToObject(req->error_fields, field, message);
-	return SOUK_EINVALID;
-}
-
 static int finish(struct worker *w, struct http_request *req, int rc)
 {
-	if (rc == SOUK_OK)
-		rc = db_commit(&w->db, req->arena);
-	if (rc != SOUK_OK)
-		db_rollback(&w->db, req->arena);
-	return rc;
+	return db_end(&w->db, req->arena, rc);
 }
 
 /* Answers with JSON text PostgreSQL built (kept alive by the arena). */
@@ -292,7 +280,7 @@ int users_me_update(struct worker *w, struct http_request *req, struct http_resp
 	}
 	if (in.avatar_url != NULL && *in.avatar_url != '\0' &&
 	    strncmp(in.avatar_url, "https://", 8) != 0)
-		return fail_field(req, "avatar_url", "must be an https:// URL");
+		return http_field_error(req, "avatar_url", "must be an https:// URL");
 	email_changed = in.email != NULL && strcmp(in.email, req->principal->email) != 0;
 	if (email_changed) {
 		const char *me_params[] = {uid};
@@ -303,7 +291,7 @@ int users_me_update(struct worker *w, struct http_request *req, struct http_resp
 			const char *cur = json_string_member(req->json, "current_password");
 
 			if (cur == NULL || !password_verify(PQgetvalue(r, 0, 1), cur))
-				return fail_field(req, "current_password",
+				return http_field_error(req, "current_password",
 						  "is needed to change the e-mail address");
 		}
 		if (rc == SOUK_OK)
@@ -403,10 +391,10 @@ int users_me_password(struct worker *w, struct http_request *req, struct http_re
 		const char *cur = json_string_member(req->json, "current_password");
 
 		if (cur == NULL || !password_verify(PQgetvalue(r, 0, 1), cur))
-			return fail_field(req, "current_password", "is incorrect");
+			return http_field_error(req, "current_password", "is incorrect");
 	}
 	if ((why = auth_password_policy(in.new_password, PQgetvalue(r, 0, 0))) != NULL)
-		return fail_field(req, "new_password", why);
+		return http_field_error(req, "new_password", why);
 	if (password_hash(in.new_password, hash) != SOUK_OK)
 		return SOUK_EINTERNAL;
 	rc = db_begin(&w->db, req->arena);
@@ -518,7 +506,7 @@ int users_me_delete(struct worker *w, struct http_request *req, struct http_resp
 		const char *pw = json_string_member(req->json, "password");
 
 		if (pw == NULL || !password_verify(PQgetvalue(r, 0, 1), pw))
-			return fail_field(req, "password", "is incorrect");
+			return http_field_error(req, "password", "is incorrect");
 	}
 	rc = db_begin(&w->db, req->arena);
 	if (rc == SOUK_OK)
@@ -608,7 +596,7 @@ int users_admin_role(struct worker *w, struct http_request *req, struct http_res
 	int rc;
 
 	if (role == NULL)
-		return fail_field(req, "role", "is required");
+		return http_field_error(req, "role", "is required");
 	rc = admin_target(w, req, &target);
 	if (rc != SOUK_OK)
 		return rc;
@@ -619,7 +607,7 @@ int users_admin_role(struct worker *w, struct http_request *req, struct http_res
 		rc = db_exec(&w->db, req->arena, &admin_set_role, params, &r);
 	if (rc == SOUK_OK && PQntuples(r) != 1) {
 		db_rollback(&w->db, req->arena);
-		return fail_field(req, "role", "must be one of admin, editor, support, customer");
+		return http_field_error(req, "role", "must be one of admin, editor, support, customer");
 	}
 	if (rc == SOUK_OK) {
 		data = json_new_object(req->arena);

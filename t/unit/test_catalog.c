@@ -50,14 +50,14 @@ static void test_slugify(void)
 	static const struct {
 		const char *title, *slug;
 	} cases[] = {
-		{"Bazaar: E-commerce UI Kit for Figma", "bazaar-e-commerce-ui-kit-for-figma"},
-		{"Café Guide to Notion", "cafe-guide-to-notion"},
-		{"  --Hello,   World!!  ", "hello-world"},
-		{"ÀÉÎÕÜ straße Æsir", "aeiou-strasse-aesir"},
-		{"GST 2026 — a guide (₹)", "gst-2026-a-guide"},
-		{"हिन्दी पुस्तक", "product"},
-		{"", "product"},
-		{"2026", "2026"},
+	    {"Bazaar: E-commerce UI Kit for Figma", "bazaar-e-commerce-ui-kit-for-figma"},
+	    {"Café Guide to Notion", "cafe-guide-to-notion"},
+	    {"  --Hello,   World!!  ", "hello-world"},
+	    {"ÀÉÎÕÜ straße Æsir", "aeiou-strasse-aesir"},
+	    {"GST 2026 — a guide (₹)", "gst-2026-a-guide"},
+	    {"हिन्दी पुस्तक", "product"},
+	    {"", "product"},
+	    {"2026", "2026"},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
@@ -80,21 +80,20 @@ static void test_content_disposition(void)
 	static const struct {
 		const char *name, *header;
 	} cases[] = {
-		{"guide.pdf", "attachment; filename=\"guide.pdf\"; filename*=UTF-8''guide.pdf"},
-		{"Final Report (v2).pdf",
-		 "attachment; filename=\"Final Report (v2).pdf\"; "
-		 "filename*=UTF-8''Final%20Report%20%28v2%29.pdf"},
-		/* quotes, backslashes and percent never reach the quoted form */
-		{"a \"b\" \\c 100%.txt",
-		 "attachment; filename=\"a _b_ _c 100_.txt\"; "
-		 "filename*=UTF-8''a%20%22b%22%20%5Cc%20100%25.txt"},
-		/* one '_' per character outside ASCII; the UTF-8 bytes encoded */
-		{"naïve €5.zip",
-		 "attachment; filename=\"na_ve _5.zip\"; filename*=UTF-8''na%C3%AFve%20%E2%82%AC5.zip"},
-		{"रसोई.pdf", "attachment; filename=\"____.pdf\"; "
-			     "filename*=UTF-8''%E0%A4%B0%E0%A4%B8%E0%A5%8B%E0%A4%88.pdf"},
-		/* RFC 5987 attr-chars stay as they are */
-		{"a!#$&+-.^_`|~b", "attachment; filename=\"a!#$&+-.^_`|~b\"; filename*=UTF-8''a!#$&+-.^_`|~b"},
+	    {"guide.pdf", "attachment; filename=\"guide.pdf\"; filename*=UTF-8''guide.pdf"},
+	    {"Final Report (v2).pdf", "attachment; filename=\"Final Report (v2).pdf\"; "
+				      "filename*=UTF-8''Final%20Report%20%28v2%29.pdf"},
+	    /* quotes, backslashes and percent never reach the quoted form */
+	    {"a \"b\" \\c 100%.txt", "attachment; filename=\"a _b_ _c 100_.txt\"; "
+				     "filename*=UTF-8''a%20%22b%22%20%5Cc%20100%25.txt"},
+	    /* one '_' per character outside ASCII; the UTF-8 bytes encoded */
+	    {"naïve €5.zip",
+	     "attachment; filename=\"na_ve _5.zip\"; filename*=UTF-8''na%C3%AFve%20%E2%82%AC5.zip"},
+	    {"रसोई.pdf", "attachment; filename=\"____.pdf\"; "
+			 "filename*=UTF-8''%E0%A4%B0%E0%A4%B8%E0%A5%8B%E0%A4%88.pdf"},
+	    /* RFC 5987 attr-chars stay as they are */
+	    {"a!#$&+-.^_`|~b",
+	     "attachment; filename=\"a!#$&+-.^_`|~b\"; filename*=UTF-8''a!#$&+-.^_`|~b"},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
@@ -158,7 +157,8 @@ static void test_local_store(void)
 	CU_ASSERT_EQUAL(storage_store(&cfg, &arena, "products/p1/f1/abc.txt", "text/plain",
 				      mem_read, &m, 100, &out),
 			SOUK_OK);
-	ASSERT_STR_EQ(out.sha256, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	ASSERT_STR_EQ(out.sha256,
+		      "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 	CU_ASSERT_EQUAL(out.size, 3);
 	CU_ASSERT_EQUAL(out.head_len, 3);
 	CU_ASSERT(memcmp(out.head, "abc", 3) == 0);
@@ -175,18 +175,19 @@ static void test_local_store(void)
 
 	/* the empty input (SHA-256 of "") */
 	struct mem_reader empty = {"", 0, 0, 1, -1};
-	CU_ASSERT_EQUAL(storage_store(&cfg, &arena, "products/p1/f2/empty", NULL, mem_read, &empty,
-				      100, &out),
-			SOUK_OK);
-	ASSERT_STR_EQ(out.sha256, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	CU_ASSERT_EQUAL(
+	    storage_store(&cfg, &arena, "products/p1/f2/empty", NULL, mem_read, &empty, 100, &out),
+	    SOUK_OK);
+	ASSERT_STR_EQ(out.sha256,
+		      "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 
 	/* past the cap: nothing stored, nothing left behind */
 	char big[5000];
 	memset(big, 'x', sizeof(big));
 	struct mem_reader over = {big, sizeof(big), 0, 1024, -1};
-	CU_ASSERT_EQUAL(storage_store(&cfg, &arena, "products/p1/f3/big", NULL, mem_read, &over,
-				      4999, &out),
-			SOUK_ETOOLARGE);
+	CU_ASSERT_EQUAL(
+	    storage_store(&cfg, &arena, "products/p1/f3/big", NULL, mem_read, &over, 4999, &out),
+	    SOUK_ETOOLARGE);
 	snprintf(path, sizeof(path), "%s/products/p1/f3/big", storage_dir);
 	CU_ASSERT(access(path, F_OK) != 0);
 	CU_ASSERT_EQUAL(leftover_uploads(), 0);
@@ -202,9 +203,9 @@ static void test_local_store(void)
 	struct mem_reader again = {"abc", 3, 0, 3, -1};
 	CU_ASSERT_EQUAL(storage_store(&cfg, &arena, "../escape", NULL, mem_read, &again, 100, &out),
 			SOUK_EINVALID);
-	CU_ASSERT_EQUAL(storage_store(&cfg, &arena, "/etc/passwd", NULL, mem_read, &again, 100,
-				      &out),
-			SOUK_EINVALID);
+	CU_ASSERT_EQUAL(
+	    storage_store(&cfg, &arena, "/etc/passwd", NULL, mem_read, &again, 100, &out),
+	    SOUK_EINVALID);
 	CU_ASSERT_EQUAL(storage_delete(&cfg, &arena, "products/../../x"), SOUK_EINVALID);
 
 	/* delete: gone, and deleting again is fine */
