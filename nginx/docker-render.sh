@@ -19,7 +19,7 @@ render() {
       -e "s|@AUTH_RATE@|5r/s|g" -e "s|@AUTH_BURST@|10|g" -e "s|@RATE_EXEMPT@||g" \
       -e "s|@UPSTREAM_KEEPALIVE@|# no keepalive|g" -e "s|@KEEP_CONN@|off|g" \
       -e "s|@CLIENT_MAX_BODY@|10m|g" -e "s|@READ_TIMEOUT@|35s|g" \
-      -e "s|@UPLOAD_LIMIT@|536870912|g" -e "s|@VERSION_FILE@|$VAR/run/catalog.version|g" \
+      -e "s|@UPLOAD_LIMIT@|536870912|g" -e "s|@UPLOAD_READ_TIMEOUT@|605s|g" -e "s|@VERSION_FILE@|$VAR/run/catalog.version|g" \
       -e "s|@CATALOG_CACHE@|souk_catalog|g" "$1" > "$2"
 }
 render /etc/souk/nginx/nginx.conf.in "$VAR/nginx/nginx.conf"

@@ -169,6 +169,11 @@ int catalog_product_create(struct worker *w, struct arena *a, const char *slug, 
  * SOUK_ECONFLICT (stale version, or the slug is taken: see db->sqlstate). */
 int catalog_product_update(struct worker *w, struct arena *a, const char *public_id,
 			   long version, const char *changes, long *new_version);
+/* In the caller's transaction: locks the product's row (publishing, file
+ * uploads and deletes, and product deletes of one product take turns) and
+ * reads its status and whether it has files, as committed now. */
+int catalog_product_lock(struct worker *w, struct arena *a, const struct product_ref *ref,
+			 const char **status, bool *has_files);
 /* Sets the status (published sets published_at once) at ref->version:
  * SOUK_OK with *new_version, SOUK_ECONFLICT when the version moved on. */
 int catalog_product_set_status(struct worker *w, struct arena *a, const struct product_ref *ref,

@@ -58,6 +58,7 @@ struct souk_config {
 	const char *s3_public_url;  /* SOUK_S3_PUBLIC_URL: base URL of public images ("" = the bucket's) */
 	const char *media_url;      /* SOUK_MEDIA_URL: base URL of public images on local storage */
 	long upload_limit;          /* SOUK_UPLOAD_LIMIT: bytes of one product file */
+	long upload_timeout;        /* SOUK_UPLOAD_TIMEOUT: seconds an upload request may take */
 	const char *upload_types;   /* SOUK_UPLOAD_TYPES: allowed content types, comma-separated */
 	long download_limit;        /* SOUK_DOWNLOAD_LIMIT: downloads per file of an entitlement */
 	long download_link_ttl;     /* SOUK_DOWNLOAD_LINK_TTL: seconds a download link works */

@@ -34,6 +34,7 @@ struct scoreboard_slot {
 	uint64_t requests;           /* served by this process */
 	int64_t started_ms;          /* process start, wall clock */
 	int64_t request_started_ms;  /* current request (CLOCK_MONOTONIC), 0 when idle */
+	int64_t request_timeout_ms;  /* this request's allowance; 0 = SOUK_REQUEST_TIMEOUT */
 	uint32_t generation;         /* configuration generation it runs */
 	char method[8];
 	char path[96];               /* current or last request, truncated */

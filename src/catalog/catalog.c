@@ -176,6 +176,21 @@ static struct db_statement product_status = {
 	.nparams = 3,
 };
 
+/* Serialises the changes of one product that depend on its files (publish,
+ * file delete, upload, product delete): they all lock its row first. */
+static struct db_statement product_lock = {
+	.name = "catalog_product_lock",
+	.sql = "SELECT status FROM products WHERE id = $1::bigint FOR UPDATE",
+	.nparams = 1,
+};
+
+/* A statement of its own after the lock: it sees what committed meanwhile. */
+static struct db_statement product_has_files = {
+	.name = "catalog_product_has_files",
+	.sql = "SELECT EXISTS (SELECT 1 FROM product_files WHERE product_id = $1::bigint)",
+	.nparams = 1,
+};
+
 static struct db_statement product_file_keys = {
 	.name = "catalog_product_file_keys",
 	.sql = "SELECT storage_key FROM product_files WHERE product_id = $1::bigint",
@@ -442,7 +457,9 @@ int catalog_product_delete(struct worker *w, struct arena *a, const struct produ
 	snprintf(version_text, sizeof(version_text), "%ld", ref->version);
 	const char *params[] = {ref->id, version_text};
 
-	rc = db_exec(&w->db, a, &product_file_keys, id_params, &files);
+	rc = db_exec(&w->db, a, &product_lock, id_params, NULL);
+	if (rc == SOUK_OK)
+		rc = db_exec(&w->db, a, &product_file_keys, id_params, &files);
 	if (rc == SOUK_OK)
 		rc = db_exec(&w->db, a, &product_delete, params, &r);
 	if (rc != SOUK_OK)
@@ -502,4 +519,22 @@ int catalog_category_delete(struct worker *w, struct arena *a, const char *slug)
 		return rc;
 	rc = single_text(w, a, &category_delete, params, &id);
 	return rc == SOUK_ENOTFOUND ? SOUK_ECONFLICT : rc;
+}
+
+int catalog_product_lock(struct worker *w, struct arena *a, const struct product_ref *ref,
+			 const char **status, bool *has_files)
+{
+	const char *params[] = {ref->id};
+	PGresult *r = NULL, *f = NULL;
+	int rc = db_exec(&w->db, a, &product_lock, params, &r);
+
+	if (rc == SOUK_OK && PQntuples(r) == 0)
+		rc = SOUK_ENOTFOUND;
+	if (rc == SOUK_OK)
+		rc = db_exec(&w->db, a, &product_has_files, params, &f);
+	if (rc != SOUK_OK)
+		return rc;
+	*status = PQgetvalue(r, 0, 0);
+	*has_files = strcmp(PQgetvalue(f, 0, 0), "t") == 0;
+	return SOUK_OK;
 }

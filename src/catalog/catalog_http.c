@@ -4,6 +4,7 @@
  * values; the SQL is in catalog.c and search.c.
  */
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,8 @@
 #define CATALOG_NGINX_SECONDS "600"
 /* an unknown slug is remembered for less time than a page */
 #define CATALOG_MISS_TTL 60
+/* larger answers (100 items with highlights) are not worth Redis's memory */
+#define CATALOG_CACHE_MAX_BODY (256 * 1024)
 
 static void answer_text(struct http_response *res, int status, const char *text, size_t len)
 {
@@ -74,7 +77,9 @@ static int cached_read(struct worker *w, struct http_request *req, struct http_r
 	if (rc != SOUK_OK)
 		return rc;
 	len = strlen(json);
-	catalog_cache_put(w, req->arena, key, version, json, len, w->config->catalog_cache_ttl);
+	if (len <= CATALOG_CACHE_MAX_BODY)
+		catalog_cache_put(w, req->arena, key, version, json, len,
+				  w->config->catalog_cache_ttl);
 	answer_public(res, json, len, false);
 	return SOUK_OK;
 }
@@ -448,10 +453,13 @@ static const char *field_value(struct arena *a, const cJSON *item, const struct 
 	case FIELD_INT: {
 		double d = item->valuedouble;
 
-		if (!cJSON_IsNumber(item) || d != (double)(long long)d)
+		/* the range first: converting 1e300 to an integer is undefined */
+		if (!cJSON_IsNumber(item) || d < (double)f->min || d > (double)f->max)
+			return cJSON_IsNumber(item) ? arena_printf(a, "must be between %lld and %lld",
+								   f->min, f->max)
+						    : "must be a whole number";
+		if (d != floor(d))
 			return "must be a whole number";
-		if ((long long)d < f->min || (long long)d > f->max)
-			return arena_printf(a, "must be between %lld and %lld", f->min, f->max);
 		cJSON_AddNumberToObject(out, f->name, d);
 		return NULL;
 	}
@@ -536,8 +544,8 @@ static int read_version(struct http_request *req, bool required, long *version)
 						"is required: send the version you last read");
 		return SOUK_OK;
 	}
-	if (!cJSON_IsNumber(v) || v->valuedouble != (double)(long)v->valuedouble ||
-	    v->valuedouble < 1 || v->valuedouble > 2147483647.0)
+	if (!cJSON_IsNumber(v) || v->valuedouble < 1 || v->valuedouble > 2147483647.0 ||
+	    v->valuedouble != floor(v->valuedouble))
 		return http_field_error(req, "version", "must be a whole number from 1");
 	*version = (long)v->valuedouble;
 	return SOUK_OK;
@@ -811,6 +819,8 @@ static int set_status(struct worker *w, struct http_request *req, struct http_re
 {
 	struct product_ref ref;
 	long version = 0, new_version = 0;
+	const char *now_status = NULL;
+	bool has_files = false;
 	cJSON *data;
 	int rc = product_target(w, req, &ref);
 
@@ -833,6 +843,14 @@ static int set_status(struct worker *w, struct http_request *req, struct http_re
 		return SOUK_ECONFLICT;
 	}
 	rc = db_begin(&w->db, req->arena);
+	/* again under the product's lock: its last file may have gone meanwhile */
+	if (rc == SOUK_OK)
+		rc = catalog_product_lock(w, req->arena, &ref, &now_status, &has_files);
+	if (rc == SOUK_OK && strcmp(status, "published") == 0 && !has_files) {
+		req->error_message =
+		    "Add at least one file before publishing: buyers get the files.";
+		rc = http_field_error(req, "files", "a published product needs at least one file");
+	}
 	if (rc == SOUK_OK)
 		rc = catalog_product_set_status(w, req->arena, &ref, status, &new_version);
 	if (rc == SOUK_OK) {

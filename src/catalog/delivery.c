@@ -170,9 +170,25 @@ static int product_of(struct worker *w, struct http_request *req, struct product
 	return catalog_product_ref_by_slug(w, req->arena, slug, ref);
 }
 
-/* The file asked for ({"file": id}), or the only current one. */
+static bool file_is_current(struct worker *w, struct http_request *req,
+			    const struct product_ref *ref, const struct product_file *f)
+{
+	const char *params[] = {ref->id};
+	PGresult *r = NULL;
+
+	if (db_exec(&w->db, req->arena, &files_current, params, &r) != SOUK_OK)
+		return false;
+	for (int i = 0; i < PQntuples(r); i++)
+		if (strcmp(PQgetvalue(r, i, 0), f->id) == 0)
+			return true;
+	return false;
+}
+
+/* The file asked for ({"file": id}), or the only current one. Buyers
+ * (current_only) get the newest version of a label: each version has its
+ * own allowance, so older ones would multiply the limit. */
 static int choose_file(struct worker *w, struct http_request *req, const struct product_ref *ref,
-		       struct product_file *f)
+		       bool current_only, struct product_file *f)
 {
 	const char *id = req->json ? json_string_member(req->json, "file") : NULL;
 	PGresult *r = NULL;
@@ -193,6 +209,9 @@ static int choose_file(struct worker *w, struct http_request *req, const struct 
 			return SOUK_ENOTFOUND;
 		}
 		file_from(r, 0, f);
+		if (current_only && !file_is_current(w, req, ref, f))
+			return http_field_error(req, "file",
+						"is an older version: download the current one");
 		return SOUK_OK;
 	}
 	const char *params[] = {ref->id};
@@ -286,9 +305,12 @@ static int answer_link(struct worker *w, struct http_request *req, struct http_r
  * expires_at, file, downloads:{used,limit,left}}: a link that works for
  * SOUK_DOWNLOAD_LINK_TTL seconds (or the product's own). Without "file" the
  * newest version of the product's only file; with several files, 422 lists
- * them. 403 without an entitlement, when it expired, or when this file's
- * downloads are used up; 404 no such product or file (drafts count as none
- * for buyers). Staff (products:write) may download anything, uncounted. */
+ * them (only to those who own the product), as it does for an older version.
+ * 403 without an entitlement, when it expired, or when this file's downloads
+ * are used up; 404 no such product or file, and a product hidden from the
+ * shop (draft, archived) for those who do not own it: its owners keep their
+ * downloads whatever its status. Staff (products:write) may download any
+ * version of anything, uncounted. */
 int delivery_download(struct worker *w, struct http_request *req, struct http_response *res)
 {
 	const struct principal *me = req->principal;
@@ -302,12 +324,10 @@ int delivery_download(struct worker *w, struct http_request *req, struct http_re
 
 	if (rc != SOUK_OK)
 		return rc;
-	if (!staff && strcmp(ref.status, "draft") == 0)
-		return SOUK_ENOTFOUND;
-	if ((rc = choose_file(w, req, &ref, &f)) != SOUK_OK)
-		return rc;
 	ttl = ref.link_ttl > 0 ? ref.link_ttl : w->config->download_link_ttl;
 	if (staff) {
+		if ((rc = choose_file(w, req, &ref, false, &f)) != SOUK_OK)
+			return rc;
 		cJSON *data = json_new_object(req->arena);
 
 		cJSON_AddStringToObject(data, "file", f.public_id);
@@ -321,7 +341,11 @@ int delivery_download(struct worker *w, struct http_request *req, struct http_re
 	rc = db_begin(&w->db, req->arena);
 	if (rc == SOUK_OK)
 		rc = db_exec(&w->db, req->arena, &entitlement_lock, lock, &e);
-	if (rc == SOUK_OK && PQntuples(e) == 0) {
+	/* who may, before what: a product hidden from the shop stays hidden from
+	 * those who do not own it, and its buyers keep their downloads */
+	if (rc == SOUK_OK && PQntuples(e) == 0 && strcmp(ref.status, "published") != 0) {
+		rc = SOUK_ENOTFOUND;
+	} else if (rc == SOUK_OK && PQntuples(e) == 0) {
 		req->error_message = ref.price_paise == 0 ? "Claim this free product first."
 							  : "You have not bought this product.";
 		rc = SOUK_EFORBIDDEN;
@@ -329,6 +353,8 @@ int delivery_download(struct worker *w, struct http_request *req, struct http_re
 		req->error_message = "Your access to this product has expired.";
 		rc = SOUK_EFORBIDDEN;
 	}
+	if (rc == SOUK_OK)
+		rc = choose_file(w, req, &ref, true, &f);
 	if (rc == SOUK_OK) {
 		const char *count[] = {PQgetvalue(e, 0, 0), f.id};
 

@@ -32,13 +32,6 @@
 #define PRESIGN_SECONDS 900
 #define PENDING_SECONDS "3600"
 
-/* Serialises uploads to one product, so versions of a label never collide. */
-static struct db_statement product_lock = {
-	.name = "files_product_lock",
-	.sql = "SELECT id FROM products WHERE id = $1::bigint FOR UPDATE",
-	.nparams = 1,
-};
-
 static struct db_statement file_insert = {
 	.name = "files_insert",
 	.sql = "INSERT INTO product_files (public_id, product_id, label, version, storage_key,"
@@ -210,13 +203,17 @@ struct new_file {
 };
 
 /* Records a stored file as the next version of its label, in one
- * transaction with the audit entry; removes the bytes if that fails. */
+ * transaction with the audit entry. If that fails the bytes are removed when
+ * remove_on_failure (a streamed upload under a key nobody else knows); a
+ * presigned upload keeps its object, so /complete can be asked again. */
 static int record_file(struct worker *w, struct http_request *req, struct http_response *res,
-		       const struct product_ref *ref, const struct new_file *f, const char *how)
+		       const struct product_ref *ref, const struct new_file *f, const char *how,
+		       bool remove_on_failure)
 {
 	char size_text[24], *json = NULL;
 	PGresult *r = NULL;
-	const char *lock[] = {ref->id};
+	const char *status = NULL;
+	bool has_files = false;
 	int rc;
 
 	snprintf(size_text, sizeof(size_text), "%lld", f->size);
@@ -225,7 +222,7 @@ static int record_file(struct worker *w, struct http_request *req, struct http_r
 
 	rc = db_begin(&w->db, req->arena);
 	if (rc == SOUK_OK)
-		rc = db_exec(&w->db, req->arena, &product_lock, lock, NULL);
+		rc = catalog_product_lock(w, req->arena, ref, &status, &has_files);
 	if (rc == SOUK_OK)
 		rc = db_exec(&w->db, req->arena, &file_insert, params, &r);
 	if (rc == SOUK_OK) {
@@ -244,7 +241,7 @@ static int record_file(struct worker *w, struct http_request *req, struct http_r
 	}
 	rc = db_end(&w->db, req->arena, rc);
 	if (rc != SOUK_OK) {
-		if (storage_delete(w->config, req->arena, f->key) != SOUK_OK)
+		if (remove_on_failure && storage_delete(w->config, req->arena, f->key) != SOUK_OK)
 			log_msg(LOG_WARN, "orphan file %s left in storage", f->key);
 		return rc;
 	}
@@ -270,6 +267,7 @@ int catalog_admin_file_upload(struct worker *w, struct http_request *req, struct
 
 	if (rc != SOUK_OK)
 		return rc;
+	worker_allow(w, w->config->upload_timeout); /* big files, and on S3 their PUT */
 	f.label = http_query(req, "label");
 	f.filename = http_query(req, "filename");
 	if ((why = label_problem(f.label)) != NULL)
@@ -314,7 +312,7 @@ int catalog_admin_file_upload(struct worker *w, struct http_request *req, struct
 	}
 	f.size = out.size;
 	f.sha256 = out.sha256;
-	return record_file(w, req, res, &ref, &f, "upload");
+	return record_file(w, req, res, &ref, &f, "upload", true);
 }
 
 struct presign_input {
@@ -329,6 +327,14 @@ static const struct validate_field presign_fields[] = {
     {"size_bytes", VALIDATE_INT, true, 1, 0x7fffffffffffffffLL,
      offsetof(struct presign_input, size_bytes)},
 };
+
+/* Puts a claimed pending upload back, so /complete can be asked again. */
+static void pending_restore(struct worker *w, struct arena *a, const char *key, const char *text)
+{
+	const char *set[] = {"SET", key, text, "EX", PENDING_SECONDS};
+
+	(void)redis_command(&w->redis, a, NULL, 0, 5, set, NULL);
+}
 
 static int s3_only(struct worker *w, struct http_request *req)
 {
@@ -435,7 +441,7 @@ int catalog_admin_file_complete(struct worker *w, struct http_request *req,
 	redisReply *r = NULL;
 	cJSON *pending = NULL;
 	const char *why = NULL;
-	char sha[65], *stored_type = NULL;
+	char sha[65], *stored_type = NULL, *pending_text;
 	long long size = 0, declared;
 	int rc = product_target(w, req, &ref);
 
@@ -443,20 +449,29 @@ int catalog_admin_file_complete(struct worker *w, struct http_request *req,
 		return rc;
 	if ((rc = s3_only(w, req)) != SOUK_OK)
 		return rc;
+	worker_allow(w, w->config->upload_timeout); /* hashing reads the whole object back */
 	if (upload_id == NULL || strlen(upload_id) != 32 ||
 	    strspn(upload_id, "0123456789abcdef") != 32)
 		return http_field_error(req, "upload_id",
 					"must be an upload_id from /files/presign");
 	key = arena_printf(req->arena, "upload:%s", upload_id);
-	const char *get[] = {"GET", key};
+	/* claim the upload: a second /complete (a double click, a retry while
+	 * this one hashes) finds nothing and cannot touch the object */
+	const char *claim[] = {"GETDEL", key};
 
-	rc = redis_command(&w->redis, req->arena, &r, 1, 2, get, NULL);
+	rc = redis_command(&w->redis, req->arena, &r, 0, 2, claim, NULL);
 	if (rc != SOUK_OK)
 		return rc;
-	if (r->type != REDIS_REPLY_STRING ||
-	    json_parse_object(req->arena, r->str, r->len, &pending, &why) != SOUK_OK ||
+	if (r->type != REDIS_REPLY_STRING) {
+		req->error_message = "No such upload for this product (or it expired, or it was "
+				     "completed already).";
+		return SOUK_ENOTFOUND;
+	}
+	pending_text = arena_strndup(req->arena, r->str, r->len);
+	if (json_parse_object(req->arena, pending_text, r->len, &pending, &why) != SOUK_OK ||
 	    json_string_member(pending, "product") == NULL ||
 	    strcmp(json_string_member(pending, "product"), ref.public_id) != 0) {
+		pending_restore(w, req->arena, key, pending_text);
 		req->error_message = "No such upload for this product (or it expired).";
 		return SOUK_ENOTFOUND;
 	}
@@ -470,28 +485,32 @@ int catalog_admin_file_complete(struct worker *w, struct http_request *req,
 	    f.content_type == NULL)
 		return SOUK_EINTERNAL;
 	rc = s3_head(req->arena, w->config, f.key, &size, &stored_type);
-	if (rc == SOUK_ENOTFOUND)
+	if (rc == SOUK_ENOTFOUND) {
+		pending_restore(w, req->arena, key, pending_text);
 		return http_field_error(req, "upload_id", "nothing was uploaded to the URL yet");
+	}
 	if (rc == SOUK_OK && size != declared)
 		why = "the uploaded object does not have the declared size";
 	if (rc == SOUK_OK && why == NULL)
 		rc = s3_sha256(req->arena, w->config, f.key, w->config->upload_limit, sha, &size);
 	if (rc == SOUK_OK && why == NULL && size != declared)
 		why = "the uploaded object does not have the declared size";
-	if (rc != SOUK_OK && rc != SOUK_ETOOLARGE)
-		return rc == SOUK_ENOTFOUND ? SOUK_EUPSTREAM : rc;
 	if (rc == SOUK_ETOOLARGE)
 		why = "the uploaded object is larger than the upload limit";
+	else if (rc != SOUK_OK) { /* S3 failed us: the upload may be completed later */
+		pending_restore(w, req->arena, key, pending_text);
+		return rc == SOUK_ENOTFOUND ? SOUK_EUPSTREAM : rc;
+	}
 	if (why != NULL) {
 		s3_delete(req->arena, w->config, f.key);
 		return http_field_error(req, "upload_id", why);
 	}
 	f.size = size;
 	f.sha256 = sha;
-	const char *del[] = {"DEL", key};
-
-	(void)redis_command(&w->redis, req->arena, NULL, 0, 2, del, NULL);
-	return record_file(w, req, res, &ref, &f, "s3_presigned_put");
+	rc = record_file(w, req, res, &ref, &f, "s3_presigned_put", false);
+	if (rc != SOUK_OK)
+		pending_restore(w, req->arena, key, pending_text);
+	return rc;
 }
 
 /* DELETE /api/v1/admin/products/{id}/files/{file} (products:write): 204;
@@ -500,8 +519,9 @@ int catalog_admin_file_complete(struct worker *w, struct http_request *req,
 int catalog_admin_file_delete(struct worker *w, struct http_request *req, struct http_response *res)
 {
 	struct product_ref ref;
-	const char *file = http_path_param(req, "file"), *key;
+	const char *file = http_path_param(req, "file"), *key = NULL, *status = NULL;
 	PGresult *r = NULL, *d = NULL;
+	bool has_files = false;
 	int rc = product_target(w, req, &ref);
 
 	if (rc != SOUK_OK)
@@ -510,28 +530,33 @@ int catalog_admin_file_delete(struct worker *w, struct http_request *req, struct
 		return SOUK_ENOTFOUND;
 	const char *params[] = {file, ref.id};
 
-	rc = db_exec(&w->db, req->arena, &file_find, params, &r);
-	if (rc != SOUK_OK)
-		return rc;
-	if (PQntuples(r) == 0)
-		return SOUK_ENOTFOUND;
-	if (strcmp(PQgetvalue(r, 0, 2), "t") == 0) {
+	/* under the product's lock, so a publish cannot slip in between the
+	 * check and the delete and leave a published product without files */
+	rc = db_begin(&w->db, req->arena);
+	if (rc == SOUK_OK)
+		rc = catalog_product_lock(w, req->arena, &ref, &status, &has_files);
+	if (rc == SOUK_OK)
+		rc = db_exec(&w->db, req->arena, &file_find, params, &r);
+	if (rc == SOUK_OK && PQntuples(r) == 0)
+		rc = SOUK_ENOTFOUND;
+	if (rc == SOUK_OK && strcmp(PQgetvalue(r, 0, 2), "t") == 0) {
 		req->error_message =
 		    "This file has been downloaded: it stays, so buyers' download "
 		    "history and limits remain true. Upload a new version instead.";
-		return SOUK_ECONFLICT;
+		rc = SOUK_ECONFLICT;
 	}
-	if (strcmp(ref.status, "published") == 0 && strcmp(PQgetvalue(r, 0, 3), "1") == 0) {
+	if (rc == SOUK_OK && strcmp(status, "published") == 0 &&
+	    strcmp(PQgetvalue(r, 0, 3), "1") == 0) {
 		req->error_message = "This is the only file of a published product: unpublish it "
 				     "first, or upload a replacement.";
-		return SOUK_ECONFLICT;
+		rc = SOUK_ECONFLICT;
 	}
-	key = PQgetvalue(r, 0, 1);
-	const char *id[] = {PQgetvalue(r, 0, 0)};
+	if (rc == SOUK_OK) {
+		const char *id[] = {PQgetvalue(r, 0, 0)};
 
-	rc = db_begin(&w->db, req->arena);
-	if (rc == SOUK_OK)
+		key = PQgetvalue(r, 0, 1);
 		rc = db_exec(&w->db, req->arena, &file_delete, id, &d);
+	}
 	if (rc == SOUK_OK && PQntuples(d) == 0)
 		rc = SOUK_ECONFLICT; /* downloaded a moment ago */
 	if (rc == SOUK_OK) {
@@ -543,9 +568,8 @@ int catalog_admin_file_delete(struct worker *w, struct http_request *req, struct
 				 "product", ref.public_id, data, req->remote_addr);
 	}
 	rc = db_end(&w->db, req->arena, rc);
-	if (rc != SOUK_OK) {
+	if (rc != SOUK_OK)
 		return rc;
-	}
 	catalog_changed(w, req->arena);
 	if (storage_delete(w->config, req->arena, key) != SOUK_OK)
 		log_msg(LOG_WARN, "file row %s deleted but %s is still in storage", file, key);
@@ -586,6 +610,7 @@ int catalog_admin_image_upload(struct worker *w, struct http_request *req,
 
 	if (rc != SOUK_OK)
 		return rc;
+	worker_allow(w, w->config->upload_timeout);
 	for (size_t i = 0; type != NULL && i < sizeof(image_types) / sizeof(image_types[0]); i++)
 		if (strcmp(type, image_types[i].type) == 0)
 			ext = image_types[i].ext;

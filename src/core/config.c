@@ -72,7 +72,9 @@ static const struct config_setting settings[] = {
 	NUM(s3_path_style, "SOUK_S3_PATH_STYLE", "0", 0, 1),
 	STR(s3_public_url, "SOUK_S3_PUBLIC_URL", ""),
 	STR(media_url, "SOUK_MEDIA_URL", "/media"),
-	NUM(upload_limit, "SOUK_UPLOAD_LIMIT", "536870912", 1024, 68719476736L),
+	/* a request's Content-Length is at most 2^31 - 1 (src/core/http.c) */
+	NUM(upload_limit, "SOUK_UPLOAD_LIMIT", "536870912", 1024, 2147483647L),
+	NUM(upload_timeout, "SOUK_UPLOAD_TIMEOUT", "600", 30, 86400),
 	STR(upload_types, "SOUK_UPLOAD_TYPES",
 	    "application/zip,application/pdf,application/epub+zip,application/json,"
 	    "text/plain,text/csv,text/markdown,image/png,image/jpeg,image/webp,image/svg+xml,"

@@ -132,6 +132,8 @@ int fcgi_worker_run(const struct souk_config *cfg, int listen_fd, struct scorebo
 		return 1;
 	}
 	worker_init(&w, cfg, slot);
+	if (me != NULL)
+		w.timeout_ms = &me->request_timeout_ms;
 	if (me != NULL) {
 		__atomic_store_n(&me->request_started_ms, 0, __ATOMIC_RELAXED);
 		__atomic_store_n(&me->state, SLOT_IDLE, __ATOMIC_RELEASE);
@@ -168,6 +170,7 @@ int fcgi_worker_run(const struct souk_config *cfg, int listen_fd, struct scorebo
 		if (me != NULL) {
 			__atomic_add_fetch(&me->requests, 1, __ATOMIC_RELAXED);
 			__atomic_store_n(&me->request_started_ms, 0, __ATOMIC_RELAXED);
+			__atomic_store_n(&me->request_timeout_ms, 0, __ATOMIC_RELAXED);
 			__atomic_store_n(&me->state, SLOT_IDLE, __ATOMIC_RELEASE);
 		}
 	}

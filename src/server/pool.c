@@ -336,16 +336,19 @@ static void pool_reap(struct pool *p)
 static void pool_kill_stuck(struct pool *p)
 {
 	long long now = now_ms(); /* monotonic, like request_started_ms */
-	long long limit = p->cfg->request_timeout * 1000LL;
+	long long default_limit = p->cfg->request_timeout * 1000LL;
 
 	for (int i = 0; i < SCOREBOARD_SLOTS; i++) {
 		struct pool_child *c = &p->children[i];
 		const struct scoreboard_slot *s = &p->sb->slots[i];
-		long long started;
+		long long started, limit;
 
 		if (c->pid == 0 || c->killed_timeout)
 			continue;
 		started = __atomic_load_n(&s->request_started_ms, __ATOMIC_RELAXED);
+		limit = __atomic_load_n(&s->request_timeout_ms, __ATOMIC_RELAXED);
+		if (limit <= 0)
+			limit = default_limit;
 		if (started > 0 && now - started > limit) {
 			log_msg(LOG_ERROR, "worker %ld stuck for %lld ms on %.8s %.96s: killing it",
 				(long)c->pid, now - started, s->method, s->path);

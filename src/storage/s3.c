@@ -363,7 +363,9 @@ static int s3_perform(struct arena *a, const struct souk_config *cfg, struct s3_
 	struct sigv4_pair signed_headers[3];
 	struct curl_slist *list = NULL;
 	struct s3_target t;
-	char amz_date[17], errbuf[CURL_ERROR_SIZE] = "";
+	char amz_date[17];
+	/* the handle lives until the arena is reset: so must its error buffer */
+	char *errbuf = arena_alloc(a, CURL_ERROR_SIZE);
 	time_t now = time(NULL);
 	size_t nsigned = 0;
 	CURLcode cc;

@@ -452,6 +452,34 @@ describe('downloads', () => {
     assert.equal(burst.filter((r) => r.status === 200).length, 3);
   });
 
+  test('owners keep their downloads when a product is unpublished; others see no product', async () => {
+    const p = await publishedProduct();
+    const owner = await newCustomer('owner');
+    const stranger = await newCustomer('stranger');
+    assert.equal((await json(owner, 'POST', `/api/v1/products/${p.slug}/claim`)).status, 201);
+    const u = await json(editor, 'POST', `/api/v1/admin/products/${p.id}/unpublish`, {});
+    assert.equal(u.status, 200, u.text);
+    const d = await json(owner, 'POST', `/api/v1/products/${p.slug}/download`);
+    assert.equal(d.status, 200, d.text);
+    expectError(await json(stranger, 'POST', `/api/v1/products/${p.slug}/download`), 404, 'not_found');
+  });
+
+  test('buyers get current versions only (each version has its own allowance); staff any', async () => {
+    const p = await publishedProduct();
+    const v2 = await upload(editor, p.id, { filename: 'guide.pdf', type: 'application/pdf', bytes: Buffer.concat([PDF, Buffer.from('% v2\n')]) });
+    assert.equal(v2.json.version, 2);
+    const buyer = await newCustomer('versions');
+    await json(buyer, 'POST', `/api/v1/products/${p.slug}/claim`);
+    const old = await json(buyer, 'POST', `/api/v1/products/${p.slug}/download`, { file: p.file.id });
+    expectError(old, 422, 'validation_failed');
+    assert.match(old.json.error.fields.file, /older version/);
+    const current = await json(buyer, 'POST', `/api/v1/products/${p.slug}/download`, { file: v2.json.id });
+    assert.equal(current.status, 200, current.text);
+    const staff = await json(editor, 'POST', `/api/v1/products/${p.slug}/download`, { file: p.file.id });
+    assert.equal(staff.status, 200, staff.text);
+    assert.equal(staff.json.file.version, 1);
+  });
+
   test('claim: free only, published only', async () => {
     const buyer = await newCustomer('claim');
     expectError(await json(buyer, 'POST', '/api/v1/products/bazaar-ecommerce-ui-kit/claim'), 403, 'forbidden');

@@ -604,6 +604,26 @@ static void test_config_of_suite(void)
 	CU_ASSERT_PTR_NULL(getenv("SOUK_ENV")); /* and leaks none of them */
 }
 
+/* The route table's promises: anonymous routes are public reads (they skip
+ * authentication, so a permission on one would be silently dropped), and
+ * streamed bodies are never parsed as JSON. */
+static void test_route_table_flags(void)
+{
+	for (size_t i = 0; i < api_routes_count; i++) {
+		const struct route *r = &api_routes[i];
+
+		if (r->flags & ROUTE_ANONYMOUS) {
+			CU_ASSERT_PTR_NULL(r->permission);
+			CU_ASSERT_STRING_EQUAL(r->method, "GET");
+			CU_ASSERT_EQUAL(r->flags & (ROUTE_JSON_BODY | ROUTE_JSON_OPTIONAL), 0);
+		}
+		if (r->flags & ROUTE_STREAM_BODY) {
+			CU_ASSERT_EQUAL(r->flags & (ROUTE_JSON_BODY | ROUTE_JSON_OPTIONAL), 0);
+			CU_ASSERT_PTR_NOT_NULL(r->permission);
+		}
+	}
+}
+
 int suite_dispatch(void)
 {
 	static const struct unit_test tests[] = {
@@ -622,6 +642,7 @@ int suite_dispatch(void)
 	    {"GET /api/v1/ready with nothing running -> 503", test_ready_without_backends},
 	    {"echo route is 404 outside SOUK_ENV=test", test_echo_hidden_outside_test_env},
 	    {"test-only sleep route: ms=0, bad ms, hidden in production", test_sleep_route},
+	    {"route table: anonymous and streamed routes", test_route_table_flags},
 	    {NULL, NULL},
 	};
 

@@ -109,8 +109,17 @@ describe(`S3 storage, ${STYLE}-style addressing`, () => {
     expectError(early, 422, 'validation_failed');
     const put = await s3Request(p.url, { method: 'PUT', headers: p.headers, body: PDF });
     assert.equal(put.status, 200, put.body.toString());
-    const done = await json(editor, 'POST', `/api/v1/admin/products/${c.json.id}/files/complete`, { upload_id: p.upload_id });
-    assert.equal(done.status, 201, done.text);
+    // two completes at once (a double click): one records the file, the other finds
+    // nothing to complete and leaves the object alone
+    const both = await Promise.all([1, 2].map(() =>
+      json(editor, 'POST', `/api/v1/admin/products/${c.json.id}/files/complete`, { upload_id: p.upload_id })));
+    assert.deepEqual(both.map((r) => r.status).sort(), [201, 404], both.map((r) => r.text).join('\n'));
+    const done = both.find((r) => r.status === 201);
+    const key = sql(`select storage_key from product_files where public_id = '${done.json.id}'`).stdout;
+    const objectUrl = STYLE === 'path' ? `${S3.origin}/${BUCKET}/${key}` : `http://${BUCKET}.s3.localhost:${S3.port}/${key}`;
+    const stored = await s3Request(await sdkPresign({ method: 'GET', url: objectUrl, ...KEYS, date: new Date(), expires: 60 }));
+    assert.equal(stored.status, 200);
+    assert.ok(stored.body.equals(PDF));
     assert.equal(done.json.sha256, sha256(PDF));
     assert.equal(done.json.size_bytes, PDF.length);
     const again = await json(editor, 'POST', `/api/v1/admin/products/${c.json.id}/files/complete`, { upload_id: p.upload_id });
