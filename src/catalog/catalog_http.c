@@ -455,9 +455,10 @@ static const char *field_value(struct arena *a, const cJSON *item, const struct 
 
 		/* the range first: converting 1e300 to an integer is undefined */
 		if (!cJSON_IsNumber(item) || d < (double)f->min || d > (double)f->max)
-			return cJSON_IsNumber(item) ? arena_printf(a, "must be between %lld and %lld",
-								   f->min, f->max)
-						    : "must be a whole number";
+			return cJSON_IsNumber(item)
+				   ? arena_printf(a, "must be between %lld and %lld", f->min,
+						  f->max)
+				   : "must be a whole number";
 		if (d != floor(d))
 			return "must be a whole number";
 		cJSON_AddNumberToObject(out, f->name, d);
@@ -954,6 +955,19 @@ static int answer_category(struct worker *w, struct http_request *req, struct ht
 	return SOUK_OK;
 }
 
+/* Ends a category's create or update: commit, then the category as it is
+ * now, or 409 when its slug is taken. */
+static int category_saved(struct worker *w, struct http_request *req, struct http_response *res,
+			  int rc, const char *slug, int status)
+{
+	rc = finish(w, req, rc);
+	if (rc == SOUK_ECONFLICT) {
+		req->error_message = "Another category has this slug.";
+		http_field_error(req, "slug", "is taken by another category");
+	}
+	return rc != SOUK_OK ? rc : answer_category(w, req, res, slug, status);
+}
+
 /* POST /api/v1/admin/categories {name, slug?, description?, sort_order?}
  * (products:write): 201; 409 slug taken; 422. */
 int catalog_admin_category_create(struct worker *w, struct http_request *req,
@@ -977,15 +991,7 @@ int catalog_admin_category_create(struct worker *w, struct http_request *req,
 		rc = catalog_category_create(w, req->arena, slug, json_text(req->arena, fields));
 	if (rc == SOUK_OK)
 		rc = audit(w, req, "category.create", "category", slug, fields);
-	rc = finish(w, req, rc);
-	if (rc == SOUK_ECONFLICT) {
-		req->error_message = "Another category has this slug.";
-		http_field_error(req, "slug", "is taken by another category");
-		return rc;
-	}
-	if (rc != SOUK_OK)
-		return rc;
-	return answer_category(w, req, res, slug, 201);
+	return category_saved(w, req, res, rc, slug, 201);
 }
 
 /* PATCH /api/v1/admin/categories/{slug} {slug?, name?, description?,
@@ -1009,15 +1015,7 @@ int catalog_admin_category_update(struct worker *w, struct http_request *req,
 					     &new_slug);
 	if (rc == SOUK_OK)
 		rc = audit(w, req, "category.update", "category", slug, fields);
-	rc = finish(w, req, rc);
-	if (rc == SOUK_ECONFLICT) {
-		req->error_message = "Another category has this slug.";
-		http_field_error(req, "slug", "is taken by another category");
-		return rc;
-	}
-	if (rc != SOUK_OK)
-		return rc;
-	return answer_category(w, req, res, new_slug, 200);
+	return category_saved(w, req, res, rc, new_slug, 200);
 }
 
 /* DELETE /api/v1/admin/categories/{slug} (products:write): 204; 404; 409
