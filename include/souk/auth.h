@@ -19,6 +19,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct arena;
 struct cJSON;
@@ -90,9 +91,33 @@ int session_revoke_token(struct worker *w, struct http_request *req, const char 
 /* The refresh cookie of the request, or NULL. */
 const char *session_refresh_cookie(const struct http_request *req);
 
-/* The user's public JSON ({"id","email","name","avatar_url","role",
- * "permissions","email_verified"}) for users.id user_id. */
-int auth_user_json(struct worker *w, struct arena *a, const char *user_id, struct cJSON **out);
+/* The user's live sessions as a page (include/souk/page.h), most recently
+ * used first: {"items":[{id, started_at, last_used_at, expires_at,
+ * user_agent, ip, current}], "next_cursor"}. after_key NULL = the first
+ * page; *more and *last_key say whether and where the next page starts. */
+int session_list(struct worker *w, struct arena *a, const char *user_id, const char *current,
+		 const int64_t *after_key, int limit, char **items, bool *more, int64_t *last_key);
+
+/* Revokes every live session of the user but keep (a password change). */
+int session_revoke_others(struct worker *w, struct arena *a, const char *user_id,
+			  const char *keep);
+
+/* ---------------------------------------------------------------------
+ * The e-mail one-time code (src/auth/otp.c), kept in Redis.
+ * ------------------------------------------------------------------- */
+
+#define OTP_TTL_S 600    /* seconds a code works */
+#define OTP_MAX_TRIES 5  /* attempts on one code */
+#define OTP_CODE_LEN 6
+
+/* A new six-digit code for email (replacing any earlier one, with its
+ * tries), for the caller to e-mail: SOUK_OK with code, or SOUK_EREDIS. */
+int otp_issue(struct worker *w, struct arena *a, const char *email, char code[OTP_CODE_LEN + 1]);
+
+/* Checks a code for email: SOUK_OK (and the code is spent), SOUK_EUNAUTH
+ * (wrong, expired, spent, or past its tries), SOUK_ERATELIMIT (too many
+ * wrong codes for this address today), SOUK_EREDIS. */
+int otp_check(struct worker *w, struct arena *a, const char *email, const char *code);
 
 /* NULL when password is acceptable for the account with this e-mail (at
  * least 10 characters, not the e-mail, not a common password), else why. */

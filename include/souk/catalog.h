@@ -77,28 +77,14 @@ int search_products(struct worker *w, struct arena *a, const struct search_query
 
 /* Pure pieces of search.c, exposed for unit tests. */
 
-/* A decoded cursor. kind: 'n' newest, 'a' price ascending, 'd' price
- * descending, 'p' popular, 'r' relevance window, 't' matches after the
- * relevance window (popularity order). fingerprint: search_fingerprint() of
- * the query it was made for. k1, k2, id: the keys of the last item shown
- * (newest: published_at in microseconds; prices: paise; popular and 't':
- * sales_count; 'r': the rank's float bits in k1 and sales_count in k2). */
+/* Cursor kinds of search pages (struct page_cursor, include/souk/page.h):
+ * 'n' newest, 'a' price ascending, 'd' price descending, 'p' popular, 'r'
+ * relevance window, 't' matches after the relevance window (popularity
+ * order). fingerprint: search_fingerprint() of the query it was made for.
+ * k1, k2, id: the keys of the last item shown (newest: published_at in
+ * microseconds; prices: paise; popular and 't': sales_count; 'r': the rank's
+ * float bits in k1 and sales_count in k2). */
 #define SEARCH_CURSOR_KINDS "nadprt"
-#define SEARCH_CURSOR_MAX 64 /* buffer for an encoded cursor (46 characters + NUL) */
-struct search_cursor {
-	char kind;
-	uint32_t fingerprint;
-	int64_t k1, k2, id;
-};
-
-/* Writes c as base64url (no padding) into out[size >= SEARCH_CURSOR_MAX]:
- * version, kind, fingerprint, keys and a 32-bit SHA-256 checksum.
- * SOUK_OK, or SOUK_EINVALID for an unknown kind or a short buffer. */
-int search_cursor_encode(const struct search_cursor *c, char *out, size_t size);
-
-/* Decodes text; SOUK_EINVALID (out untouched) unless it is exactly what
- * search_cursor_encode() makes: length, alphabet, version, kind, checksum. */
-int search_cursor_decode(const char *text, struct search_cursor *out);
 
 /* The words of q (ASCII letters and digits lower-cased; UTF-8 sequences kept;
  * everything else separates), at most 8 of at most 40 bytes, joined by one
@@ -141,12 +127,13 @@ int catalog_categories_public(struct worker *w, struct arena *a, char **json);
 /* {"items":[{tag,count}]}, the 500 most used tags of published products. */
 int catalog_tags_public(struct worker *w, struct arena *a, char **json);
 
-/* Staff list: filters may be NULL; q is LIKE-escaped by the caller; after_id
- * is the next_id of the previous page. *items is a JSON array; *next_id is
- * NULL on the last page. */
+/* Staff list, newest first: filters may be NULL; q is LIKE-escaped by the
+ * caller; after_id (NULL = the first page) is the *last_id of the previous
+ * page. *items is a JSON array of at most limit products; *more says
+ * whether a page follows, and *last_id is the key to ask for it with. */
 int catalog_products_admin_list(struct worker *w, struct arena *a, const char *status,
-				const char *category, const char *q, const char *after_id,
-				int limit, char **items, const char **next_id);
+				const char *category, const char *q, const int64_t *after_id,
+				int limit, char **items, bool *more, int64_t *last_id);
 
 int catalog_product_ref(struct worker *w, struct arena *a, const char *public_id,
 			struct product_ref *out);
@@ -179,10 +166,17 @@ int catalog_product_lock(struct worker *w, struct arena *a, const struct product
 int catalog_product_set_status(struct worker *w, struct arena *a, const struct product_ref *ref,
 			       const char *status, long *new_version);
 /* Deletes a product that was never sold or claimed, at ref->version, with
- * its file rows; *keys lists the storage keys to remove after commit.
- * SOUK_ECONFLICT when sold, claimed or stale. */
+ * its file and image rows; *keys lists the storage keys (files and images)
+ * to remove after commit. SOUK_ECONFLICT when sold, claimed or stale. */
 int catalog_product_delete(struct worker *w, struct arena *a, const struct product_ref *ref,
 			   const char ***keys, size_t *nkeys);
+
+/* Records an uploaded image of the product (under its row lock, so a delete
+ * in flight either sees it or makes this fail): deleting the product then
+ * removes it from storage. In the caller's transaction. */
+int catalog_image_record(struct worker *w, struct arena *a, const struct product_ref *ref,
+			 const char *key, const char *content_type, long long size,
+			 const char *sha256);
 
 /* SOUK_OK when the category exists, else SOUK_ENOTFOUND. */
 int catalog_category_exists(struct worker *w, struct arena *a, const char *slug);
@@ -217,6 +211,10 @@ void catalog_cache_put(struct worker *w, struct arena *a, const char *key, const
 /* After a committed catalog change: a new version in Redis and a new token
  * in SOUK_CATALOG_VERSION_FILE, so neither cache serves what came before. */
 void catalog_changed(struct worker *w, struct arena *a);
+
+/* Ends a catalog transaction by rc (db_end) and, when it committed, retires
+ * the cached pages (catalog_changed). Returns the outcome. */
+int catalog_commit(struct worker *w, struct arena *a, int rc);
 
 /* A slug from a title: ASCII letters and digits (Latin-1 letters spelt in
  * ASCII: "Café" -> "cafe"), words joined by single dashes, at most 80

@@ -39,6 +39,8 @@ struct souk_config {
 	long access_ttl;           /* SOUK_ACCESS_TTL: seconds, at most 900 */
 	long refresh_ttl;          /* SOUK_REFRESH_TTL: seconds */
 	long auth_ip_scale;        /* SOUK_AUTH_IP_SCALE: multiplies per-address auth limits */
+	long auth_account_scale;   /* SOUK_AUTH_ACCOUNT_SCALE: multiplies per-account auth limits
+				    * (development only: refused in production) */
 
 	/* Google (OpenID Connect) and GitHub sign-in: off without id + secret */
 	const char *google_client_id, *google_client_secret;

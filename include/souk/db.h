@@ -7,7 +7,10 @@
  * ever reconnected or retried: the transaction fails as a whole and
  * statements answer SOUK_EDB until db_rollback(). Statements are
  * declared once, as static struct db_statement in the module that owns the
- * table, and prepared on first use on each connection. Results are registered
+ * table, and prepared on first use on each connection: each struct db keeps
+ * its own record of what its connection has prepared, so any number of
+ * connections in one process (and a process forked from one that used the
+ * database) never mistake each other's statements. Results are registered
  * on the request arena, so callers never PQclear.
  *
  * SQLSTATE mapping (in one place): 23505 unique, 23P01 exclusion, 23001
@@ -43,14 +46,17 @@ struct db_statement {
 	const char *sql;  /* with $1..$n */
 	int nparams;
 	unsigned flags;
-	/* per process: the connection generation it was prepared on */
-	unsigned long prepared_on;
+	/* its number in this process (0 until first used), an index into each
+	 * struct db's record of prepared statements */
+	unsigned number;
 };
 
 struct db {
 	PGconn *conn;
 	const char *conninfo;      /* not owned */
 	unsigned long generation;  /* bumped on every new connection */
+	unsigned char *prepared;   /* statement number -> prepared on this connection */
+	size_t prepared_len;
 	int in_transaction;        /* between db_begin and db_commit/db_rollback */
 	char sqlstate[6];          /* of the last failure, "" if none */
 	char message[256];         /* of the last failure, for logs */
@@ -85,7 +91,13 @@ void db_rollback(struct db *db, struct arena *arena);
  * error. */
 int db_end(struct db *db, struct arena *arena, int rc);
 
-/* Closes the connection (reopened on next use). */
+/* Closes the connection (reopened on next use) and forgets what it had
+ * prepared. */
 void db_close(struct db *db);
+
+/* The record of prepared statements (db_exec uses them; exposed for the
+ * unit tests): whether st is prepared on db's connection, and marking it so. */
+bool db_is_prepared(const struct db *db, const struct db_statement *st);
+void db_mark_prepared(struct db *db, struct db_statement *st);
 
 #endif

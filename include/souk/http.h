@@ -20,6 +20,8 @@
 struct arena;
 struct cJSON;
 struct principal;
+struct validate_field;
+struct validate_result;
 
 struct http_pair {
 	const char *name;  /* headers: lower-case with '-' ; query/cookies: decoded */
@@ -109,12 +111,32 @@ bool http_is_json_content_type(const char *content_type);
  * "return http_field_error(req, "email", "is taken");". */
 int http_field_error(struct http_request *req, const char *field, const char *message);
 
-/* Response building. Strings must outlive the response (use the arena). */
+/*
+ * Validates the JSON body (req->json; an absent optional body counts as {})
+ * against fields[0..n), refusing members that are not in the table. SOUK_OK
+ * with the values in out (see validate_json in json.h; result may be NULL),
+ * or SOUK_EINVALID with the problems added to req->error_fields.
+ */
+int http_validate(struct http_request *req, const struct validate_field *fields, size_t n,
+		  void *out, struct validate_result *result);
+#define HTTP_VALIDATE(req, fields, out, result)                                                    \
+	http_validate((req), (fields), sizeof(fields) / sizeof((fields)[0]), (out), (result))
+
+/* Response building: handlers never set http_response fields themselves.
+ * Strings must outlive the response (use the arena). */
 void http_response_init(struct http_response *res);
 void http_response_header(struct http_response *res, const char *name, const char *value);
 /* Serialises json (not consumed) as the body with status. */
 void http_response_json(struct http_response *res, struct arena *arena, int status,
 			const struct cJSON *json);
+/* A body that is JSON text already (built by PostgreSQL, or a cached copy). */
+void http_response_body(struct http_response *res, int status, const char *text, size_t len);
+/* No body and no Content-Type (204 No Content). */
+void http_response_empty(struct http_response *res, int status);
+/* 200 whose bytes nginx sends: X-Accel-Redirect to an internal location,
+ * with the Content-Type of what it will send. */
+void http_response_accel(struct http_response *res, const char *content_type,
+			 const char *location);
 /* Error body for err (see err.h); message NULL = default; fields may be NULL
  * (an object of field -> message, not consumed). */
 void http_response_error(struct http_response *res, struct arena *arena, int err,

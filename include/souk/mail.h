@@ -15,4 +15,8 @@ struct db;
 int mail_queue(struct db *db, struct arena *a, const char *template_name, const char *recipient,
 	       const struct cJSON *data);
 
+/* Removes every message queued to recipient, sent or not (an account is
+ * deleted: its address, name and codes must not stay behind). */
+int mail_forget_recipient(struct db *db, struct arena *a, const char *recipient);
+
 #endif

@@ -28,6 +28,8 @@ int buf_appends(struct buf *b, const char *s);
 /* Appends s as the inside of a JSON string (quotes not included). */
 int buf_append_json_escaped(struct buf *b, const char *s);
 void buf_free(struct buf *b);
+/* A buf (capped at cap) whose memory is released at the arena's reset. */
+struct buf *buf_in_arena(struct arena *a, size_t cap);
 
 /* Percent-decodes src[0..len) into dst (at least len + 1 bytes); '+' becomes
  * a space when plus_is_space. Returns the decoded length, or -1 when the

@@ -66,28 +66,24 @@ struct echo_input {
 };
 
 static const struct validate_field echo_fields[] = {
-	{"name", VALIDATE_STRING, true, 1, 100, offsetof(struct echo_input, name)},
-	{"email", VALIDATE_EMAIL, true, 0, 0, offsetof(struct echo_input, email)},
-	{"quantity", VALIDATE_INT, true, 1, 10, offsetof(struct echo_input, quantity)},
-	{"gift", VALIDATE_BOOL, false, 0, 0, offsetof(struct echo_input, gift)},
+	{"name", VALIDATE_STRING, VALIDATE_REQUIRED, 1, 100, offsetof(struct echo_input, name)},
+	{"email", VALIDATE_EMAIL, VALIDATE_REQUIRED, 0, 0, offsetof(struct echo_input, email)},
+	{"quantity", VALIDATE_INT, VALIDATE_REQUIRED, 1, 10, offsetof(struct echo_input, quantity)},
+	{"gift", VALIDATE_BOOL, 0, 0, 0, offsetof(struct echo_input, gift)},
 };
 
 /* POST /api/v1/_test/echo (SOUK_ENV=test only): exercises body handling and
- * validation end to end before the first real JSON endpoint exists.
- * 200 with the normalised input, 400, 413, 415, 422. */
+ * validation end to end. 200 with the normalised input, 400, 413, 415, 422. */
 int api_test_echo(struct worker *w, struct http_request *req, struct http_response *res)
 {
 	struct echo_input in = {0};
-	cJSON *root, *errors = NULL;
+	cJSON *root;
 	int rc;
 
 	(void)w;
-	rc = validate_json(req->arena, req->json, echo_fields,
-			   sizeof(echo_fields) / sizeof(echo_fields[0]), &in, NULL, &errors);
-	if (rc != SOUK_OK) {
-		req->error_fields = errors;
+	rc = HTTP_VALIDATE(req, echo_fields, &in, NULL);
+	if (rc != SOUK_OK)
 		return rc;
-	}
 	root = json_new_object(req->arena);
 	cJSON_AddStringToObject(root, "name", in.name);
 	cJSON_AddStringToObject(root, "email", in.email);
@@ -99,7 +95,7 @@ int api_test_echo(struct worker *w, struct http_request *req, struct http_respon
 
 /* GET /api/v1/_test/sleep?ms=N (SOUK_ENV=test only): holds the worker for N
  * ms (at most 60 s) so tests can watch graceful stop and the stuck-request
- * timeout. 200, 400 for a bad ms. */
+ * timeout. 200, 422 for a bad ms. */
 int api_test_sleep(struct worker *w, struct http_request *req, struct http_response *res)
 {
 	const char *ms_text = http_query(req, "ms");
@@ -108,10 +104,8 @@ int api_test_sleep(struct worker *w, struct http_request *req, struct http_respo
 	struct timespec ts;
 
 	(void)w;
-	if (ms_text == NULL || str_to_long(ms_text, 0, 60000, &ms) != SOUK_OK) {
-		req->error_message = "ms must be an integer between 0 and 60000.";
-		return SOUK_EMALFORMED;
-	}
+	if (ms_text == NULL || str_to_long(ms_text, 0, 60000, &ms) != SOUK_OK)
+		return http_field_error(req, "ms", "must be a whole number from 0 to 60000");
 	ts.tv_sec = ms / 1000;
 	ts.tv_nsec = (ms % 1000) * 1000000L;
 	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)

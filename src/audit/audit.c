@@ -6,6 +6,7 @@
 #include "souk/arena.h"
 #include "souk/db.h"
 #include "souk/err.h"
+#include "souk/json.h"
 
 static struct db_statement audit_insert = {
 	.name = "audit_insert",
@@ -14,20 +15,13 @@ static struct db_statement audit_insert = {
 	.nparams = 6,
 };
 
-static void free_text(void *p)
-{
-	cJSON_free(p);
-}
-
 int audit_record(struct db *db, struct arena *a, const char *actor_user_id, const char *action,
 		 const char *entity, const char *entity_id, const struct cJSON *data,
 		 const char *ip)
 {
-	char *json = data ? cJSON_PrintUnformatted(data) : NULL;
+	char *json = data ? json_print(a, data) : NULL;
 	const char *params[] = {actor_user_id, action,	 entity ? entity : "",
 				entity_id ? entity_id : "", json ? json : "{}", ip ? ip : ""};
 
-	if (json != NULL)
-		arena_defer(a, free_text, json);
 	return db_exec(db, a, &audit_insert, params, NULL);
 }

@@ -2,10 +2,12 @@
  * auth_http.c - the sign-in flows over HTTP: register, login, refresh,
  * logout, e-mail verification, e-mail OTP, password reset.
  *
- * Owns user_tokens (single-use verification and reset tokens) and the OTP
- * keys in Redis. Each state change and the e-mail it causes are written in
- * one transaction (the outbox). Answers that could reveal whether an account
- * exists (OTP, reset) are the same either way.
+ * HTTP only: the SQL is in src/users/users.c (users and their single-use
+ * tokens) and src/auth/session.c, the one-time code's states in otp.c. Each
+ * state change and the e-mail it causes are written in one transaction (the
+ * outbox). Answers that could reveal whether an account exists (OTP, reset)
+ * are the same either way: 202 {"status":"sent"} whether or not a message
+ * was queued (an unknown, disabled or deleted address gets nothing).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,32 +37,6 @@
 
 #define VERIFY_TTL_S (48 * 3600)
 #define RESET_TTL_S 3600
-#define OTP_TTL_S 600
-#define OTP_MAX_TRIES 5
-
-static struct db_statement token_insert = {
-	.name = "auth_user_token_insert",
-	.sql = "INSERT INTO user_tokens (user_id, purpose, token_hash, expires_at)"
-	       " VALUES ($1::bigint, $2, decode($3, 'hex'), now() + $4::int * interval '1 second')",
-	.nparams = 4,
-};
-
-/* After a token is used, the user's other tokens of that purpose are void. */
-static struct db_statement token_void_others = {
-	.name = "auth_user_token_void_others",
-	.sql = "UPDATE user_tokens SET used_at = now() WHERE user_id = $1::bigint"
-	       " AND purpose = $2 AND used_at IS NULL",
-	.nparams = 2,
-};
-
-static struct db_statement token_consume = {
-	.name = "auth_user_token_consume",
-	.sql = "UPDATE user_tokens SET used_at = now() WHERE token_hash = decode($1, 'hex')"
-	       " AND purpose = $2 AND used_at IS NULL AND expires_at > now()"
-	       " AND user_id IN (SELECT id FROM users WHERE status = 'active')"
-	       " RETURNING user_id, (SELECT public_id FROM users WHERE id = user_id)",
-	.nparams = 2,
-};
 
 /* The most common passwords (a short list on purpose: length does most of
  * the work; these are the ones attackers try first). */
@@ -95,18 +71,7 @@ const char *auth_password_policy(const char *password, const char *email)
 	return NULL;
 }
 
-static int validate(struct http_request *req, const struct validate_field *fields, size_t n,
-		    void *out)
-{
-	cJSON *errors = NULL;
-	int rc = validate_json(req->arena, req->json, fields, n, out, NULL, &errors);
-
-	if (rc != SOUK_OK)
-		req->error_fields = errors;
-	return rc;
-}
-
-#define VALIDATE(req, fields, out) validate(req, fields, sizeof(fields) / sizeof(fields[0]), out)
+#define VALIDATE(req, fields, out) HTTP_VALIDATE(req, fields, out, NULL)
 
 /* Applies a rate limit; on excess sets Retry-After through the error path. */
 static int limit(struct worker *w, struct http_request *req, struct http_response *res,
@@ -118,6 +83,8 @@ static int limit(struct worker *w, struct http_request *req, struct http_respons
 	/* per-address limits can be scaled for sites behind a shared address */
 	if (strstr(scope, ":ip") != NULL)
 		max *= w->config->auth_ip_scale;
+	else
+		max *= w->config->auth_account_scale;
 
 	if (ratelimit_hit(&w->redis, req->arena, key, max, window, &retry) == SOUK_OK)
 		return SOUK_OK;
@@ -131,57 +98,13 @@ static const char *link_to(struct worker *w, struct arena *a, const char *path, 
 	return arena_printf(a, "%s%s?token=%s", w->config->public_url, path, token);
 }
 
-/* Creates a single-use token for purpose and returns it (the raw value goes
- * into the e-mail; only its hash is stored). Inside the caller's transaction. */
-static int user_token_new(struct worker *w, struct arena *a, const char *user_id,
-			  const char *purpose, long ttl, char **token)
-{
-	unsigned char hash[32];
-	char hex[65], ttl_text[24];
-	int rc = token_opaque_new(a, token, hash);
-
-	if (rc != SOUK_OK)
-		return rc;
-	crypto_hex(hash, sizeof(hash), hex);
-	snprintf(ttl_text, sizeof(ttl_text), "%ld", ttl);
-	const char *params[] = {user_id, purpose, hex, ttl_text};
-
-	return db_exec(&w->db, a, &token_insert, params, NULL);
-}
-
-static int user_token_consume(struct worker *w, struct arena *a, const char *token,
-			      const char *purpose, const char **user_id, const char **public_id)
-{
-	unsigned char hash[32];
-	char hex[65];
-	PGresult *r = NULL;
-	int rc;
-
-	if (token == NULL || strlen(token) != TOKEN_OPAQUE_LEN)
-		return SOUK_ENOTFOUND;
-	token_opaque_hash(token, hash);
-	crypto_hex(hash, sizeof(hash), hex);
-	const char *params[] = {hex, purpose};
-
-	rc = db_exec(&w->db, a, &token_consume, params, &r);
-	if (rc != SOUK_OK)
-		return rc;
-	if (PQntuples(r) != 1)
-		return SOUK_ENOTFOUND;
-	*user_id = arena_strdup(a, PQgetvalue(r, 0, 0));
-	*public_id = arena_strdup(a, PQgetvalue(r, 0, 1));
-	const char *others[] = {*user_id, purpose};
-
-	return db_exec(&w->db, a, &token_void_others, others, NULL);
-}
-
 /* Queues the verify-email message for user_id (inside a transaction). */
 static int queue_verification(struct worker *w, struct arena *a, const char *user_id,
 			      const char *email, const char *name)
 {
 	char *token = NULL;
 	cJSON *data = json_new_object(a);
-	int rc = user_token_new(w, a, user_id, "email_verification", VERIFY_TTL_S, &token);
+	int rc = users_token_create(&w->db, a, user_id, USERS_TOKEN_VERIFY, VERIFY_TTL_S, &token);
 
 	if (rc != SOUK_OK)
 		return rc;
@@ -189,11 +112,6 @@ static int queue_verification(struct worker *w, struct arena *a, const char *use
 	cJSON_AddStringToObject(data, "link", link_to(w, a, "/verify-email", token));
 	cJSON_AddNumberToObject(data, "hours", VERIFY_TTL_S / 3600);
 	return mail_queue(&w->db, a, "verify_email", email, data);
-}
-
-static int finish(struct worker *w, struct http_request *req, int rc)
-{
-	return db_end(&w->db, req->arena, rc);
 }
 
 static void answer(struct http_response *res, struct http_request *req, int status, cJSON *body)
@@ -214,9 +132,11 @@ struct register_input {
 };
 
 static const struct validate_field register_fields[] = {
-	{"email", VALIDATE_EMAIL, true, 0, 0, offsetof(struct register_input, email)},
-	{"password", VALIDATE_STRING, true, 1, 0, offsetof(struct register_input, password)},
-	{"name", VALIDATE_STRING, true, 1, 100, offsetof(struct register_input, name)},
+	{"email", VALIDATE_EMAIL, VALIDATE_REQUIRED, 0, 0, offsetof(struct register_input, email)},
+	/* as sent, not trimmed: the policy below judges it */
+	{"password", VALIDATE_TEXT, VALIDATE_REQUIRED, 1, 0,
+	 offsetof(struct register_input, password)},
+	{"name", VALIDATE_STRING, VALIDATE_REQUIRED, 1, 100, offsetof(struct register_input, name)},
 };
 
 /* POST /api/v1/auth/register {email, password, name}: 201 with the user;
@@ -231,8 +151,6 @@ int auth_register(struct worker *w, struct http_request *req, struct http_respon
 
 	if (rc != SOUK_OK)
 		return rc;
-	/* the password as sent, not trimmed */
-	in.password = json_string_member(req->json, "password"); /* as sent: not trimmed */
 	rc = limit(w, req, res, "register:ip", req->remote_addr, 10, 3600);
 	if (rc == SOUK_OK)
 		rc = limit(w, req, res, "register:account", in.email, 5, 3600);
@@ -244,7 +162,8 @@ int auth_register(struct worker *w, struct http_request *req, struct http_respon
 		return SOUK_EINTERNAL;
 	rc = db_begin(&w->db, req->arena);
 	if (rc == SOUK_OK)
-		rc = users_create(&w->db, req->arena, in.email, in.name, hash, 0, &id, &public_id);
+		rc = users_create(&w->db, req->arena, in.email, in.name, hash, NULL, false, &id,
+				  &public_id);
 	if (rc == SOUK_ECONFLICT)
 		req->error_message = "An account with this e-mail address already exists.";
 	if (rc == SOUK_OK)
@@ -257,9 +176,9 @@ int auth_register(struct worker *w, struct http_request *req, struct http_respon
 	if (rc == SOUK_OK)
 		rc = audit_record(&w->db, req->arena, id, "auth.register", "user", public_id, NULL,
 				  req->remote_addr);
-	rc = finish(w, req, rc);
+	rc = db_end(&w->db, req->arena, rc);
 	if (rc == SOUK_OK)
-		rc = auth_user_json(w, req->arena, id, &user);
+		rc = users_json(&w->db, req->arena, id, &user);
 	if (rc != SOUK_OK)
 		return rc;
 	cJSON *body = json_new_object(req->arena);
@@ -274,9 +193,10 @@ struct login_input {
 };
 
 static const struct validate_field login_fields[] = {
-	{"email", VALIDATE_EMAIL, true, 0, 0, offsetof(struct login_input, email)},
-	{"password", VALIDATE_STRING, true, 1, 1024, offsetof(struct login_input, password)},
-	{"mode", VALIDATE_STRING, false, 1, 10, offsetof(struct login_input, mode)},
+	{"email", VALIDATE_EMAIL, VALIDATE_REQUIRED, 0, 0, offsetof(struct login_input, email)},
+	{"password", VALIDATE_TEXT, VALIDATE_REQUIRED, 1, 1024,
+	 offsetof(struct login_input, password)},
+	{"mode", VALIDATE_STRING, 0, 1, 10, offsetof(struct login_input, mode)},
 };
 
 /* Hash of a password nobody has: verified against when the account does not
@@ -311,7 +231,6 @@ int auth_login(struct worker *w, struct http_request *req, struct http_response 
 		return rc;
 	if (in.mode != NULL && strcmp(in.mode, "token") != 0 && strcmp(in.mode, "cookie") != 0)
 		return http_field_error(req, "mode", "must be \"cookie\" or \"token\"");
-	in.password = json_string_member(req->json, "password"); /* as sent: not trimmed */
 	account_key = in.email;
 	rc = limit(w, req, res, "login:ip", req->remote_addr, 30, 600);
 	if (rc == SOUK_OK)
@@ -339,7 +258,7 @@ int auth_login(struct worker *w, struct http_request *req, struct http_response 
 			if (rc == SOUK_OK)
 				rc = audit_record(&w->db, req->arena, u.id, "auth.login_failed", "user",
 						  u.public_id, data, req->remote_addr);
-			rc = finish(w, req, rc);
+			rc = db_end(&w->db, req->arena, rc);
 			if (rc != SOUK_OK)
 				return rc;
 		}
@@ -358,16 +277,29 @@ int auth_login(struct worker *w, struct http_request *req, struct http_response 
 	return SOUK_OK;
 }
 
+struct refresh_input {
+	const char *refresh_token;
+};
+
+static const struct validate_field refresh_fields[] = {
+	{"refresh_token", VALIDATE_STRING, 0, 1, 200, offsetof(struct refresh_input, refresh_token)},
+};
+
 /* POST /api/v1/auth/refresh (refresh cookie + X-CSRF-Token, or
  * {"refresh_token"}): 200 with a rotated session; 401 unknown, expired or
- * reused (the whole session is revoked), 403 CSRF. */
+ * reused (the whole session is revoked), 403 CSRF, 422. */
 int auth_refresh(struct worker *w, struct http_request *req, struct http_response *res)
 {
-	const char *presented = json_string_member(req->json, "refresh_token");
-	bool via_cookie = presented == NULL;
+	struct refresh_input in = {0};
+	const char *presented;
+	bool via_cookie;
 	cJSON *body = NULL;
-	int rc;
+	int rc = VALIDATE(req, refresh_fields, &in);
 
+	if (rc != SOUK_OK)
+		return rc;
+	presented = in.refresh_token;
+	via_cookie = presented == NULL;
 	if (via_cookie)
 		presented = session_refresh_cookie(req);
 	if (presented == NULL) {
@@ -385,11 +317,14 @@ int auth_refresh(struct worker *w, struct http_request *req, struct http_respons
 
 /* POST /api/v1/auth/logout: revokes this session (by access token, or by the
  * refresh token when the access token has expired) and clears the cookies.
- * 200; 403 CSRF. */
+ * 200; 403 CSRF; 422. */
 int auth_logout(struct worker *w, struct http_request *req, struct http_response *res)
 {
-	int rc;
+	struct refresh_input in = {0};
+	int rc = VALIDATE(req, refresh_fields, &in);
 
+	if (rc != SOUK_OK)
+		return rc;
 	if (req->principal != NULL) {
 		cJSON *data = json_new_object(req->arena);
 
@@ -401,12 +336,10 @@ int auth_logout(struct worker *w, struct http_request *req, struct http_response
 		if (rc == SOUK_OK)
 			rc = audit_record(&w->db, req->arena, req->principal->user_id, "auth.logout",
 					  "user", req->principal->public_id, data, req->remote_addr);
-		rc = finish(w, req, rc);
+		rc = db_end(&w->db, req->arena, rc);
 	} else {
-		const char *presented = json_string_member(req->json, "refresh_token");
-
-		if (presented != NULL)
-			rc = session_revoke_token(w, req, presented, false);
+		if (in.refresh_token != NULL)
+			rc = session_revoke_token(w, req, in.refresh_token, false);
 		else
 			rc = session_revoke_token(w, req, session_refresh_cookie(req), true);
 	}
@@ -420,14 +353,18 @@ int auth_logout(struct worker *w, struct http_request *req, struct http_response
 /* POST /api/v1/auth/logout-all (signed in): revokes every session. 200. */
 int auth_logout_all(struct worker *w, struct http_request *req, struct http_response *res)
 {
-	int rc = db_begin(&w->db, req->arena);
+	int rc = http_validate(req, NULL, 0, NULL, NULL);
+
+	if (rc != SOUK_OK)
+		return rc;
+	rc = db_begin(&w->db, req->arena);
 
 	if (rc == SOUK_OK)
 		rc = session_revoke_all(w, req->arena, req->principal->user_id);
 	if (rc == SOUK_OK)
 		rc = audit_record(&w->db, req->arena, req->principal->user_id, "auth.logout_all",
 				  "user", req->principal->public_id, NULL, req->remote_addr);
-	rc = finish(w, req, rc);
+	rc = db_end(&w->db, req->arena, rc);
 	if (rc != SOUK_OK)
 		return rc;
 	session_clear_cookies(w, req, res);
@@ -440,7 +377,7 @@ struct token_input {
 };
 
 static const struct validate_field token_fields[] = {
-	{"token", VALIDATE_STRING, true, 1, 200, offsetof(struct token_input, token)},
+	{"token", VALIDATE_STRING, VALIDATE_REQUIRED, 1, 200, offsetof(struct token_input, token)},
 };
 
 /* POST /api/v1/auth/verify-email {token}: 200; 422 invalid, used or expired. */
@@ -454,8 +391,8 @@ int auth_verify_email(struct worker *w, struct http_request *req, struct http_re
 		return rc;
 	rc = db_begin(&w->db, req->arena);
 	if (rc == SOUK_OK)
-		rc = user_token_consume(w, req->arena, in.token, "email_verification", &user_id,
-					&public_id);
+		rc = users_token_consume(&w->db, req->arena, in.token, USERS_TOKEN_VERIFY, &user_id,
+					 &public_id);
 	if (rc == SOUK_OK)
 		rc = users_mark_verified(&w->db, req->arena, user_id);
 	if (rc == SOUK_ECONFLICT)
@@ -463,7 +400,7 @@ int auth_verify_email(struct worker *w, struct http_request *req, struct http_re
 	if (rc == SOUK_OK)
 		rc = audit_record(&w->db, req->arena, user_id, "auth.email_verified", "user",
 				  public_id, NULL, req->remote_addr);
-	rc = finish(w, req, rc);
+	rc = db_end(&w->db, req->arena, rc);
 	if (rc == SOUK_ENOTFOUND)
 		return http_field_error(req, "token", "is invalid, already used or expired");
 	if (rc != SOUK_OK)
@@ -477,35 +414,19 @@ struct email_input {
 };
 
 static const struct validate_field email_fields[] = {
-	{"email", VALIDATE_EMAIL, true, 0, 0, offsetof(struct email_input, email)},
+	{"email", VALIDATE_EMAIL, VALIDATE_REQUIRED, 0, 0, offsetof(struct email_input, email)},
 };
 
-static char *otp_key(struct arena *a, const char *email, const char *what)
-{
-	return arena_printf(a, "otp:%s:%s", what, email);
-}
-
-/* A uniformly random six-digit code. */
-static int otp_code(char out[7])
-{
-	uint32_t v;
-
-	do {
-		if (crypto_random(&v, sizeof(v)) != SOUK_OK)
-			return SOUK_EINTERNAL;
-	} while (v >= 4294000000u); /* a multiple of 10^6: no modulo bias */
-	snprintf(out, 7, "%06u", v % 1000000u);
-	return SOUK_OK;
-}
-
-/* POST /api/v1/auth/otp/request {email}: 202 whether or not the account
- * exists; 422, 429. Stores HMAC(code) in Redis for 10 minutes and queues the
- * code by e-mail. */
+/* POST /api/v1/auth/otp/request {email}: 202 {"status":"sent"} whether or
+ * not the address belongs to an active account (so the answer reveals
+ * nothing; only an active account's address gets a code); 422, 429. A new
+ * code, valid OTP_TTL_S seconds, replaces the last one and goes out by
+ * e-mail (src/auth/otp.c keeps only its HMAC). */
 int auth_otp_request(struct worker *w, struct http_request *req, struct http_response *res)
 {
 	struct email_input in = {0};
 	const char *user_id = NULL, *name = NULL;
-	char code[7], ttl[16];
+	char code[OTP_CODE_LEN + 1];
 	int rc = VALIDATE(req, email_fields, &in);
 
 	if (rc != SOUK_OK)
@@ -517,30 +438,22 @@ int auth_otp_request(struct worker *w, struct http_request *req, struct http_res
 		return rc;
 	rc = users_find_active_id(&w->db, req->arena, in.email, &user_id, &name);
 	if (rc == SOUK_OK) {
-		const char *mac;
 		cJSON *data = json_new_object(req->arena);
 
-		if (otp_code(code) != SOUK_OK)
-			return SOUK_EINTERNAL;
-		mac = token_mac(w->config, req->arena, "otp", arena_printf(req->arena, "%s:%s", in.email, code));
-		snprintf(ttl, sizeof(ttl), "%d", OTP_TTL_S);
-		const char *set[] = {"SET", otp_key(req->arena, in.email, "code"), mac, "EX", ttl};
-		const char *del[] = {"DEL", otp_key(req->arena, in.email, "tries")};
-
-		if (redis_command(&w->redis, req->arena, NULL, 0, 5, set, NULL) != SOUK_OK ||
-		    redis_command(&w->redis, req->arena, NULL, 1, 2, del, NULL) != SOUK_OK)
-			return SOUK_EREDIS;
+		rc = otp_issue(w, req->arena, in.email, code);
+		if (rc != SOUK_OK)
+			return rc;
 		cJSON_AddStringToObject(data, "name", name);
 		cJSON_AddStringToObject(data, "code", code);
 		cJSON_AddNumberToObject(data, "minutes", OTP_TTL_S / 60);
+		OPENSSL_cleanse(code, sizeof(code));
 		rc = db_begin(&w->db, req->arena);
 		if (rc == SOUK_OK)
 			rc = mail_queue(&w->db, req->arena, "otp_code", in.email, data);
 		if (rc == SOUK_OK)
 			rc = audit_record(&w->db, req->arena, user_id, "auth.otp_requested", "user",
 					  NULL, NULL, req->remote_addr);
-		rc = finish(w, req, rc);
-		OPENSSL_cleanse(code, sizeof(code));
+		rc = db_end(&w->db, req->arena, rc);
 		if (rc != SOUK_OK)
 			return rc;
 	} else if (rc != SOUK_ENOTFOUND) {
@@ -555,9 +468,9 @@ struct otp_input {
 };
 
 static const struct validate_field otp_fields[] = {
-	{"email", VALIDATE_EMAIL, true, 0, 0, offsetof(struct otp_input, email)},
-	{"code", VALIDATE_STRING, true, 1, 12, offsetof(struct otp_input, code)},
-	{"mode", VALIDATE_STRING, false, 1, 10, offsetof(struct otp_input, mode)},
+	{"email", VALIDATE_EMAIL, VALIDATE_REQUIRED, 0, 0, offsetof(struct otp_input, email)},
+	{"code", VALIDATE_STRING, VALIDATE_REQUIRED, 1, 12, offsetof(struct otp_input, code)},
+	{"mode", VALIDATE_STRING, 0, 1, 10, offsetof(struct otp_input, mode)},
 };
 
 /* POST /api/v1/auth/otp/verify {email, code, mode?}: 200 with a session; 401
@@ -566,55 +479,28 @@ int auth_otp_verify(struct worker *w, struct http_request *req, struct http_resp
 {
 	struct otp_input in = {0};
 	const char *user_id = NULL;
-	redisReply *stored = NULL, *tries = NULL;
 	cJSON *body = NULL;
 	int rc = VALIDATE(req, otp_fields, &in);
 
 	if (rc != SOUK_OK)
 		return rc;
+	if (in.mode != NULL && strcmp(in.mode, "token") != 0 && strcmp(in.mode, "cookie") != 0)
+		return http_field_error(req, "mode", "must be \"cookie\" or \"token\"");
 	rc = limit(w, req, res, "otp-verify:ip", req->remote_addr, 30, 600);
 	if (rc != SOUK_OK)
 		return rc;
-	/* a new code resets the five tries, not this: ten wrong codes a day */
-	long retry = 0;
-	char *daily = arena_printf(req->arena, "rl:otp-fail:%s", in.email);
-	redisReply *fails = NULL;
-	const char *get_fails[] = {"GET", daily};
-
-	if (redis_command(&w->redis, req->arena, &fails, 1, 2, get_fails, NULL) != SOUK_OK)
-		return SOUK_EREDIS;
-	if (fails->type == REDIS_REPLY_STRING && strtol(fails->str, NULL, 10) >= 10) {
+	rc = otp_check(w, req->arena, in.email, in.code);
+	if (rc == SOUK_ERATELIMIT) {
 		req->error_message = "Too many wrong codes today; sign in another way.";
 		http_response_header(res, "Retry-After", "3600");
-		return SOUK_ERATELIMIT;
+		return rc;
 	}
-	const char *code_key = otp_key(req->arena, in.email, "code");
-	const char *tries_key = otp_key(req->arena, in.email, "tries");
-	const char *incr[] = {"INCR", tries_key};
-	const char *expire[] = {"EXPIRE", tries_key, "600"};
-	const char *get[] = {"GET", code_key};
-	const char *del[] = {"DEL", code_key, tries_key};
-
-	if (redis_command(&w->redis, req->arena, &tries, 0, 2, incr, NULL) != SOUK_OK ||
-	    redis_command(&w->redis, req->arena, NULL, 1, 3, expire, NULL) != SOUK_OK ||
-	    redis_command(&w->redis, req->arena, &stored, 1, 2, get, NULL) != SOUK_OK)
-		return SOUK_EREDIS;
-	req->error_message = "The code is wrong or has expired.";
-	if (stored->type != REDIS_REPLY_STRING)
-		return SOUK_EUNAUTH;
-	if (tries->type != REDIS_REPLY_INTEGER || tries->integer > OTP_MAX_TRIES) {
-		(void)redis_command(&w->redis, req->arena, NULL, 1, 3, del, NULL);
+	if (rc == SOUK_OK)
+		rc = users_find_active_id(&w->db, req->arena, in.email, &user_id, NULL);
+	if (rc == SOUK_EUNAUTH || rc == SOUK_ENOTFOUND) {
+		req->error_message = "The code is wrong or has expired.";
 		return SOUK_EUNAUTH;
 	}
-	if (!token_equal(stored->str, token_mac(w->config, req->arena, "otp",
-						arena_printf(req->arena, "%s:%s", in.email, in.code)))) {
-		(void)ratelimit_hit(&w->redis, req->arena, daily, 10, 86400, &retry);
-		return SOUK_EUNAUTH;
-	}
-	(void)redis_command(&w->redis, req->arena, NULL, 1, 3, del, NULL);
-	rc = users_find_active_id(&w->db, req->arena, in.email, &user_id, NULL);
-	if (rc == SOUK_ENOTFOUND)
-		return SOUK_EUNAUTH;
 	if (rc == SOUK_OK) { /* the code proved the mailbox */
 		int claimed = 0;
 		cJSON *data = json_new_object(req->arena);
@@ -627,13 +513,12 @@ int auth_otp_verify(struct worker *w, struct http_request *req, struct http_resp
 			rc = audit_record(&w->db, req->arena, user_id, "auth.mailbox_claimed", "user",
 					  NULL, data, req->remote_addr);
 		}
-		rc = finish(w, req, rc);
+		rc = db_end(&w->db, req->arena, rc);
 	}
 	if (rc == SOUK_OK)
 		rc = session_login(w, req, res, user_id, "otp", token_mode(in.mode), &body);
 	if (rc != SOUK_OK)
 		return rc;
-	req->error_message = NULL;
 	answer(res, req, 200, body);
 	return SOUK_OK;
 }
@@ -660,7 +545,8 @@ int auth_reset_request(struct worker *w, struct http_request *req, struct http_r
 
 		rc = db_begin(&w->db, req->arena);
 		if (rc == SOUK_OK)
-			rc = user_token_new(w, req->arena, user_id, "password_reset", RESET_TTL_S, &token);
+			rc = users_token_create(&w->db, req->arena, user_id, USERS_TOKEN_RESET,
+						RESET_TTL_S, &token);
 		if (rc == SOUK_OK) {
 			cJSON_AddStringToObject(data, "name", name);
 			cJSON_AddStringToObject(data, "link", link_to(w, req->arena, "/reset-password", token));
@@ -670,7 +556,7 @@ int auth_reset_request(struct worker *w, struct http_request *req, struct http_r
 		if (rc == SOUK_OK)
 			rc = audit_record(&w->db, req->arena, user_id, "auth.reset_requested", "user",
 					  NULL, NULL, req->remote_addr);
-		rc = finish(w, req, rc);
+		rc = db_end(&w->db, req->arena, rc);
 		if (rc != SOUK_OK)
 			return rc;
 	} else if (rc != SOUK_ENOTFOUND) {
@@ -685,15 +571,8 @@ struct reset_input {
 };
 
 static const struct validate_field reset_fields[] = {
-	{"token", VALIDATE_STRING, true, 1, 200, offsetof(struct reset_input, token)},
-	{"password", VALIDATE_STRING, true, 1, 0, offsetof(struct reset_input, password)},
-};
-
-static struct db_statement user_email = {
-	.name = "auth_user_email",
-	.sql = "SELECT email FROM users WHERE id = $1::bigint",
-	.nparams = 1,
-	.flags = DB_READONLY,
+	{"token", VALIDATE_STRING, VALIDATE_REQUIRED, 1, 200, offsetof(struct reset_input, token)},
+	{"password", VALIDATE_TEXT, VALIDATE_REQUIRED, 1, 0, offsetof(struct reset_input, password)},
 };
 
 /* POST /api/v1/auth/password-reset/confirm {token, password}: 200, every
@@ -701,27 +580,23 @@ static struct db_statement user_email = {
 int auth_reset_confirm(struct worker *w, struct http_request *req, struct http_response *res)
 {
 	struct reset_input in = {0};
-	const char *user_id = NULL, *public_id = NULL, *why;
+	const char *user_id = NULL, *public_id = NULL, *email = NULL, *old_hash = NULL, *why;
 	char hash[PASSWORD_HASH_MAX];
-	PGresult *r = NULL;
 	int rc = VALIDATE(req, reset_fields, &in);
 
 	if (rc != SOUK_OK)
 		return rc;
-	in.password = json_string_member(req->json, "password"); /* as sent: not trimmed */
 	rc = db_begin(&w->db, req->arena);
 	if (rc == SOUK_OK)
-		rc = user_token_consume(w, req->arena, in.token, "password_reset", &user_id, &public_id);
+		rc = users_token_consume(&w->db, req->arena, in.token, USERS_TOKEN_RESET, &user_id,
+					 &public_id);
 	if (rc == SOUK_ENOTFOUND) {
 		db_rollback(&w->db, req->arena);
 		return http_field_error(req, "token", "is invalid, already used or expired");
 	}
-	if (rc == SOUK_OK) {
-		const char *params[] = {user_id};
-
-		rc = db_exec(&w->db, req->arena, &user_email, params, &r);
-	}
-	if (rc == SOUK_OK && (why = auth_password_policy(in.password, PQgetvalue(r, 0, 0))) != NULL) {
+	if (rc == SOUK_OK)
+		rc = users_credentials(&w->db, req->arena, user_id, &email, &old_hash);
+	if (rc == SOUK_OK && (why = auth_password_policy(in.password, email)) != NULL) {
 		db_rollback(&w->db, req->arena); /* the token stays usable */
 		return http_field_error(req, "password", why);
 	}
@@ -739,7 +614,7 @@ int auth_reset_confirm(struct worker *w, struct http_request *req, struct http_r
 	if (rc == SOUK_OK)
 		rc = audit_record(&w->db, req->arena, user_id, "auth.password_reset", "user",
 				  public_id, NULL, req->remote_addr);
-	rc = finish(w, req, rc);
+	rc = db_end(&w->db, req->arena, rc);
 	if (rc != SOUK_OK)
 		return rc;
 	session_clear_cookies(w, req, res);

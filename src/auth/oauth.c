@@ -36,7 +36,6 @@
 #include <time.h>
 
 #include <cjson/cJSON.h>
-#include <curl/curl.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
@@ -48,6 +47,7 @@
 #include "souk/db.h"
 #include "souk/err.h"
 #include "souk/http.h"
+#include "souk/httpc.h"
 #include "souk/json.h"
 #include "souk/log.h"
 #include "souk/oauth.h"
@@ -67,10 +67,6 @@
 #define OAUTH_BUDGET_MS 20000LL /* all outside calls of one callback */
 #define OAUTH_COOKIE "souk_oauth"
 #define OAUTH_COOKIE_PATH "/api/v1/auth/oauth"
-#ifndef PACKAGE_VERSION
-#define PACKAGE_VERSION "0"
-#endif
-#define OAUTH_USER_AGENT "souk/" PACKAGE_VERSION
 
 /* One provider as configured; off without a client id and secret. */
 struct oauth_provider {
@@ -98,9 +94,8 @@ struct oauth_state {
 };
 
 /* ---------------------------------------------------------------------------
- * SQL: oauth_identities is owned here. Creating and looking up users by
- * e-mail for sign-in is here too, in oauth_account_*, until the users module
- * takes it.
+ * SQL: oauth_identities is owned here; users are found and created through
+ * src/users/users.c.
  * ------------------------------------------------------------------------- */
 
 static struct db_statement identity_find = {
@@ -128,23 +123,6 @@ static struct db_statement identity_insert = {
     .sql = "INSERT INTO oauth_identities (user_id, provider, provider_user_id, email)"
 	   " VALUES ($1::bigint, $2, $3, $4)",
     .nparams = 4,
-};
-
-static struct db_statement account_find_by_email = {
-    .name = "oauth_account_find_by_email",
-    .sql = "SELECT id, public_id, status, email_verified_at IS NOT NULL FROM users"
-	   " WHERE email = $1 FOR UPDATE",
-    .nparams = 1,
-};
-
-
-static struct db_statement account_create = {
-    .name = "oauth_account_create",
-    .sql = "INSERT INTO users (email, name, avatar_url, password_hash, email_verified_at,"
-	   " status, role_id)"
-	   " SELECT $1, $2, $3, NULL, now(), 'active', r.id FROM roles r"
-	   " WHERE r.name = 'customer' RETURNING id, public_id",
-    .nparams = 3,
 };
 
 /* ---------------------------------------------------------------------------
@@ -252,21 +230,6 @@ static int form_pair(struct buf *b, const char *name, const char *value)
 	return rc;
 }
 
-/* A buf whose memory is released at the arena's reset. */
-static void buf_release(void *p)
-{
-	buf_free(p);
-}
-
-static struct buf *arena_buf(struct arena *a, size_t cap)
-{
-	struct buf *b = arena_alloc(a, sizeof(*b));
-
-	buf_init(b, cap);
-	arena_defer(a, buf_release, b);
-	return b;
-}
-
 /* OAUTH_RANDOM_BYTES fresh random bytes as base64url (OAUTH_STATE_LEN
  * characters), in the arena. */
 static int oauth_random_token(struct arena *a, char **out)
@@ -302,11 +265,6 @@ static const char *json_str(const cJSON *obj, const char *name)
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-static void json_delete(void *p)
-{
-	cJSON_Delete(p);
-}
-
 /* Parses a provider's JSON answer (object or array) into the arena; NULL
  * unless it is UTF-8 without NUL bytes or \u0000 escapes (which would cut
  * a C string short: an e-mail address must be read whole or not at all). */
@@ -318,9 +276,7 @@ static cJSON *oauth_json_parse(struct arena *a, const char *text, size_t len)
 	    memmem(text, len, "\\u0000", 6) != NULL)
 		return NULL;
 	root = cJSON_ParseWithLength(text, len);
-	if (root != NULL)
-		arena_defer(a, json_delete, root);
-	return root;
+	return root != NULL ? json_own(a, root) : NULL;
 }
 
 /* The first max characters of UTF-8 string s (a copy in the arena). */
@@ -370,108 +326,49 @@ struct oauth_call {
 	long long deadline_ms; /* wall clock by which every call must be done */
 };
 
-struct oauth_reply {
-	long status;
-	const char *body; /* NUL-terminated, in the arena */
-	size_t len;
-};
-
-static void curl_release(void *p)
-{
-	curl_easy_cleanup(p);
-}
-
-static void curl_headers_release(void *p)
-{
-	curl_slist_free_all(p);
-}
-
-static size_t oauth_curl_write(char *data, size_t size, size_t nmemb, void *ctx)
-{
-	size_t n = size * nmemb;
-
-	/* past the cap: a short count makes libcurl stop with CURLE_WRITE_ERROR */
-	return buf_append(ctx, data, n) == SOUK_OK ? n : 0;
-}
-
 /*
- * One HTTP request to a provider: GET when form is NULL, else POST of the
- * url-encoded form. headers: NULL-terminated "Name: value" lines. No
- * redirects, http(s) only, certificates verified, at most OAUTH_RESPONSE_MAX
- * bytes. SOUK_OK with *reply (any HTTP status), or SOUK_EIO when the provider
- * cannot be reached in time or answers too much (logged, without secrets).
+ * One HTTP request to a provider (src/core/httpc.c): GET when form is NULL,
+ * else POST of the url-encoded form. headers: NULL-terminated "Name: value"
+ * lines. At most OAUTH_RESPONSE_MAX bytes, within what is left of the
+ * callback's budget. SOUK_OK with *reply (any HTTP status), or
+ * SOUK_EUPSTREAM when the provider cannot be reached in time or answers too
+ * much (logged, without secrets).
  */
 static int oauth_http(struct arena *a, struct oauth_call *call, const char *what, const char *url,
-		      const char *form, const char *const *headers, struct oauth_reply *reply)
+		      const char *form, const char *const *headers, struct httpc_response *reply)
 {
 	long long left = call->deadline_ms - clock_wall_ms();
-	struct buf *body = arena_buf(a, OAUTH_RESPONSE_MAX);
-	struct curl_slist *list = NULL;
-	char errbuf[CURL_ERROR_SIZE] = "";
-	CURL *h;
-	CURLcode cc;
+	struct httpc_request rq = {
+	    .what = arena_printf(a, "oauth %s", what),
+	    .method = form != NULL ? "POST" : "GET",
+	    .url = url,
+	    .headers = headers,
+	    .body = form,
+	    .body_len = form != NULL ? strlen(form) : 0,
+	    .max_body = OAUTH_RESPONSE_MAX,
+	    .accept_encoding = "",
+	};
+	int rc;
 
 	if (left <= 0) {
 		log_msg(LOG_WARN, "oauth: no time left for %s", what);
-		return SOUK_EIO;
+		return SOUK_EUPSTREAM;
 	}
-	h = curl_easy_init();
-	if (h == NULL)
-		return SOUK_EINTERNAL;
-	arena_defer(a, curl_release, h);
-	for (const char *const *hd = headers; hd != NULL && *hd != NULL; hd++) {
-		struct curl_slist *grown = curl_slist_append(list, *hd);
-
-		if (grown == NULL) {
-			curl_slist_free_all(list);
-			return SOUK_EINTERNAL;
-		}
-		list = grown;
+	rq.connect_timeout_ms = left < OAUTH_CONNECT_TIMEOUT_MS ? (long)left : OAUTH_CONNECT_TIMEOUT_MS;
+	rq.timeout_ms = left < OAUTH_CALL_TIMEOUT_MS ? (long)left : OAUTH_CALL_TIMEOUT_MS;
+	rc = httpc_perform(a, &rq, reply);
+	if (rc == SOUK_ETOOLARGE) {
+		log_msg(LOG_WARN, "oauth: %s answered more than %d bytes", what, OAUTH_RESPONSE_MAX);
+		return SOUK_EUPSTREAM;
 	}
-	if (list != NULL)
-		arena_defer(a, curl_headers_release, list);
-	curl_easy_setopt(h, CURLOPT_URL, url);
-#if LIBCURL_VERSION_NUM >= 0x075500
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-#else
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
-#endif
-	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
-			 left < OAUTH_CONNECT_TIMEOUT_MS ? (long)left : OAUTH_CONNECT_TIMEOUT_MS);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS,
-			 left < OAUTH_CALL_TIMEOUT_MS ? (long)left : OAUTH_CALL_TIMEOUT_MS);
-	curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)OAUTH_RESPONSE_MAX);
-	curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
-	curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
-	curl_easy_setopt(h, CURLOPT_USERAGENT, OAUTH_USER_AGENT);
-	curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
-	curl_easy_setopt(h, CURLOPT_HTTPHEADER, list);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, oauth_curl_write);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, body);
-	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-	if (form != NULL) {
-		curl_easy_setopt(h, CURLOPT_POSTFIELDS, form);
-		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(form));
-	}
-	cc = curl_easy_perform(h);
-	if (cc != CURLE_OK) {
-		log_msg(LOG_WARN, "oauth: %s failed: %s", what,
-			errbuf[0] ? errbuf : curl_easy_strerror(cc));
-		return SOUK_EIO;
-	}
-	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &reply->status);
-	reply->body = body->data ? arena_strndup(a, body->data, body->len) : "";
-	reply->len = body->len;
-	return SOUK_OK;
+	return rc == SOUK_OK ? SOUK_OK : SOUK_EUPSTREAM;
 }
 
 /* GET url and parse the answer as JSON when the status is 200. */
 static int oauth_get_json(struct arena *a, struct oauth_call *call, const char *what,
 			  const char *url, const char *const *headers, cJSON **out)
 {
-	struct oauth_reply reply = {0};
+	struct httpc_response reply = {0};
 	cJSON *json;
 	int rc = oauth_http(a, call, what, url, NULL, headers, &reply);
 
@@ -479,31 +376,31 @@ static int oauth_get_json(struct arena *a, struct oauth_call *call, const char *
 		return rc;
 	if (reply.status != 200) {
 		log_msg(LOG_WARN, "oauth: %s answered HTTP %ld", what, reply.status);
-		return SOUK_EIO;
+		return SOUK_EUPSTREAM;
 	}
 	json = oauth_json_parse(a, reply.body, reply.len);
 	if (json == NULL) {
 		log_msg(LOG_WARN, "oauth: %s answered something that is not JSON", what);
-		return SOUK_EIO;
+		return SOUK_EUPSTREAM;
 	}
 	*out = json;
 	return SOUK_OK;
 }
 
-/* The message for SOUK_EIO from a provider call. */
+/* The message for SOUK_EUPSTREAM from a provider call. */
 static int oauth_unreachable(struct http_request *req, const struct oauth_provider *p)
 {
 	req->error_message = arena_printf(req->arena,
 					  "%s could not be reached or gave an unusable answer; "
 					  "try again shortly.",
 					  p->label);
-	return SOUK_EIO;
+	return SOUK_EUPSTREAM;
 }
 
 /*
  * Exchanges the authorization code at the token endpoint (client_secret_post,
  * JSON answer). SOUK_OK with the parsed answer, SOUK_EUNAUTH when the provider
- * refuses the code (expired, used, wrong verifier), SOUK_EIO otherwise.
+ * refuses the code (expired, used, wrong verifier), SOUK_EUPSTREAM otherwise.
  */
 static int oauth_exchange_code(struct worker *w, struct http_request *req, struct oauth_call *call,
 			       const struct oauth_provider *p, const char *code,
@@ -511,8 +408,8 @@ static int oauth_exchange_code(struct worker *w, struct http_request *req, struc
 {
 	static const char *const headers[] = {
 	    "Accept: application/json", "Content-Type: application/x-www-form-urlencoded", NULL};
-	struct buf *form = arena_buf(req->arena, 16384);
-	struct oauth_reply reply = {0};
+	struct buf *form = buf_in_arena(req->arena, 16384);
+	struct httpc_response reply = {0};
 	const char *error;
 	cJSON *json;
 	int rc = SOUK_OK;
@@ -580,7 +477,7 @@ static const char *oauth_jwks_key(struct arena *a, const char *url)
 /*
  * The provider's JWKS: from Redis unless fresh, else fetched and cached for
  * OAUTH_JWKS_TTL. *from_cache says which. A Redis failure only skips the
- * cache. SOUK_OK or SOUK_EIO.
+ * cache. SOUK_OK or SOUK_EUPSTREAM.
  */
 static int oauth_jwks(struct worker *w, struct arena *a, struct oauth_call *call, bool fresh,
 		      cJSON **out, bool *from_cache)
@@ -589,7 +486,7 @@ static int oauth_jwks(struct worker *w, struct arena *a, struct oauth_call *call
 	const char *key = oauth_jwks_key(a, url);
 	static const char *const headers[] = {"Accept: application/json", NULL};
 	redisReply *r = NULL;
-	struct oauth_reply reply = {0};
+	struct httpc_response reply = {0};
 	cJSON *jwks;
 	const char *why = NULL;
 	int rc;
@@ -613,7 +510,7 @@ static int oauth_jwks(struct worker *w, struct arena *a, struct oauth_call *call
 	    !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(jwks, "keys"))) {
 		log_msg(LOG_WARN, "oauth: the JWKS at the configured URL is unusable (HTTP %ld)",
 			reply.status);
-		return SOUK_EIO;
+		return SOUK_EUPSTREAM;
 	}
 	{
 		char ttl[16];
@@ -746,24 +643,6 @@ static int oauth_refuse_status(struct http_request *req, const char *status)
 	return SOUK_EFORBIDDEN;
 }
 
-/* Creates an active, verified customer with no password (the one piece of
- * users SQL here; it moves to the users module with its avatar support). */
-static int oauth_account_create(struct worker *w, struct arena *a, const struct oauth_identity *id,
-				const char **user_id, const char **public_id)
-{
-	const char *params[] = {id->email, id->name, id->avatar_url};
-	PGresult *r = NULL;
-	int rc = db_exec(&w->db, a, &account_create, params, &r);
-
-	if (rc != SOUK_OK)
-		return rc;
-	if (PQntuples(r) != 1)
-		return SOUK_EINTERNAL; /* no customer role: migrations not applied */
-	*user_id = arena_strdup(a, PQgetvalue(r, 0, 0));
-	*public_id = arena_strdup(a, PQgetvalue(r, 0, 1));
-	return SOUK_OK;
-}
-
 /*
  * One attempt, in one transaction: the user id for this identity. SOUK_OK
  * with *user_id, SOUK_EFORBIDDEN (disabled/deleted), SOUK_ECONFLICT (the
@@ -776,8 +655,8 @@ static int oauth_account_resolve(struct worker *w, struct http_request *req,
 {
 	struct arena *a = req->arena;
 	const char *find[] = {p->name, id->subject};
-	const char *by_email[] = {id->email};
 	const char *uid = NULL, *public_id = NULL;
+	struct user_login owner;
 	PGresult *r = NULL;
 	cJSON *data = json_new_object(a);
 	int rc = db_begin(&w->db, a);
@@ -799,18 +678,18 @@ static int oauth_account_resolve(struct worker *w, struct http_request *req,
 		rc = db_exec(&w->db, a, &identity_touch, touch, NULL);
 		goto out;
 	}
-	rc = db_exec(&w->db, a, &account_find_by_email, by_email, &r);
-	if (rc != SOUK_OK)
+	rc = users_find_login_for_update(&w->db, a, id->email, &owner);
+	if (rc != SOUK_OK && rc != SOUK_ENOTFOUND)
 		goto out;
-	if (PQntuples(r) == 1) {
+	if (rc == SOUK_OK) {
 		/* an account with this (provider-verified) e-mail: link to it */
 		const char *of_user[2];
-		bool verified = PQgetvalue(r, 0, 3)[0] == 't';
+		bool verified = owner.verified;
 
-		uid = arena_strdup(a, PQgetvalue(r, 0, 0));
-		public_id = arena_strdup(a, PQgetvalue(r, 0, 1));
-		if (strcmp(PQgetvalue(r, 0, 2), "active") != 0) {
-			rc = oauth_refuse_status(req, PQgetvalue(r, 0, 2));
+		uid = owner.id;
+		public_id = owner.public_id;
+		if (strcmp(owner.status, "active") != 0) {
+			rc = oauth_refuse_status(req, owner.status);
 			goto out;
 		}
 		if (!verified) {
@@ -838,7 +717,8 @@ static int oauth_account_resolve(struct worker *w, struct http_request *req,
 			rc = audit_record(&w->db, a, uid, "auth.oauth_link", "user", public_id,
 					  data, req->remote_addr);
 	} else {
-		rc = oauth_account_create(w, a, id, &uid, &public_id);
+		rc = users_create(&w->db, a, id->email, id->name, NULL, id->avatar_url, true, &uid,
+				  &public_id);
 		cJSON_AddStringToObject(data, "via", p->name);
 		if (rc == SOUK_OK)
 			rc = audit_record(&w->db, a, uid, "user.create", "user", public_id, data,
@@ -854,10 +734,7 @@ static int oauth_account_resolve(struct worker *w, struct http_request *req,
 		*raced = true; /* the e-mail was taken meanwhile */
 	}
 out:
-	if (rc == SOUK_OK)
-		rc = db_commit(&w->db, a);
-	else
-		db_rollback(&w->db, a);
+	rc = db_end(&w->db, a, rc);
 	if (rc == SOUK_OK)
 		*user_id = uid;
 	return rc;
@@ -901,10 +778,7 @@ static int oauth_state_save(struct worker *w, struct arena *a, const char *state
 		cJSON_AddStringToObject(v, "code_verifier", st->code_verifier);
 	if (st->nonce != NULL)
 		cJSON_AddStringToObject(v, "nonce", st->nonce);
-	text = cJSON_PrintUnformatted(v);
-	if (text == NULL)
-		return SOUK_EINTERNAL;
-	arena_defer(a, cJSON_free, text);
+	text = json_print(a, v);
 	snprintf(ttl, sizeof(ttl), "%d", OAUTH_STATE_TTL);
 	const char *argv[] = {"SET", oauth_state_key(a, state), text, "EX", ttl, "NX"};
 
@@ -982,7 +856,7 @@ int auth_oauth_start(struct worker *w, struct http_request *req, struct http_res
 {
 	struct oauth_provider p;
 	struct oauth_state st = {0};
-	struct buf *q = arena_buf(req->arena, 8192);
+	struct buf *q = buf_in_arena(req->arena, 8192);
 	char *state = NULL, *verifier = NULL, *nonce = NULL;
 	const char *location;
 	cJSON *body;
@@ -1041,7 +915,7 @@ int auth_oauth_start(struct worker *w, struct http_request *req, struct http_res
  * browser or provider, the provider refused (error=..., bad code) or the ID
  * token does not verify; 403 no verified e-mail, disabled or deleted account;
  * 404 unknown or disabled provider; 409 the account is linked to another
- * identity of this provider; 500 provider unreachable; 503 db/Redis down.
+ * identity of this provider; 502 provider unreachable; 503 db/Redis down.
  */
 int auth_oauth_callback(struct worker *w, struct http_request *req, struct http_response *res)
 {

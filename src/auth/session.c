@@ -2,6 +2,7 @@
  * session.c - sessions: refresh-token families, access JWTs, cookies, the
  * per-request principal and CSRF. See include/souk/auth.h.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 #include "souk/log.h"
 #include "souk/str.h"
 #include "souk/token.h"
+#include "souk/users.h"
 #include "souk/worker.h"
 
 #define COOKIE_ACCESS "souk_at"
@@ -39,13 +41,6 @@ static struct db_statement session_insert = {
 	.nparams = 6,
 };
 
-static struct db_statement session_user_login = {
-	.name = "session_user_login",
-	.sql = "UPDATE users SET last_login_at = now(), failed_login_count = 0,"
-	       " locked_until = NULL WHERE id = $1::bigint AND status = 'active'"
-	       " RETURNING public_id",
-	.nparams = 1,
-};
 
 static struct db_statement session_find = {
 	.name = "session_find",
@@ -63,14 +58,6 @@ static struct db_statement session_replace = {
 	.nparams = 2,
 };
 
-/* Revocations first lock the user row that every refresh holds a share lock
- * on, so a refresh in flight either commits before (and its new token is
- * revoked too) or starts after (and finds its token revoked). */
-static struct db_statement session_lock_user = {
-	.name = "session_lock_user",
-	.sql = "SELECT 1 FROM users WHERE id = $1::bigint FOR UPDATE",
-	.nparams = 1,
-};
 
 static struct db_statement session_revoke_family = {
 	.name = "session_revoke_family",
@@ -79,6 +66,10 @@ static struct db_statement session_revoke_family = {
 	.nparams = 2,
 };
 
+/* Revocations first lock the user row (users_lock) that every refresh holds
+ * a share lock on (session_find), so a refresh in flight either commits
+ * before (and its new token is revoked too) or starts after (and finds its
+ * token revoked). */
 static struct db_statement session_revoke_user = {
 	.name = "session_revoke_user",
 	.sql = "UPDATE refresh_tokens SET revoked_at = now()"
@@ -86,31 +77,35 @@ static struct db_statement session_revoke_user = {
 	.nparams = 1,
 };
 
-static struct db_statement principal_load = {
-	.name = "auth_principal_load",
-	.sql = "SELECT u.id, u.public_id, u.email, u.name, r.name,"
-	       " coalesce((SELECT string_agg(p.name, ',' ORDER BY p.name)"
-	       "   FROM role_permissions rp JOIN permissions p ON p.id = rp.permission_id"
-	       "   WHERE rp.role_id = u.role_id), '')"
-	       " FROM users u JOIN roles r ON r.id = u.role_id"
-	       " WHERE u.public_id = $1::uuid AND u.status = 'active'"
-	       " AND EXISTS (SELECT 1 FROM refresh_tokens t WHERE t.family_id = $2::uuid"
-	       "   AND t.user_id = u.id AND t.revoked_at IS NULL AND t.expires_at > now())",
+
+
+static struct db_statement session_revoke_others_st = {
+	.name = "session_revoke_others",
+	.sql = "UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1::bigint"
+	       " AND family_id <> $2::uuid AND revoked_at IS NULL",
 	.nparams = 2,
-	.flags = DB_READONLY,
 };
 
-static struct db_statement user_json_load = {
-	.name = "auth_user_json",
-	.sql = "SELECT u.public_id, u.email, u.name, u.avatar_url, r.name,"
-	       " u.email_verified_at IS NOT NULL, u.password_hash IS NOT NULL,"
-	       " to_char(u.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
-	       " u.pending_email,"
-	       " coalesce((SELECT string_agg(p.name, ',' ORDER BY p.name)"
-	       "   FROM role_permissions rp JOIN permissions p ON p.id = rp.permission_id"
-	       "   WHERE rp.role_id = u.role_id), '')"
-	       " FROM users u JOIN roles r ON r.id = u.role_id WHERE u.id = $1::bigint",
-	.nparams = 1,
+/* One row per live family, most recently used first: keyset on the newest
+ * token's id (tokens are issued in time order). */
+static struct db_statement session_list_st = {
+	.name = "session_list",
+	.sql = "SELECT coalesce(json_agg(s.item ORDER BY s.k DESC) FILTER (WHERE s.n <= $4::int),"
+	       "   '[]')::text,"
+	       " count(*) > $4::int, min(s.k) FILTER (WHERE s.n <= $4::int) FROM ("
+	       " SELECT max(id) AS k, row_number() OVER (ORDER BY max(id) DESC) AS n,"
+	       "  json_build_object('id', family_id,"
+	       "  'started_at', " DB_TS("min(issued_at)") ","
+	       "  'last_used_at', " DB_TS("max(issued_at)") ","
+	       "  'expires_at', " DB_TS("max(expires_at)") ","
+	       "  'user_agent', (array_agg(user_agent ORDER BY issued_at DESC))[1],"
+	       "  'ip', (array_agg(host(ip) ORDER BY issued_at DESC))[1],"
+	       "  'current', family_id = $2::uuid) AS item"
+	       " FROM refresh_tokens WHERE user_id = $1::bigint GROUP BY family_id"
+	       " HAVING bool_or(revoked_at IS NULL AND expires_at > now())"
+	       "   AND ($3::bigint IS NULL OR max(id) < $3::bigint)"
+	       " ORDER BY max(id) DESC LIMIT $4::int + 1) s",
+	.nparams = 4,
 	.flags = DB_READONLY,
 };
 
@@ -138,40 +133,6 @@ bool auth_has_permission(const struct principal *p, const char *permission)
 		if (strcmp(*q, permission) == 0)
 			return true;
 	return false;
-}
-
-int auth_user_json(struct worker *w, struct arena *a, const char *user_id, cJSON **out)
-{
-	const char *params[] = {user_id};
-	PGresult *r = NULL;
-	cJSON *u, *perms;
-	int rc = db_exec(&w->db, a, &user_json_load, params, &r);
-
-	if (rc != SOUK_OK)
-		return rc;
-	if (PQntuples(r) != 1)
-		return SOUK_ENOTFOUND;
-	u = json_new_object(a);
-	cJSON_AddStringToObject(u, "id", PQgetvalue(r, 0, 0));
-	cJSON_AddStringToObject(u, "email", PQgetvalue(r, 0, 1));
-	cJSON_AddStringToObject(u, "name", PQgetvalue(r, 0, 2));
-	if (PQgetisnull(r, 0, 3))
-		cJSON_AddNullToObject(u, "avatar_url");
-	else
-		cJSON_AddStringToObject(u, "avatar_url", PQgetvalue(r, 0, 3));
-	cJSON_AddStringToObject(u, "role", PQgetvalue(r, 0, 4));
-	perms = cJSON_AddArrayToObject(u, "permissions");
-	for (const char *const *p = split_permissions(a, PQgetvalue(r, 0, 9)); *p; p++)
-		cJSON_AddItemToArray(perms, cJSON_CreateString(*p));
-	cJSON_AddBoolToObject(u, "email_verified", PQgetvalue(r, 0, 5)[0] == 't');
-	cJSON_AddBoolToObject(u, "has_password", PQgetvalue(r, 0, 6)[0] == 't');
-	cJSON_AddStringToObject(u, "created_at", PQgetvalue(r, 0, 7));
-	if (PQgetisnull(r, 0, 8))
-		cJSON_AddNullToObject(u, "pending_email");
-	else
-		cJSON_AddStringToObject(u, "pending_email", PQgetvalue(r, 0, 8));
-	*out = u;
-	return SOUK_OK;
 }
 
 static const char *cookie_attrs(const struct http_request *req, const char *path, long max_age,
@@ -213,7 +174,7 @@ static int session_answer(struct worker *w, struct http_request *req, struct htt
 		log_msg(LOG_ERROR, "cannot issue access tokens: is SOUK_JWT_SECRET set (>= 32 bytes)?");
 		return rc;
 	}
-	rc = auth_user_json(w, req->arena, user_id, &user);
+	rc = users_json(&w->db, req->arena, user_id, &user);
 	if (rc != SOUK_OK)
 		return rc;
 	csrf = token_mac(cfg, req->arena, "csrf", family);
@@ -264,33 +225,24 @@ static int session_insert_token(struct worker *w, struct http_request *req, cons
 int session_login(struct worker *w, struct http_request *req, struct http_response *res,
 		  const char *user_id, const char *method, bool token_mode, cJSON **body)
 {
-	const char *params[] = {user_id};
-	const char *token_id, *family, *public_id;
+	const char *token_id, *family, *public_id = NULL;
 	char *refresh = NULL;
-	PGresult *r = NULL;
 	cJSON *data = json_new_object(req->arena);
 	int rc = db_begin(&w->db, req->arena);
 
 	if (rc == SOUK_OK)
-		rc = db_exec(&w->db, req->arena, &session_user_login, params, &r);
-	if (rc == SOUK_OK && PQntuples(r) != 1)
-		rc = SOUK_EFORBIDDEN; /* disabled or deleted meanwhile */
-	if (rc == SOUK_OK) {
-		public_id = arena_strdup(req->arena, PQgetvalue(r, 0, 0));
+		rc = users_record_login(&w->db, req->arena, user_id, &public_id);
+	if (rc == SOUK_OK)
 		rc = session_insert_token(w, req, user_id, NULL, &refresh, &token_id, &family);
-	}
 	if (rc == SOUK_OK) {
 		cJSON_AddStringToObject(data, "method", method);
 		cJSON_AddStringToObject(data, "session", family);
 		rc = audit_record(&w->db, req->arena, user_id, "auth.login", "user", public_id, data,
 				  req->remote_addr);
 	}
-	if (rc == SOUK_OK)
-		rc = db_commit(&w->db, req->arena);
-	if (rc != SOUK_OK) {
-		db_rollback(&w->db, req->arena);
+	rc = db_end(&w->db, req->arena, rc);
+	if (rc != SOUK_OK)
 		return rc;
-	}
 	return session_answer(w, req, res, user_id, public_id, family, refresh, token_mode, body);
 }
 
@@ -340,10 +292,7 @@ int session_refresh(struct worker *w, struct http_request *req, struct http_resp
 		if (rc == SOUK_OK)
 			rc = audit_record(&w->db, req->arena, user_id, "auth.refresh_reuse", "user",
 					  public_id, data, req->remote_addr);
-		if (rc == SOUK_OK)
-			rc = db_commit(&w->db, req->arena);
-		else
-			db_rollback(&w->db, req->arena);
+		rc = db_end(&w->db, req->arena, rc);
 		log_msg(LOG_WARN, "refresh token reused: session %s revoked", family);
 		req->error_message = "This session was revoked; sign in again.";
 		return rc == SOUK_OK ? SOUK_EUNAUTH : rc;
@@ -358,12 +307,9 @@ int session_refresh(struct worker *w, struct http_request *req, struct http_resp
 
 		rc = db_exec(&w->db, req->arena, &session_replace, rep, NULL);
 	}
-	if (rc == SOUK_OK)
-		rc = db_commit(&w->db, req->arena);
-	if (rc != SOUK_OK) {
-		db_rollback(&w->db, req->arena);
+	rc = db_end(&w->db, req->arena, rc);
+	if (rc != SOUK_OK)
 		return rc;
-	}
 	return session_answer(w, req, res, user_id, public_id, new_family, refresh, token_mode,
 			      body);
 }
@@ -397,11 +343,7 @@ int session_revoke_token(struct worker *w, struct http_request *req, const char 
 		}
 		rc = db_exec(&w->db, req->arena, &session_revoke_family, fam, NULL);
 	}
-	if (rc == SOUK_OK)
-		rc = db_commit(&w->db, req->arena);
-	else
-		db_rollback(&w->db, req->arena);
-	return rc;
+	return db_end(&w->db, req->arena, rc);
 }
 
 /* Runs one revocation after taking the user lock, in the caller's
@@ -409,25 +351,17 @@ int session_revoke_token(struct worker *w, struct http_request *req, const char 
 static int session_revoke_locked(struct worker *w, struct arena *a, const char *user_id,
 				 struct db_statement *st, const char *const *params)
 {
-	const char *lock[] = {user_id};
 	int own = !w->db.in_transaction;
 	int rc = own ? db_begin(&w->db, a) : SOUK_OK;
-
 	PGresult *r = NULL;
 
 	if (rc == SOUK_OK)
-		rc = db_exec(&w->db, a, &session_lock_user, lock, NULL);
+		rc = users_lock(&w->db, a, user_id);
 	if (rc == SOUK_OK)
 		rc = db_exec(&w->db, a, st, params, &r);
 	if (rc == SOUK_OK && st == &session_revoke_family && strcmp(PQcmdTuples(r), "0") == 0)
 		rc = SOUK_ENOTFOUND;
-	if (own) {
-		if (rc == SOUK_OK)
-			rc = db_commit(&w->db, a);
-		else
-			db_rollback(&w->db, a);
-	}
-	return rc;
+	return own ? db_end(&w->db, a, rc) : rc;
 }
 
 int session_revoke(struct worker *w, struct arena *a, const char *user_id, const char *family)
@@ -444,6 +378,35 @@ int session_revoke_all(struct worker *w, struct arena *a, const char *user_id)
 	return session_revoke_locked(w, a, user_id, &session_revoke_user, params);
 }
 
+int session_revoke_others(struct worker *w, struct arena *a, const char *user_id,
+			  const char *keep)
+{
+	const char *params[] = {user_id, keep};
+
+	return session_revoke_locked(w, a, user_id, &session_revoke_others_st, params);
+}
+
+int session_list(struct worker *w, struct arena *a, const char *user_id, const char *current,
+		 const int64_t *after_key, int limit, char **items, bool *more, int64_t *last_key)
+{
+	char limit_text[16], *after = NULL;
+	PGresult *r = NULL;
+	int rc;
+
+	snprintf(limit_text, sizeof(limit_text), "%d", limit);
+	if (after_key != NULL)
+		after = arena_printf(a, "%" PRId64, *after_key);
+	const char *params[] = {user_id, current, after, limit_text};
+
+	rc = db_exec(&w->db, a, &session_list_st, params, &r);
+	if (rc != SOUK_OK)
+		return rc;
+	*items = PQgetvalue(r, 0, 0);
+	*more = PQgetvalue(r, 0, 1)[0] == 't';
+	*last_key = PQgetisnull(r, 0, 2) ? 0 : strtoll(PQgetvalue(r, 0, 2), NULL, 10);
+	return SOUK_OK;
+}
+
 const char *session_refresh_cookie(const struct http_request *req)
 {
 	return http_cookie(req, COOKIE_REFRESH);
@@ -453,8 +416,8 @@ int auth_authenticate(struct worker *w, struct http_request *req)
 {
 	const char *bearer = http_header(req, "authorization"), *token = NULL;
 	struct access_claims claims;
+	struct user_principal u;
 	struct principal *p;
-	PGresult *r = NULL;
 	bool via_cookie = false;
 	int rc;
 
@@ -469,20 +432,18 @@ int auth_authenticate(struct worker *w, struct http_request *req)
 	}
 	if (token_access_verify(w->config, req->arena, token, (long)time(NULL), &claims) != SOUK_OK)
 		return SOUK_EUNAUTH;
-	const char *params[] = {claims.sub, claims.sid};
-
-	rc = db_exec(&w->db, req->arena, &principal_load, params, &r);
+	rc = users_load_principal(&w->db, req->arena, claims.sub, claims.sid, &u);
+	if (rc == SOUK_ENOTFOUND)
+		return SOUK_EUNAUTH; /* disabled, deleted, or the session was revoked */
 	if (rc != SOUK_OK)
 		return rc;
-	if (PQntuples(r) != 1)
-		return SOUK_EUNAUTH; /* disabled, deleted, or the session was revoked */
 	p = arena_alloc(req->arena, sizeof(*p));
-	p->user_id = arena_strdup(req->arena, PQgetvalue(r, 0, 0));
-	p->public_id = arena_strdup(req->arena, PQgetvalue(r, 0, 1));
-	p->email = arena_strdup(req->arena, PQgetvalue(r, 0, 2));
-	p->name = arena_strdup(req->arena, PQgetvalue(r, 0, 3));
-	p->role = arena_strdup(req->arena, PQgetvalue(r, 0, 4));
-	p->permissions = (const char **)split_permissions(req->arena, PQgetvalue(r, 0, 5));
+	p->user_id = u.id;
+	p->public_id = u.public_id;
+	p->email = u.email;
+	p->name = u.name;
+	p->role = u.role;
+	p->permissions = (const char **)split_permissions(req->arena, u.permissions);
 	p->session_id = claims.sid;
 	p->via_cookie = via_cookie;
 	req->principal = p;

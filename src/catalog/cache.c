@@ -166,3 +166,11 @@ void catalog_changed(struct worker *w, struct arena *a)
 				strerror(errno));
 	}
 }
+
+int catalog_commit(struct worker *w, struct arena *a, int rc)
+{
+	rc = db_end(&w->db, a, rc);
+	if (rc == SOUK_OK)
+		catalog_changed(w, a);
+	return rc;
+}

@@ -8,6 +8,7 @@
  */
 #include "souk/catalog.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,12 +69,15 @@ static struct db_statement product_admin = {
 	.flags = DB_READONLY,
 };
 
-/* Staff list: every status, newest first, keyset on id. */
+/* Staff list: every status, newest first, keyset on id; limit + 1 rows
+ * tell whether a page follows. */
 static struct db_statement products_admin_list = {
 	.name = "catalog_products_admin_list",
-	.sql = "SELECT coalesce(json_agg(x.item ORDER BY x.id DESC), '[]')::text,"
-	       " (count(*) = $5::int)::text, min(x.id)::text FROM ("
-	       " SELECT p.id, json_build_object('id', p.public_id, 'slug', p.slug, 'title', p.title,"
+	.sql = "SELECT coalesce(json_agg(x.item ORDER BY x.id DESC) FILTER (WHERE x.n <= $5::int),"
+	       "   '[]')::text,"
+	       " count(*) > $5::int, min(x.id) FILTER (WHERE x.n <= $5::int) FROM ("
+	       " SELECT p.id, row_number() OVER (ORDER BY p.id DESC) AS n,"
+	       " json_build_object('id', p.public_id, 'slug', p.slug, 'title', p.title,"
 	       "  'status', p.status, 'version', p.version, 'price_paise', p.price_paise,"
 	       "  'currency', p.currency, 'category', c.slug, 'tags', p.tags,"
 	       "  'sales_count', p.sales_count, 'published_at', " DB_TS("p.published_at") ","
@@ -84,7 +88,7 @@ static struct db_statement products_admin_list = {
 	       " AND ($3::text IS NULL OR p.title ILIKE '%' || $3 || '%' ESCAPE '\\'"
 	       "   OR p.slug ILIKE '%' || $3 || '%' ESCAPE '\\')"
 	       " AND ($4::bigint IS NULL OR p.id < $4::bigint)"
-	       " ORDER BY p.id DESC LIMIT $5::int) x",
+	       " ORDER BY p.id DESC LIMIT $5::int + 1) x",
 	.nparams = 5,
 	.flags = DB_READONLY,
 };
@@ -191,10 +195,19 @@ static struct db_statement product_has_files = {
 	.nparams = 1,
 };
 
+/* Everything a product keeps in storage: its files and its images. */
 static struct db_statement product_file_keys = {
 	.name = "catalog_product_file_keys",
-	.sql = "SELECT storage_key FROM product_files WHERE product_id = $1::bigint",
+	.sql = "SELECT storage_key FROM product_files WHERE product_id = $1::bigint"
+	       " UNION ALL SELECT storage_key FROM product_images WHERE product_id = $1::bigint",
 	.nparams = 1,
+};
+
+static struct db_statement image_insert = {
+	.name = "catalog_image_insert",
+	.sql = "INSERT INTO product_images (product_id, storage_key, content_type, size_bytes, sha256)"
+	       " VALUES ($1::bigint, $2, $3, $4::bigint, $5)",
+	.nparams = 5,
 };
 
 /* Never a product that was sold or claimed: orders and invoices point at it. */
@@ -322,21 +335,24 @@ int catalog_tags_public(struct worker *w, struct arena *a, char **json)
 }
 
 int catalog_products_admin_list(struct worker *w, struct arena *a, const char *status,
-				const char *category, const char *q, const char *after_id,
-				int limit, char **items, const char **next_id)
+				const char *category, const char *q, const int64_t *after_id,
+				int limit, char **items, bool *more, int64_t *last_id)
 {
-	char limit_text[16];
+	char limit_text[16], *after = NULL;
 	PGresult *r = NULL;
 	int rc;
 
 	snprintf(limit_text, sizeof(limit_text), "%d", limit);
-	const char *params[] = {status, category, q, after_id, limit_text};
+	if (after_id != NULL)
+		after = arena_printf(a, "%" PRId64, *after_id);
+	const char *params[] = {status, category, q, after, limit_text};
 
 	rc = db_exec(&w->db, a, &products_admin_list, params, &r);
 	if (rc != SOUK_OK)
 		return rc;
 	*items = PQgetvalue(r, 0, 0);
-	*next_id = strcmp(PQgetvalue(r, 0, 1), "t") == 0 ? PQgetvalue(r, 0, 2) : NULL;
+	*more = PQgetvalue(r, 0, 1)[0] == 't';
+	*last_id = PQgetisnull(r, 0, 2) ? 0 : strtoll(PQgetvalue(r, 0, 2), NULL, 10);
 	return SOUK_OK;
 }
 
@@ -471,6 +487,20 @@ int catalog_product_delete(struct worker *w, struct arena *a, const struct produ
 	for (size_t i = 0; i < *nkeys; i++)
 		(*keys)[i] = PQgetvalue(files, (int)i, 0);
 	return SOUK_OK;
+}
+
+int catalog_image_record(struct worker *w, struct arena *a, const struct product_ref *ref,
+			 const char *key, const char *content_type, long long size,
+			 const char *sha256)
+{
+	char size_text[24];
+	const char *id_params[] = {ref->id};
+
+	snprintf(size_text, sizeof(size_text), "%lld", size);
+	const char *params[] = {ref->id, key, content_type, size_text, sha256};
+	int rc = db_exec(&w->db, a, &product_lock, id_params, NULL);
+
+	return rc == SOUK_OK ? db_exec(&w->db, a, &image_insert, params, NULL) : rc;
 }
 
 int catalog_category_exists(struct worker *w, struct arena *a, const char *slug)

@@ -20,6 +20,7 @@
 #include "souk/http.h"
 #include "souk/json.h"
 #include "souk/log.h"
+#include "souk/page.h"
 #include "souk/storage.h"
 #include "souk/str.h"
 #include "souk/worker.h"
@@ -32,18 +33,11 @@
 /* larger answers (100 items with highlights) are not worth Redis's memory */
 #define CATALOG_CACHE_MAX_BODY (256 * 1024)
 
-static void answer_text(struct http_response *res, int status, const char *text, size_t len)
-{
-	res->status = status;
-	res->body = text;
-	res->body_len = len;
-}
-
 /* A public catalog answer: the same for everyone, so nginx may keep it for
  * anonymous callers (signed-in ones bypass nginx's cache, see nginx/). */
 static void answer_public(struct http_response *res, const char *body, size_t len, bool hit)
 {
-	answer_text(res, 200, body, len);
+	http_response_body(res, 200, body, len);
 	/* first: nginx honours Cache-Control's no-cache unless X-Accel-Expires
 	 * came before it */
 	http_response_header(res, "X-Accel-Expires", CATALOG_NGINX_SECONDS);
@@ -332,225 +326,66 @@ int catalog_tags(struct worker *w, struct http_request *req, struct http_respons
  * Staff: product fields, validated into a normalised JSON object
  * ------------------------------------------------------------------------ */
 
-enum field_kind {
-	FIELD_TEXT,
-	FIELD_LONG_TEXT,
-	FIELD_SLUG,
-	FIELD_INT,
-	FIELD_CURRENCY,
-	FIELD_URL,
-	FIELD_TAGS,
-	FIELD_URLS
+/* What staff may set on a product; the handler hands the normalised object
+ * (validate_result.normal) to catalog.c, which applies the members present. */
+static const struct validate_field product_fields[] = {
+    {"title", VALIDATE_STRING, 0, 1, 200, VALIDATE_NO_STORE},
+    {"slug", VALIDATE_SLUG, 0, 1, 100, VALIDATE_NO_STORE},
+    {"summary", VALIDATE_STRING, 0, 0, 500, VALIDATE_NO_STORE},
+    {"description", VALIDATE_TEXT, 0, 0, 50000, VALIDATE_NO_STORE},
+    {"price_paise", VALIDATE_INT, 0, 0, 100000000000LL, VALIDATE_NO_STORE},
+    {"currency", VALIDATE_CURRENCY, 0, 3, 3, VALIDATE_NO_STORE},
+    {"tax_rate_bp", VALIDATE_INT, 0, 0, 10000, VALIDATE_NO_STORE},
+    {"category", VALIDATE_SLUG, VALIDATE_NULLABLE, 1, 100, VALIDATE_NO_STORE},
+    {"tags", VALIDATE_SLUG_LIST, 0, 0, 20, VALIDATE_NO_STORE},
+    {"cover_image_url", VALIDATE_URL, VALIDATE_NULLABLE, 1, 2000, VALIDATE_NO_STORE},
+    {"preview_image_urls", VALIDATE_URL_LIST, 0, 0, 20, VALIDATE_NO_STORE},
+    {"download_limit", VALIDATE_INT, VALIDATE_NULLABLE, 1, 100000, VALIDATE_NO_STORE},
+    {"link_ttl_seconds", VALIDATE_INT, VALIDATE_NULLABLE, 10, 604800, VALIDATE_NO_STORE},
+    /* updates and status changes: the version the editor last read */
+    {"version", VALIDATE_INT, 0, 1, 2147483647LL, VALIDATE_NO_STORE},
 };
 
-struct product_field {
-	const char *name;
-	enum field_kind kind;
-	long long min, max; /* characters for text, the range for numbers, items for arrays */
-	bool nullable;	    /* null clears it */
+static const struct validate_field version_fields[] = {
+    {"version", VALIDATE_INT, 0, 1, 2147483647LL, VALIDATE_NO_STORE},
 };
 
-static const struct product_field product_fields[] = {
-    {"title", FIELD_TEXT, 1, 200, false},
-    {"slug", FIELD_SLUG, 1, 100, false},
-    {"summary", FIELD_TEXT, 0, 500, false},
-    {"description", FIELD_LONG_TEXT, 0, 50000, false},
-    {"price_paise", FIELD_INT, 0, 100000000000LL, false},
-    {"currency", FIELD_CURRENCY, 3, 3, false},
-    {"tax_rate_bp", FIELD_INT, 0, 10000, false},
-    {"category", FIELD_SLUG, 1, 100, true},
-    {"tags", FIELD_TAGS, 0, 20, false},
-    {"cover_image_url", FIELD_URL, 1, 2000, true},
-    {"preview_image_urls", FIELD_URLS, 0, 20, false},
-    {"download_limit", FIELD_INT, 1, 100000, true},
-    {"link_ttl_seconds", FIELD_INT, 10, 604800, true},
+static const struct validate_field category_fields[] = {
+    {"slug", VALIDATE_SLUG, 0, 1, 100, VALIDATE_NO_STORE},
+    {"name", VALIDATE_STRING, 0, 1, 100, VALIDATE_NO_STORE},
+    {"description", VALIDATE_STRING, 0, 0, 2000, VALIDATE_NO_STORE},
+    {"sort_order", VALIDATE_INT, 0, -1000000, 1000000, VALIDATE_NO_STORE},
 };
-
-static const struct product_field category_fields[] = {
-    {"slug", FIELD_SLUG, 1, 100, false},
-    {"name", FIELD_TEXT, 1, 100, false},
-    {"description", FIELD_TEXT, 0, 2000, false},
-    {"sort_order", FIELD_INT, -1000000, 1000000, false},
-};
-
-/* An image address: https:// anywhere, or a path on this site ("/media/..."). */
-static bool url_acceptable(const char *s)
-{
-	if (strncmp(s, "https://", 8) != 0 && !(s[0] == '/' && s[1] != '/'))
-		return false;
-	for (const char *c = s; *c; c++)
-		if ((unsigned char)*c <= 0x20 || *c == '"' || *c == '<' || *c == '>' ||
-		    *c == '\\' || (unsigned char)*c == 0x7f)
-			return false;
-	return true;
-}
-
-/* Validates a string member; NULL with a message in *why when it fails. */
-static char *text_value(struct arena *a, const cJSON *item, const struct product_field *f,
-			const char **why)
-{
-	char *v;
-	size_t chars;
-
-	if (!cJSON_IsString(item)) {
-		*why = "must be a string";
-		return NULL;
-	}
-	v = arena_strdup(a, item->valuestring);
-	if (f->kind != FIELD_LONG_TEXT)
-		v = str_trim(v);
-	chars = utf8_length(v);
-	for (const char *c = v; *c; c++)
-		if (((unsigned char)*c < 0x20 && *c != '\n' && *c != '\t' && *c != '\r') ||
-		    (unsigned char)*c == 0x7f ||
-		    (f->kind == FIELD_TEXT && (*c == '\n' || *c == '\r'))) {
-			*why = "must not contain control characters";
-			return NULL;
-		}
-	if ((long long)chars < f->min) {
-		*why = f->min <= 1 ? "must not be empty"
-				   : arena_printf(a, "must be at least %lld characters", f->min);
-		return NULL;
-	}
-	if ((long long)chars > f->max) {
-		*why = arena_printf(a, "must be at most %lld characters", f->max);
-		return NULL;
-	}
-	if (f->kind == FIELD_SLUG) {
-		for (char *c = v; *c; c++)
-			*c = (char)tolower((unsigned char)*c);
-		if (!validate_slug(v)) {
-			*why = "may contain only lower-case letters, digits and single dashes";
-			return NULL;
-		}
-	} else if (f->kind == FIELD_CURRENCY) {
-		for (char *c = v; *c; c++)
-			*c = (char)toupper((unsigned char)*c);
-		if (strlen(v) != 3 || !isupper((unsigned char)v[0]) ||
-		    !isupper((unsigned char)v[1]) || !isupper((unsigned char)v[2])) {
-			*why = "must be a three-letter ISO 4217 code";
-			return NULL;
-		}
-	} else if (f->kind == FIELD_URL && !url_acceptable(v)) {
-		*why = "must be an https:// URL or a path on this site";
-		return NULL;
-	}
-	return v;
-}
-
-static const char *field_value(struct arena *a, const cJSON *item, const struct product_field *f,
-			       cJSON *out)
-{
-	const char *why = NULL;
-
-	if (cJSON_IsNull(item)) {
-		if (!f->nullable)
-			return "must not be null";
-		cJSON_AddNullToObject(out, f->name);
-		return NULL;
-	}
-	switch (f->kind) {
-	case FIELD_INT: {
-		double d = item->valuedouble;
-
-		/* the range first: converting 1e300 to an integer is undefined */
-		if (!cJSON_IsNumber(item) || d < (double)f->min || d > (double)f->max)
-			return cJSON_IsNumber(item)
-				   ? arena_printf(a, "must be between %lld and %lld", f->min,
-						  f->max)
-				   : "must be a whole number";
-		if (d != floor(d))
-			return "must be a whole number";
-		cJSON_AddNumberToObject(out, f->name, d);
-		return NULL;
-	}
-	case FIELD_TAGS:
-	case FIELD_URLS: {
-		cJSON *arr = cJSON_AddArrayToObject(out, f->name), *el;
-		struct product_field one = {f->name, f->kind == FIELD_TAGS ? FIELD_SLUG : FIELD_URL,
-					    1, f->kind == FIELD_TAGS ? 100 : 2000, false};
-		int n = 0;
-
-		if (!cJSON_IsArray(item))
-			return "must be an array of strings";
-		cJSON_ArrayForEach(el, item)
-		{
-			char *v = text_value(a, el, &one, &why);
-			bool dup = false;
-			cJSON *seen;
-
-			if (v == NULL)
-				return arena_printf(a, "item %d %s", n + 1, why);
-			cJSON_ArrayForEach(seen, arr) dup |= strcmp(seen->valuestring, v) == 0;
-			if (dup && f->kind == FIELD_TAGS)
-				continue;
-			if (++n > f->max)
-				return arena_printf(a, "must have at most %lld items", f->max);
-			cJSON_AddItemToArray(arr, cJSON_CreateString(v));
-		}
-		return NULL;
-	}
-	default: {
-		char *v = text_value(a, item, f, &why);
-
-		if (v == NULL)
-			return why;
-		cJSON_AddStringToObject(out, f->name, v);
-		return NULL;
-	}
-	}
-}
 
 /*
- * Checks every member of the body against fields[0..n) (plus "version" when
- * allow_version) and returns the normalised object in *out; unknown members
- * are errors, so a misspelt field is never silently ignored. SOUK_EINVALID
- * with req->error_fields.
+ * The body's members, checked against fields (unknown members are errors, so
+ * a misspelt field is never silently ignored), as the normalised object in
+ * *out without "version", which goes to *version (0 when absent; 422 when
+ * version_required and absent). SOUK_EINVALID with req->error_fields.
  */
-static int read_fields(struct http_request *req, const struct product_field *fields, size_t n,
-		       bool allow_version, cJSON **out)
+static int read_fields(struct http_request *req, const struct validate_field *fields, size_t n,
+		       bool version_required, long *version, cJSON **out)
 {
-	cJSON *obj = json_new_object(req->arena), *item;
+	struct validate_result r;
+	const cJSON *v;
+	int rc = http_validate(req, fields, n, NULL, &r);
 
-	cJSON_ArrayForEach(item, req->json)
-	{
-		const struct product_field *f = NULL;
-		const char *why;
-
-		if (allow_version && strcmp(item->string, "version") == 0)
-			continue;
-		for (size_t i = 0; i < n && f == NULL; i++)
-			if (strcmp(fields[i].name, item->string) == 0)
-				f = &fields[i];
-		if (f == NULL) {
-			http_field_error(req, item->string, "is not a field of this resource");
-			continue;
-		}
-		if ((why = field_value(req->arena, item, f, obj)) != NULL)
-			http_field_error(req, f->name, why);
+	*out = r.normal;
+	if (version != NULL) {
+		v = cJSON_GetObjectItemCaseSensitive(r.normal, "version");
+		*version = cJSON_IsNumber(v) ? (long)v->valuedouble : 0;
+		if (v == NULL && version_required &&
+		    cJSON_GetObjectItemCaseSensitive(req->error_fields, "version") == NULL)
+			rc = http_field_error(req, "version",
+					      "is required: send the version you last read");
+		cJSON_DeleteItemFromObjectCaseSensitive(r.normal, "version");
 	}
-	*out = obj;
-	return req->error_fields != NULL ? SOUK_EINVALID : SOUK_OK;
+	return rc;
 }
 
-/* The "version" member, required for updates. */
-static int read_version(struct http_request *req, bool required, long *version)
-{
-	const cJSON *v = req->json ? cJSON_GetObjectItemCaseSensitive(req->json, "version") : NULL;
-
-	*version = 0;
-	if (v == NULL || cJSON_IsNull(v)) {
-		if (required)
-			return http_field_error(req, "version",
-						"is required: send the version you last read");
-		return SOUK_OK;
-	}
-	if (!cJSON_IsNumber(v) || v->valuedouble < 1 || v->valuedouble > 2147483647.0 ||
-	    v->valuedouble != floor(v->valuedouble))
-		return http_field_error(req, "version", "must be a whole number from 1");
-	*version = (long)v->valuedouble;
-	return SOUK_OK;
-}
+#define READ_FIELDS(req, fields, version_required, version, out)                                  \
+	read_fields((req), (fields), sizeof(fields) / sizeof((fields)[0]), (version_required),      \
+		    (version), (out))
 
 /* Latin-1 letters written in ASCII, for slugs ("Café" -> "cafe"). */
 static const char *latin1_ascii(unsigned char lead, unsigned char next)
@@ -599,25 +434,11 @@ char *catalog_slugify(struct arena *a, const char *title)
 	return o > 0 ? out : arena_strdup(a, "product");
 }
 
-static char *json_text(struct arena *a, const cJSON *obj)
-{
-	char *t = cJSON_PrintUnformatted(obj);
-	char *copy;
-
-	if (t == NULL)
-		abort(); /* out of memory: the master restarts the worker */
-	copy = arena_strdup(a, t);
-	cJSON_free(t);
-	return copy;
-}
-
-/* Ends the transaction; a committed change retires every cached page. */
+/* Ends the transaction (catalog_commit: a committed change retires every
+ * cached page). */
 static int finish(struct worker *w, struct http_request *req, int rc)
 {
-	rc = db_end(&w->db, req->arena, rc);
-	if (rc == SOUK_OK)
-		catalog_changed(w, req->arena);
-	return rc;
+	return catalog_commit(w, req->arena, rc);
 }
 
 static int audit(struct worker *w, struct http_request *req, const char *action, const char *entity,
@@ -645,7 +466,7 @@ static int answer_admin_product(struct worker *w, struct http_request *req,
 
 	if (rc != SOUK_OK)
 		return rc;
-	answer_text(res, status, json, strlen(json));
+	http_response_body(res, status, json, strlen(json));
 	return SOUK_OK;
 }
 
@@ -663,38 +484,42 @@ static int check_category(struct worker *w, struct http_request *req, const cJSO
 }
 
 /* GET /api/v1/admin/products?status=&category=&q=&limit=&cursor= (products:
- * write): 200 {"items","next_cursor"} every status, newest first; 422. */
+ * write): 200 {"items","next_cursor"} every status, newest first (limit 1..100,
+ * default 50); 422 for a bad parameter or cursor. */
 int catalog_admin_products(struct worker *w, struct http_request *req, struct http_response *res)
 {
 	const char *status = http_query(req, "status"), *category = http_query(req, "category");
-	const char *q = http_query(req, "q"), *cursor = http_query(req, "cursor");
-	const char *limit_text = http_query(req, "limit"), *next = NULL;
-	long limit = 50, after = 0;
-	char *items = NULL;
+	const char *q = http_query(req, "q");
+	struct page_cursor after = {0}, next = {.kind = 'P'};
+	bool has_after = false, more = false;
+	long limit = 0;
+	char *items = NULL, *body;
 	int rc;
 
-	if (status != NULL && *status != '\0' && strcmp(status, "draft") != 0 &&
-	    strcmp(status, "published") != 0 && strcmp(status, "archived") != 0)
+	status = status && *status ? status : NULL;
+	category = category && *category ? category : NULL;
+	q = q && *q ? q : NULL;
+	if (status != NULL && strcmp(status, "draft") != 0 && strcmp(status, "published") != 0 &&
+	    strcmp(status, "archived") != 0)
 		http_field_error(req, "status", "must be draft, published or archived");
-	if (category != NULL && *category != '\0' && !validate_slug(category))
+	if (category != NULL && !validate_slug(category))
 		http_field_error(req, "category", "must be a category slug");
-	if (limit_text != NULL && str_to_long(limit_text, 1, 200, &limit) != SOUK_OK)
-		http_field_error(req, "limit", "must be between 1 and 200");
-	if (cursor != NULL && *cursor != '\0' &&
-	    str_to_long(cursor, 1, 0x7fffffffffffffffL, &after) != SOUK_OK)
-		http_field_error(req, "cursor", "is not a cursor this API gave");
-	if (req->error_fields != NULL)
-		return SOUK_EINVALID;
-	rc = catalog_products_admin_list(w, req->arena, status && *status ? status : NULL,
-					 category && *category ? category : NULL,
-					 q && *q ? str_like_escape(req->arena, q) : NULL,
-					 after ? cursor : NULL, (int)limit, &items, &next);
+	if (q != NULL && utf8_length(q) > 200)
+		http_field_error(req, "q", "must be at most 200 characters");
+	const char *filters[] = {status, category, q};
+
+	next.fingerprint = page_fingerprint(filters, 3);
+	rc = page_params(req, 50, 'P', next.fingerprint, &limit, &after, &has_after);
 	if (rc != SOUK_OK)
 		return rc;
-	char *body = arena_printf(req->arena, "{\"items\":%s,\"next_cursor\":%s%s%s}", items,
-				  next ? "\"" : "", next ? next : "null", next ? "\"" : "");
-
-	answer_text(res, 200, body, strlen(body));
+	rc = catalog_products_admin_list(w, req->arena, status, category,
+					 q ? str_like_escape(req->arena, q) : NULL,
+					 has_after ? &after.id : NULL, (int)limit, &items, &more,
+					 &next.id);
+	if (rc != SOUK_OK)
+		return rc;
+	body = page_document(req->arena, items, more ? &next : NULL);
+	http_response_body(res, 200, body, strlen(body));
 	return SOUK_OK;
 }
 
@@ -716,9 +541,11 @@ int catalog_admin_product_create(struct worker *w, struct http_request *req,
 	cJSON *fields = NULL, *data;
 	const cJSON *title, *slug_item;
 	const char *public_id = NULL, *slug;
-	int rc = read_fields(req, product_fields,
-			     sizeof(product_fields) / sizeof(product_fields[0]), false, &fields);
+	long version = 0;
+	int rc = READ_FIELDS(req, product_fields, false, &version, &fields);
 
+	if (version != 0)
+		rc = http_field_error(req, "version", "is given by the server: leave it out");
 	title = cJSON_GetObjectItemCaseSensitive(fields, "title");
 	if (title == NULL && cJSON_GetObjectItemCaseSensitive(req->error_fields, "title") == NULL)
 		rc = http_field_error(req, "title", "is required");
@@ -731,7 +558,7 @@ int catalog_admin_product_create(struct worker *w, struct http_request *req,
 	rc = db_begin(&w->db, req->arena);
 	if (rc == SOUK_OK)
 		rc = catalog_product_create(w, req->arena, slug, slug_item != NULL,
-					    json_text(req->arena, fields), req->principal->user_id,
+					    json_print(req->arena, fields), req->principal->user_id,
 					    &public_id);
 	if (rc == SOUK_OK) {
 		data = cJSON_Duplicate(fields, true);
@@ -775,9 +602,7 @@ int catalog_admin_product_update(struct worker *w, struct http_request *req,
 
 	if (rc != SOUK_OK)
 		return rc;
-	read_version(req, true, &version);
-	rc = read_fields(req, product_fields, sizeof(product_fields) / sizeof(product_fields[0]),
-			 true, &fields);
+	rc = READ_FIELDS(req, product_fields, true, &version, &fields);
 	if (rc == SOUK_OK && cJSON_GetArraySize(fields) == 0)
 		return http_field_error(req, "version",
 					"came alone: send at least one field to change");
@@ -790,7 +615,7 @@ int catalog_admin_product_update(struct worker *w, struct http_request *req,
 	rc = db_begin(&w->db, req->arena);
 	if (rc == SOUK_OK)
 		rc = catalog_product_update(w, req->arena, ref.public_id, version,
-					    json_text(req->arena, fields), &new_version);
+					    json_print(req->arena, fields), &new_version);
 	bool slug_taken = rc == SOUK_ECONFLICT && strcmp(w->db.sqlstate, "23505") == 0;
 
 	if (rc == SOUK_OK) {
@@ -822,13 +647,14 @@ static int set_status(struct worker *w, struct http_request *req, struct http_re
 	long version = 0, new_version = 0;
 	const char *now_status = NULL;
 	bool has_files = false;
-	cJSON *data;
+	cJSON *data, *fields = NULL;
 	int rc = product_target(w, req, &ref);
 
 	if (rc != SOUK_OK)
 		return rc;
-	if (req->json != NULL && read_version(req, false, &version) != SOUK_OK)
-		return SOUK_EINVALID;
+	rc = READ_FIELDS(req, version_fields, false, &version, &fields);
+	if (rc != SOUK_OK)
+		return rc;
 	if (version != 0 && version != ref.version)
 		return stale(req, ref.version);
 	if (strcmp(ref.status, status) == 0)
@@ -934,8 +760,7 @@ int catalog_admin_product_delete(struct worker *w, struct http_request *req,
 		if (storage_delete(w->config, req->arena, keys[i]) != SOUK_OK)
 			log_msg(LOG_WARN, "product %s deleted but %s was not removed from storage",
 				ref.public_id, keys[i]);
-	res->status = 204;
-	res->content_type = NULL;
+	http_response_empty(res, 204);
 	return SOUK_OK;
 }
 
@@ -951,7 +776,7 @@ static int answer_category(struct worker *w, struct http_request *req, struct ht
 
 	if (rc != SOUK_OK)
 		return rc;
-	answer_text(res, status, json, strlen(json));
+	http_response_body(res, status, json, strlen(json));
 	return SOUK_OK;
 }
 
@@ -976,8 +801,7 @@ int catalog_admin_category_create(struct worker *w, struct http_request *req,
 	cJSON *fields = NULL;
 	const cJSON *name, *slug_item;
 	const char *slug;
-	int rc = read_fields(req, category_fields,
-			     sizeof(category_fields) / sizeof(category_fields[0]), false, &fields);
+	int rc = READ_FIELDS(req, category_fields, false, NULL, &fields);
 
 	name = cJSON_GetObjectItemCaseSensitive(fields, "name");
 	if (name == NULL && cJSON_GetObjectItemCaseSensitive(req->error_fields, "name") == NULL)
@@ -988,7 +812,7 @@ int catalog_admin_category_create(struct worker *w, struct http_request *req,
 	slug = slug_item ? slug_item->valuestring : catalog_slugify(req->arena, name->valuestring);
 	rc = db_begin(&w->db, req->arena);
 	if (rc == SOUK_OK)
-		rc = catalog_category_create(w, req->arena, slug, json_text(req->arena, fields));
+		rc = catalog_category_create(w, req->arena, slug, json_print(req->arena, fields));
 	if (rc == SOUK_OK)
 		rc = audit(w, req, "category.create", "category", slug, fields);
 	return category_saved(w, req, res, rc, slug, 201);
@@ -1005,13 +829,12 @@ int catalog_admin_category_update(struct worker *w, struct http_request *req,
 
 	if (slug == NULL || !validate_slug(slug))
 		return SOUK_ENOTFOUND;
-	rc = read_fields(req, category_fields, sizeof(category_fields) / sizeof(category_fields[0]),
-			 false, &fields);
+	rc = READ_FIELDS(req, category_fields, false, NULL, &fields);
 	if (rc != SOUK_OK)
 		return rc;
 	rc = db_begin(&w->db, req->arena);
 	if (rc == SOUK_OK)
-		rc = catalog_category_update(w, req->arena, slug, json_text(req->arena, fields),
+		rc = catalog_category_update(w, req->arena, slug, json_print(req->arena, fields),
 					     &new_slug);
 	if (rc == SOUK_OK)
 		rc = audit(w, req, "category.update", "category", slug, fields);
@@ -1038,7 +861,6 @@ int catalog_admin_category_delete(struct worker *w, struct http_request *req,
 		req->error_message = "Products are in this category: move them first.";
 	if (rc != SOUK_OK)
 		return rc;
-	res->status = 204;
-	res->content_type = NULL;
+	http_response_empty(res, 204);
 	return SOUK_OK;
 }

@@ -11,6 +11,7 @@
  * Nothing in a link can be changed or reused past its expiry: its payload
  * is covered by an HMAC under a key derived from SOUK_JWT_SECRET.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,7 @@
 #include "souk/err.h"
 #include "souk/http.h"
 #include "souk/json.h"
+#include "souk/page.h"
 #include "souk/storage.h"
 #include "souk/str.h"
 #include "souk/token.h"
@@ -116,16 +118,21 @@ static struct db_statement claim_existing = {
 	.flags = DB_READONLY,
 };
 
+/* The library, newest first, keyset on the entitlement (limit + 1 rows
+ * tell whether a page follows). Limits and counts are per file, as
+ * downloads count them. */
 static struct db_statement library = {
 	.name = "delivery_library",
-	.sql = "SELECT json_build_object('items', coalesce(json_agg(x ORDER BY x.sort DESC), '[]'))"
-	       "::text FROM ("
-	       " SELECT e.id AS sort, p.slug, p.title, p.cover_image_url, p.status AS product_status,"
-	       " e.source, " DB_TS("e.created_at") " AS acquired_at,"
-	       " " DB_TS("e.expires_at") " AS expires_at,"
-	       " coalesce(e.expires_at <= now(), false) AS expired,"
-	       " coalesce(e.download_limit, p.download_limit, $2::int) AS download_limit,"
-	       " (SELECT coalesce(json_agg(json_build_object('id', f.public_id, 'label', f.label,"
+	.sql = "SELECT coalesce(json_agg(x.item ORDER BY x.k DESC) FILTER (WHERE x.n <= $4::int),"
+	       "   '[]')::text,"
+	       " count(*) > $4::int, min(x.k) FILTER (WHERE x.n <= $4::int) FROM ("
+	       " SELECT e.id AS k, row_number() OVER (ORDER BY e.id DESC) AS n, json_build_object("
+	       " 'slug', p.slug, 'title', p.title, 'cover_image_url', p.cover_image_url,"
+	       " 'product_status', p.status, 'source', e.source,"
+	       " 'acquired_at', " DB_TS("e.created_at") ", 'expires_at', " DB_TS("e.expires_at") ","
+	       " 'expired', coalesce(e.expires_at <= now(), false),"
+	       " 'download_limit', coalesce(e.download_limit, p.download_limit, $2::int),"
+	       " 'files', (SELECT coalesce(json_agg(json_build_object('id', f.public_id, 'label', f.label,"
 	       "   'version', f.version, 'filename', f.filename, 'size_bytes', f.size_bytes,"
 	       "   'content_type', f.content_type, 'updated_at', " DB_TS("f.created_at") ","
 	       "   'downloads_used', f.used,"
@@ -134,10 +141,12 @@ static struct db_statement library = {
 	       "   SELECT c.*, (SELECT count(*) FROM download_log d WHERE d.entitlement_id = e.id"
 	       "     AND d.product_file_id = c.id) AS used"
 	       "   FROM (SELECT DISTINCT ON (label) * FROM product_files"
-	       "     WHERE product_id = p.id ORDER BY label, version DESC) c) f) AS files"
+	       "     WHERE product_id = p.id ORDER BY label, version DESC) c) f)) AS item"
 	       " FROM entitlements e JOIN products p ON p.id = e.product_id"
-	       " WHERE e.user_id = $1::bigint AND e.revoked_at IS NULL) x",
-	.nparams = 2,
+	       " WHERE e.user_id = $1::bigint AND e.revoked_at IS NULL"
+	       " AND ($3::bigint IS NULL OR e.id < $3::bigint)"
+	       " ORDER BY e.id DESC LIMIT $4::int + 1) x",
+	.nparams = 4,
 	.flags = DB_READONLY,
 };
 /* clang-format on */
@@ -190,14 +199,15 @@ static bool file_is_current(struct worker *w, struct http_request *req,
 static int choose_file(struct worker *w, struct http_request *req, const struct product_ref *ref,
 		       bool current_only, struct product_file *f)
 {
-	const char *id = req->json ? json_string_member(req->json, "file") : NULL;
+	static const struct validate_field fields[] = {
+	    {"file", VALIDATE_UUID, 0, 0, 0, 0},
+	};
+	const char *id = NULL;
 	PGresult *r = NULL;
-	int rc;
+	int rc = HTTP_VALIDATE(req, fields, &id, NULL);
 
-	if (req->json != NULL && cJSON_GetObjectItemCaseSensitive(req->json, "file") != NULL &&
-	    (id == NULL || !validate_uuid(id)))
-		return http_field_error(req, "file",
-					"must be the id of one of the product's files");
+	if (rc != SOUK_OK)
+		return rc;
 	if (id != NULL) {
 		const char *params[] = {id, ref->id};
 
@@ -429,10 +439,8 @@ int delivery_fetch(struct worker *w, struct http_request *req, struct http_respo
 	}
 	if (!storage_key_valid(PQgetvalue(r, 0, 0)))
 		return SOUK_EINTERNAL;
-	res->status = 200;
-	res->content_type = PQgetvalue(r, 0, 2);
-	http_response_header(res, "X-Accel-Redirect",
-			     storage_accel_path(req->arena, PQgetvalue(r, 0, 0)));
+	http_response_accel(res, PQgetvalue(r, 0, 2),
+			    storage_accel_path(req->arena, PQgetvalue(r, 0, 0)));
 	http_response_header(res, "Content-Disposition",
 			     storage_content_disposition(req->arena, PQgetvalue(r, 0, 1)));
 	http_response_header(res, "X-Robots-Tag", "noindex, nofollow");
@@ -448,8 +456,10 @@ int delivery_claim(struct worker *w, struct http_request *req, struct http_respo
 	const struct principal *me = req->principal;
 	struct product_ref ref;
 	PGresult *r = NULL;
-	int rc = product_of(w, req, &ref), status = 201;
+	int rc = http_validate(req, NULL, 0, NULL, NULL), status = 201;
 
+	if (rc == SOUK_OK)
+		rc = product_of(w, req, &ref);
 	if (rc != SOUK_OK)
 		return rc;
 	if (strcmp(ref.status, "published") != 0)
@@ -487,23 +497,34 @@ int delivery_claim(struct worker *w, struct http_request *req, struct http_respo
 	return SOUK_OK;
 }
 
-/* GET /api/v1/me/library (signed in): 200 {"items":[{slug, title, source,
- * acquired_at, expires_at, expired, download_limit, files:[{id, label,
- * version, filename, size_bytes, downloads_used, downloads_left}]}]}. */
+/* GET /api/v1/me/library?limit=&cursor= (signed in): 200 {"items":[{slug,
+ * title, cover_image_url, product_status, source, acquired_at, expires_at,
+ * expired, download_limit, files:[{id, label, version, filename, size_bytes,
+ * content_type, updated_at, downloads_used, downloads_left}]}],
+ * "next_cursor"}, newest first (limit 1..100, default 50); 422. */
 int delivery_library(struct worker *w, struct http_request *req, struct http_response *res)
 {
-	char default_limit[24];
+	struct page_cursor after = {0}, next = {.kind = 'L'};
+	bool has_after = false;
+	char default_limit[24], limit_text[16], *after_text = NULL, *body;
 	PGresult *r = NULL;
-	int rc;
+	long limit = 0;
+	int rc = page_params(req, 50, 'L', 0, &limit, &after, &has_after);
 
+	if (rc != SOUK_OK)
+		return rc;
 	snprintf(default_limit, sizeof(default_limit), "%ld", w->config->download_limit);
-	const char *params[] = {req->principal->user_id, default_limit};
+	snprintf(limit_text, sizeof(limit_text), "%ld", limit);
+	if (has_after)
+		after_text = arena_printf(req->arena, "%" PRId64, after.id);
+	const char *params[] = {req->principal->user_id, default_limit, after_text, limit_text};
 
 	rc = db_exec(&w->db, req->arena, &library, params, &r);
 	if (rc != SOUK_OK)
 		return rc;
-	res->status = 200;
-	res->body = PQgetvalue(r, 0, 0);
-	res->body_len = strlen(res->body);
+	next.id = PQgetisnull(r, 0, 2) ? 0 : strtoll(PQgetvalue(r, 0, 2), NULL, 10);
+	body = page_document(req->arena, PQgetvalue(r, 0, 0),
+			     PQgetvalue(r, 0, 1)[0] == 't' ? &next : NULL);
+	http_response_body(res, 200, body, strlen(body));
 	return SOUK_OK;
 }

@@ -239,16 +239,13 @@ static int record_file(struct worker *w, struct http_request *req, struct http_r
 		    audit_record(&w->db, req->arena, req->principal->user_id, "product.file_upload",
 				 "product", ref->public_id, data, req->remote_addr);
 	}
-	rc = db_end(&w->db, req->arena, rc);
+	rc = catalog_commit(w, req->arena, rc);
 	if (rc != SOUK_OK) {
 		if (remove_on_failure && storage_delete(w->config, req->arena, f->key) != SOUK_OK)
 			log_msg(LOG_WARN, "orphan file %s left in storage", f->key);
 		return rc;
 	}
-	catalog_changed(w, req->arena);
-	res->status = 201;
-	res->body = json;
-	res->body_len = strlen(json);
+	http_response_body(res, 201, json, strlen(json));
 	return SOUK_OK;
 }
 
@@ -321,11 +318,23 @@ struct presign_input {
 };
 
 static const struct validate_field presign_fields[] = {
-    {"label", VALIDATE_STRING, true, 1, 100, offsetof(struct presign_input, label)},
-    {"filename", VALIDATE_STRING, true, 1, 255, offsetof(struct presign_input, filename)},
-    {"content_type", VALIDATE_STRING, true, 3, 200, offsetof(struct presign_input, content_type)},
-    {"size_bytes", VALIDATE_INT, true, 1, 0x7fffffffffffffffLL,
+    {"label", VALIDATE_STRING, VALIDATE_REQUIRED, 1, 100, offsetof(struct presign_input, label)},
+    /* as sent: filename_problem() refuses blanks at either end */
+    {"filename", VALIDATE_TEXT, VALIDATE_REQUIRED, 1, 255,
+     offsetof(struct presign_input, filename)},
+    {"content_type", VALIDATE_STRING, VALIDATE_REQUIRED, 3, 200,
+     offsetof(struct presign_input, content_type)},
+    {"size_bytes", VALIDATE_INT, VALIDATE_REQUIRED, 1, 0x7fffffffffffffffLL,
      offsetof(struct presign_input, size_bytes)},
+};
+
+struct complete_input {
+	const char *upload_id;
+};
+
+static const struct validate_field complete_fields[] = {
+    {"upload_id", VALIDATE_STRING, VALIDATE_REQUIRED, 32, 32,
+     offsetof(struct complete_input, upload_id)},
 };
 
 /* Puts a claimed pending upload back, so /complete can be asked again. */
@@ -355,7 +364,7 @@ int catalog_admin_file_presign(struct worker *w, struct http_request *req,
 {
 	struct product_ref ref;
 	struct presign_input in = {0};
-	cJSON *errors = NULL, *body, *pending, *headers;
+	cJSON *body, *pending, *headers;
 	const char *why, *type, *file_id, *key;
 	char size_text[24], raw_id[16], upload_id[33], *url = NULL, *pending_text;
 	time_t now = time(NULL);
@@ -365,12 +374,9 @@ int catalog_admin_file_presign(struct worker *w, struct http_request *req,
 		return rc;
 	if ((rc = s3_only(w, req)) != SOUK_OK)
 		return rc;
-	rc = validate_json(req->arena, req->json, presign_fields, 4, &in, NULL, &errors);
-	if (rc != SOUK_OK) {
-		req->error_fields = errors;
+	rc = HTTP_VALIDATE(req, presign_fields, &in, NULL);
+	if (rc != SOUK_OK)
 		return rc;
-	}
-	in.filename = json_string_member(req->json, "filename");
 	if ((why = label_problem(in.label)) != NULL)
 		return http_field_error(req, "label", why);
 	if ((why = filename_problem(in.filename)) != NULL)
@@ -404,13 +410,10 @@ int catalog_admin_file_presign(struct worker *w, struct http_request *req,
 	cJSON_AddStringToObject(pending, "filename", in.filename);
 	cJSON_AddStringToObject(pending, "content_type", type);
 	cJSON_AddNumberToObject(pending, "size_bytes", (double)in.size_bytes);
-	pending_text = cJSON_PrintUnformatted(pending);
-	if (pending_text == NULL)
-		abort();
-	const char *set[] = {"SET", arena_printf(req->arena, "upload:%s", upload_id),
-			     arena_strdup(req->arena, pending_text), "EX", PENDING_SECONDS};
+	pending_text = json_print(req->arena, pending);
+	const char *set[] = {"SET", arena_printf(req->arena, "upload:%s", upload_id), pending_text,
+			     "EX", PENDING_SECONDS};
 
-	cJSON_free(pending_text);
 	rc = redis_command(&w->redis, req->arena, NULL, 0, 5, set, NULL);
 	if (rc != SOUK_OK)
 		return rc;
@@ -437,7 +440,8 @@ int catalog_admin_file_complete(struct worker *w, struct http_request *req,
 {
 	struct product_ref ref;
 	struct new_file f = {0};
-	const char *upload_id = json_string_member(req->json, "upload_id"), *key;
+	struct complete_input in = {0};
+	const char *upload_id, *key;
 	redisReply *r = NULL;
 	cJSON *pending = NULL;
 	const char *why = NULL;
@@ -450,6 +454,10 @@ int catalog_admin_file_complete(struct worker *w, struct http_request *req,
 	if ((rc = s3_only(w, req)) != SOUK_OK)
 		return rc;
 	worker_allow(w, w->config->upload_timeout); /* hashing reads the whole object back */
+	rc = HTTP_VALIDATE(req, complete_fields, &in, NULL);
+	if (rc != SOUK_OK)
+		return rc;
+	upload_id = in.upload_id;
 	if (upload_id == NULL || strlen(upload_id) != 32 ||
 	    strspn(upload_id, "0123456789abcdef") != 32)
 		return http_field_error(req, "upload_id",
@@ -567,14 +575,12 @@ int catalog_admin_file_delete(struct worker *w, struct http_request *req, struct
 		    audit_record(&w->db, req->arena, req->principal->user_id, "product.file_delete",
 				 "product", ref.public_id, data, req->remote_addr);
 	}
-	rc = db_end(&w->db, req->arena, rc);
+	rc = catalog_commit(w, req->arena, rc);
 	if (rc != SOUK_OK)
 		return rc;
-	catalog_changed(w, req->arena);
 	if (storage_delete(w->config, req->arena, key) != SOUK_OK)
 		log_msg(LOG_WARN, "file row %s deleted but %s is still in storage", file, key);
-	res->status = 204;
-	res->content_type = NULL;
+	http_response_empty(res, 204);
 	return SOUK_OK;
 }
 
@@ -655,11 +661,16 @@ int catalog_admin_image_upload(struct worker *w, struct http_request *req,
 	data = json_new_object(req->arena);
 	cJSON_AddStringToObject(data, "url", url);
 	cJSON_AddNumberToObject(data, "size_bytes", (double)out.size);
-	rc = audit_record(&w->db, req->arena, req->principal->user_id, "product.image_upload",
-			  "product", ref.public_id, data, req->remote_addr);
+	rc = db_begin(&w->db, req->arena);
+	if (rc == SOUK_OK)
+		rc = catalog_image_record(w, req->arena, &ref, key, type, out.size, out.sha256);
+	if (rc == SOUK_OK)
+		rc = audit_record(&w->db, req->arena, req->principal->user_id, "product.image_upload",
+				  "product", ref.public_id, data, req->remote_addr);
+	rc = db_end(&w->db, req->arena, rc);
 	if (rc != SOUK_OK) {
 		storage_delete(w->config, req->arena, key);
-		return rc;
+		return rc == SOUK_EINVALID ? SOUK_ENOTFOUND : rc; /* the product went meanwhile */
 	}
 	body = json_new_object(req->arena);
 	cJSON_AddStringToObject(body, "url", url);

@@ -31,7 +31,7 @@
  *
  * Cursors are opaque base64url: version, sort kind, a fingerprint of the
  * query and filters, three 64-bit keys and a 32-bit checksum; see
- * search_cursor_encode().
+ * page_cursor_encode().
  */
 #include <ctype.h>
 #include <errno.h>
@@ -46,6 +46,7 @@
 #include "souk/crypto.h"
 #include "souk/db.h"
 #include "souk/err.h"
+#include "souk/page.h"
 #include "souk/str.h"
 #include "souk/worker.h"
 
@@ -53,8 +54,6 @@
 #define FACET_SAMPLE 1000  /* matches counted for facets */
 #define SEARCH_MAX_WORDS 8 /* words of q used */
 #define SEARCH_MAX_WORD 40 /* bytes of one word; longer ones are dropped */
-#define CURSOR_VERSION 1
-#define CURSOR_BYTES 34 /* 1 version + 1 kind + 4 fingerprint + 3 x 8 keys + 4 check */
 
 /* ---------------------------------------------------------------- SQL --- */
 
@@ -285,119 +284,6 @@ static struct db_statement search_relevance = {
     .flags = DB_READONLY,
 };
 
-/* ------------------------------------------------------------ cursors --- */
-
-static const char b64url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-static void put64(unsigned char *p, int64_t v)
-{
-	uint64_t u = (uint64_t)v;
-
-	for (int i = 7; i >= 0; i--, u >>= 8)
-		p[i] = (unsigned char)(u & 0xff);
-}
-
-static int64_t get64(const unsigned char *p)
-{
-	uint64_t u = 0;
-
-	for (int i = 0; i < 8; i++)
-		u = u << 8 | p[i];
-	return (int64_t)u;
-}
-
-/* First 4 bytes of SHA-256("souk-search-cursor" || data). */
-static uint32_t cursor_check(const unsigned char *data, size_t len)
-{
-	unsigned char buf[64];
-	char hex[CRYPTO_SHA256_HEX_LEN + 1];
-	static const char domain[] = "souk-search-cursor";
-
-	memcpy(buf, domain, sizeof(domain) - 1);
-	memcpy(buf + sizeof(domain) - 1, data, len);
-	crypto_sha256_hex(buf, sizeof(domain) - 1 + len, hex);
-	hex[8] = '\0';
-	return (uint32_t)strtoul(hex, NULL, 16);
-}
-
-static bool cursor_kind_valid(char kind)
-{
-	return kind != '\0' && strchr(SEARCH_CURSOR_KINDS, kind) != NULL;
-}
-
-int search_cursor_encode(const struct search_cursor *c, char *out, size_t size)
-{
-	unsigned char raw[CURSOR_BYTES];
-	uint32_t check;
-	size_t o = 0;
-	unsigned bits = 0, nbits = 0;
-
-	if (size < SEARCH_CURSOR_MAX || !cursor_kind_valid(c->kind))
-		return SOUK_EINVALID;
-	raw[0] = CURSOR_VERSION;
-	raw[1] = (unsigned char)c->kind;
-	for (int i = 0; i < 4; i++)
-		raw[2 + i] = (unsigned char)(c->fingerprint >> (24 - 8 * i));
-	put64(raw + 6, c->k1);
-	put64(raw + 14, c->k2);
-	put64(raw + 22, c->id);
-	check = cursor_check(raw, 30);
-	for (int i = 0; i < 4; i++)
-		raw[30 + i] = (unsigned char)(check >> (24 - 8 * i));
-	for (size_t i = 0; i < sizeof(raw); i++) {
-		bits = bits << 8 | raw[i];
-		nbits += 8;
-		while (nbits >= 6) {
-			nbits -= 6;
-			out[o++] = b64url[(bits >> nbits) & 63];
-		}
-	}
-	if (nbits > 0)
-		out[o++] = b64url[(bits << (6 - nbits)) & 63];
-	out[o] = '\0';
-	return SOUK_OK;
-}
-
-int search_cursor_decode(const char *text, struct search_cursor *out)
-{
-	unsigned char raw[CURSOR_BYTES];
-	size_t len = text ? strlen(text) : 0, n = 0;
-	unsigned bits = 0, nbits = 0;
-	uint32_t check = 0, fingerprint = 0;
-
-	/* 34 bytes are exactly 46 characters without padding */
-	if (len != (CURSOR_BYTES * 8 + 5) / 6)
-		return SOUK_EINVALID;
-	for (size_t i = 0; i < len; i++) {
-		const char *p = strchr(b64url, text[i]);
-
-		if (text[i] == '\0' || p == NULL)
-			return SOUK_EINVALID;
-		bits = bits << 6 | (unsigned)(p - b64url);
-		nbits += 6;
-		if (nbits >= 8) {
-			nbits -= 8;
-			raw[n++] = (unsigned char)(bits >> nbits);
-		}
-	}
-	/* the 2 leftover bits must be zero (one encoding per cursor) */
-	if (n != CURSOR_BYTES || (bits & ((1u << nbits) - 1)) != 0)
-		return SOUK_EINVALID;
-	for (int i = 0; i < 4; i++) {
-		check = check << 8 | raw[30 + i];
-		fingerprint = fingerprint << 8 | raw[2 + i];
-	}
-	if (raw[0] != CURSOR_VERSION || check != cursor_check(raw, 30) ||
-	    !cursor_kind_valid((char)raw[1]))
-		return SOUK_EINVALID;
-	out->kind = (char)raw[1];
-	out->fingerprint = fingerprint;
-	out->k1 = get64(raw + 6);
-	out->k2 = get64(raw + 14);
-	out->id = get64(raw + 22);
-	return SOUK_OK;
-}
-
 /* ------------------------------------------------------------- words --- */
 
 size_t search_words(const char *q, char *out, size_t size)
@@ -502,9 +388,9 @@ int search_products(struct worker *w, struct arena *a, const struct search_query
 {
 	char words[SEARCH_MAX_WORDS * (SEARCH_MAX_WORD + 1) + 1];
 	char *tags = NULL, *k1 = NULL, *k2 = NULL, *id = NULL, *min = NULL, *max = NULL;
-	char next[SEARCH_CURSOR_MAX];
+	char next[PAGE_CURSOR_MAX];
 	const char *tsquery = NULL, *corrected = NULL, *cursor_out = NULL;
-	struct search_cursor cur = {0}, nc = {0};
+	struct page_cursor cur = {0}, nc = {0};
 	struct db_statement *st;
 	enum search_sort sort = sq->sort;
 	size_t nwords = search_words(sq->q, words, sizeof(words));
@@ -522,7 +408,7 @@ int search_products(struct worker *w, struct arena *a, const struct search_query
 		sort = nwords > 0 ? SEARCH_SORT_RELEVANCE : SEARCH_SORT_NEWEST;
 	kind = cursor_kind_of(sort);
 	if (sq->cursor != NULL) {
-		if (search_cursor_decode(sq->cursor, &cur) != SOUK_OK) {
+		if (page_cursor_decode(sq->cursor, &cur) != SOUK_OK) {
 			*why = "malformed cursor";
 			return SOUK_EINVALID;
 		}
@@ -650,7 +536,7 @@ int search_products(struct worker *w, struct arena *a, const struct search_query
 		nc.id = strtoll(PQgetvalue(r, 0, 8), NULL, 10);
 	}
 	if (nc.kind != '\0') {
-		if (search_cursor_encode(&nc, next, sizeof(next)) != SOUK_OK)
+		if (page_cursor_encode(&nc, next, sizeof(next)) != SOUK_OK)
 			return SOUK_EINTERNAL;
 		cursor_out = next;
 	}

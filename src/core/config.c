@@ -51,6 +51,7 @@ static const struct config_setting settings[] = {
 	NUM(access_ttl, "SOUK_ACCESS_TTL", "900", 30, 900),
 	NUM(refresh_ttl, "SOUK_REFRESH_TTL", "2592000", 300, 31536000),
 	NUM(auth_ip_scale, "SOUK_AUTH_IP_SCALE", "1", 1, 10000),
+	NUM(auth_account_scale, "SOUK_AUTH_ACCOUNT_SCALE", "1", 1, 1000),
 	STR(google_client_id, "SOUK_GOOGLE_CLIENT_ID", ""),
 	STR(google_client_secret, "SOUK_GOOGLE_CLIENT_SECRET", ""),
 	STR(google_authorize_url, "SOUK_GOOGLE_AUTHORIZE_URL", "https://accounts.google.com/o/oauth2/v2/auth"),
@@ -228,6 +229,12 @@ int config_load(struct souk_config *cfg, const char *env_file, char *err, size_t
 			if (rc != SOUK_OK)
 				return rc;
 		}
+	}
+	/* a development convenience that must never loosen a real shop */
+	if (strcmp(cfg->env, "production") == 0 && cfg->auth_account_scale != 1) {
+		snprintf(err, errlen, "SOUK_AUTH_ACCOUNT_SCALE is for development and tests: it must "
+				      "be 1 when SOUK_ENV=production");
+		return SOUK_EINVALID;
 	}
 	return SOUK_OK;
 }

@@ -2,11 +2,17 @@
 #include "souk/db.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "souk/arena.h"
 #include "souk/err.h"
 #include "souk/log.h"
+
+/* Statements this process has numbered so far (process-wide: the number of
+ * a statement is the same for every connection, and each connection keeps
+ * its own record of which numbers it has prepared). */
+static unsigned db_statements_numbered;
 
 void db_init(struct db *db, const char *conninfo)
 {
@@ -19,6 +25,34 @@ void db_close(struct db *db)
 	if (db->conn != NULL)
 		PQfinish(db->conn);
 	db->conn = NULL;
+	/* a new connection has prepared nothing */
+	free(db->prepared);
+	db->prepared = NULL;
+	db->prepared_len = 0;
+}
+
+bool db_is_prepared(const struct db *db, const struct db_statement *st)
+{
+	return st->number > 0 && st->number < db->prepared_len && db->prepared[st->number];
+}
+
+void db_mark_prepared(struct db *db, struct db_statement *st)
+{
+	if (st->number == 0)
+		st->number = ++db_statements_numbered;
+	if (st->number >= db->prepared_len) {
+		size_t len = (size_t)st->number * 2 + 16;
+		unsigned char *grown = realloc(db->prepared, len);
+
+		if (grown == NULL) {
+			fprintf(stderr, "{\"level\":\"fatal\",\"msg\":\"out of memory\"}\n");
+			abort();
+		}
+		memset(grown + db->prepared_len, 0, len - db->prepared_len);
+		db->prepared = grown;
+		db->prepared_len = len;
+	}
+	db->prepared[st->number] = 1;
 }
 
 static void db_note(struct db *db, const char *sqlstate, const char *message)
@@ -127,7 +161,7 @@ static int db_exec_once(struct db *db, struct arena *arena, struct db_statement 
 		return db_finish(
 		    db, arena,
 		    PQexecParams(db->conn, st->sql, st->nparams, NULL, params, NULL, NULL, 0), out);
-	if (st->prepared_on != db->generation) {
+	if (!db_is_prepared(db, st)) {
 		PGresult *p = PQprepare(db->conn, st->name, st->sql, st->nparams, NULL);
 
 		rc = db_finish(db, arena, p, NULL);
@@ -135,7 +169,7 @@ static int db_exec_once(struct db *db, struct arena *arena, struct db_statement 
 			log_msg(LOG_ERROR, "prepare %s failed: %s", st->name, db->message);
 			return rc;
 		}
-		st->prepared_on = db->generation;
+		db_mark_prepared(db, st);
 	}
 	return db_finish(db, arena,
 			 PQexecPrepared(db->conn, st->name, st->nparams, params, NULL, NULL, 0), out);

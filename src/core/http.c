@@ -266,6 +266,19 @@ int http_field_error(struct http_request *req, const char *field, const char *me
 	return SOUK_EINVALID;
 }
 
+int http_validate(struct http_request *req, const struct validate_field *fields, size_t n,
+		  void *out, struct validate_result *result)
+{
+	struct validate_result r;
+	const cJSON *e;
+	int rc = validate_json(req->arena, req->json, fields, n, VALIDATE_REJECT_UNKNOWN, out, &r);
+
+	if (result != NULL)
+		*result = r;
+	cJSON_ArrayForEach(e, r.errors) http_field_error(req, e->string, e->valuestring);
+	return rc;
+}
+
 void http_response_init(struct http_response *res)
 {
 	memset(res, 0, sizeof(*res));
@@ -284,38 +297,44 @@ void http_response_header(struct http_response *res, const char *name, const cha
 	}
 }
 
-static void cjson_free_string(void *p)
-{
-	cJSON_free(p);
-}
-
 void http_response_json(struct http_response *res, struct arena *arena, int status,
 			const struct cJSON *json)
 {
-	char *text = cJSON_PrintUnformatted(json);
+	char *text = json_print(arena, json);
 
-	if (text == NULL) {
-		fprintf(stderr, "{\"level\":\"fatal\",\"msg\":\"out of memory\"}\n");
-		abort();
-	}
-	arena_defer(arena, cjson_free_string, text);
-	res->status = status;
-	res->body = text;
-	res->body_len = strlen(text);
+	http_response_body(res, status, text, strlen(text));
 }
 
-static void cjson_delete(void *p)
+void http_response_body(struct http_response *res, int status, const char *text, size_t len)
 {
-	cJSON_Delete(p);
+	res->status = status;
+	res->content_type = "application/json; charset=utf-8";
+	res->body = text;
+	res->body_len = len;
+}
+
+void http_response_empty(struct http_response *res, int status)
+{
+	res->status = status;
+	res->content_type = NULL;
+	res->body = NULL;
+	res->body_len = 0;
+}
+
+void http_response_accel(struct http_response *res, const char *content_type,
+			 const char *location)
+{
+	http_response_empty(res, 200);
+	res->content_type = content_type;
+	http_response_header(res, "X-Accel-Redirect", location);
 }
 
 void http_response_error(struct http_response *res, struct arena *arena, int err,
 			 const char *message, const struct cJSON *fields)
 {
 	const struct souk_err_http *map = souk_err_http(err);
-	cJSON *root = cJSON_CreateObject(), *e;
+	cJSON *root = json_new_object(arena), *e;
 
-	arena_defer(arena, cjson_delete, root);
 	e = cJSON_AddObjectToObject(root, "error");
 	cJSON_AddStringToObject(e, "code", map->code);
 	cJSON_AddStringToObject(e, "message", message ? message : map->message);

@@ -16,7 +16,7 @@ static void json_delete(void *p)
 	cJSON_Delete(p);
 }
 
-static cJSON *json_own(struct arena *arena, cJSON *item)
+cJSON *json_own(struct arena *arena, cJSON *item)
 {
 	if (item == NULL) {
 		fprintf(stderr, "{\"level\":\"fatal\",\"msg\":\"out of memory\"}\n");
@@ -24,6 +24,23 @@ static cJSON *json_own(struct arena *arena, cJSON *item)
 	}
 	arena_defer(arena, json_delete, item);
 	return item;
+}
+
+static void json_free_text(void *p)
+{
+	cJSON_free(p);
+}
+
+char *json_print(struct arena *arena, const cJSON *item)
+{
+	char *text = cJSON_PrintUnformatted(item);
+
+	if (text == NULL) {
+		fprintf(stderr, "{\"level\":\"fatal\",\"msg\":\"out of memory\"}\n");
+		abort();
+	}
+	arena_defer(arena, json_free_text, text);
+	return text;
 }
 
 cJSON *json_new_object(struct arena *arena)
@@ -152,99 +169,234 @@ bool validate_slug(const char *s)
 	return s[strlen(s) - 1] != '-';
 }
 
-static const char *validate_one(struct arena *arena, const struct validate_field *f,
-				const cJSON *item, void *slot)
+/* An address a product page may show: https:// anywhere, or a path on this
+ * site ("/media/..."), without blanks, quotes or angle brackets. */
+static bool url_acceptable(const char *s)
 {
-	switch (f->type) {
-	case VALIDATE_STRING:
-	case VALIDATE_EMAIL:
-	case VALIDATE_UUID:
-	case VALIDATE_SLUG: {
-		char *v;
-		size_t chars;
+	if (strncmp(s, "https://", 8) != 0 && !(s[0] == '/' && s[1] != '/'))
+		return false;
+	for (const char *c = s; *c; c++)
+		if ((unsigned char)*c <= 0x20 || *c == '"' || *c == '<' || *c == '>' ||
+		    *c == '\\' || (unsigned char)*c == 0x7f)
+			return false;
+	return true;
+}
 
-		if (!cJSON_IsString(item))
-			return "must be a string";
-		v = str_trim(arena_strdup(arena, item->valuestring));
-		chars = utf8_length(v);
-		if (f->type == VALIDATE_EMAIL) {
-			for (char *c = v; *c; c++)
-				*c = (char)tolower((unsigned char)*c);
-			if (!validate_email(v))
-				return "must be a valid e-mail address";
-		} else if (f->type == VALIDATE_UUID) {
-			for (char *c = v; *c; c++)
-				*c = (char)tolower((unsigned char)*c);
-			if (!validate_uuid(v))
-				return "must be a UUID";
-		} else if (f->type == VALIDATE_SLUG && !validate_slug(v)) {
-			return "may contain only lower-case letters, digits and single dashes";
-		}
-		if (f->type != VALIDATE_UUID && f->type != VALIDATE_EMAIL) {
-			if ((long long)chars < f->min)
-				return f->min <= 1 ? "must not be empty"
-						   : arena_printf(arena, "must be at least %lld characters", f->min);
-			if (f->max > 0 && (long long)chars > f->max)
-				return arena_printf(arena, "must be at most %lld characters", f->max);
-		}
-		for (const char *c = v; *c; c++)
-			if ((unsigned char)*c < 0x20 && *c != '\n' && *c != '\t' && *c != '\r')
-				return "must not contain control characters";
-		*(const char **)slot = v;
+/* The checked, normalised value of a string member, or NULL with *why. */
+static char *validate_text(struct arena *arena, const struct validate_field *f, const cJSON *item,
+			   const char **why)
+{
+	bool one_line = f->type != VALIDATE_TEXT;
+	char *v;
+	size_t chars;
+
+	if (!cJSON_IsString(item)) {
+		*why = "must be a string";
 		return NULL;
 	}
+	v = arena_strdup(arena, item->valuestring);
+	if (f->type != VALIDATE_TEXT)
+		v = str_trim(v);
+	for (const char *c = v; *c; c++)
+		if (((unsigned char)*c < 0x20 && !(*c == '\t' || (!one_line && (*c == '\n' || *c == '\r')))) ||
+		    (unsigned char)*c == 0x7f) {
+			*why = "must not contain control characters";
+			return NULL;
+		}
+	switch (f->type) {
+	case VALIDATE_EMAIL:
+		for (char *c = v; *c; c++)
+			*c = (char)tolower((unsigned char)*c);
+		if (!validate_email(v)) {
+			*why = "must be a valid e-mail address";
+			return NULL;
+		}
+		return v;
+	case VALIDATE_UUID:
+		for (char *c = v; *c; c++)
+			*c = (char)tolower((unsigned char)*c);
+		if (!validate_uuid(v)) {
+			*why = "must be a UUID";
+			return NULL;
+		}
+		return v;
+	case VALIDATE_CURRENCY:
+		for (char *c = v; *c; c++)
+			*c = (char)toupper((unsigned char)*c);
+		if (strlen(v) != 3 || !isupper((unsigned char)v[0]) ||
+		    !isupper((unsigned char)v[1]) || !isupper((unsigned char)v[2])) {
+			*why = "must be a three-letter ISO 4217 code";
+			return NULL;
+		}
+		return v;
+	default:
+		break;
+	}
+	chars = utf8_length(v);
+	if ((long long)chars < f->min) {
+		*why = f->min <= 1 ? "must not be empty"
+				   : arena_printf(arena, "must be at least %lld characters", f->min);
+		return NULL;
+	}
+	if (f->max > 0 && (long long)chars > f->max) {
+		*why = arena_printf(arena, "must be at most %lld characters", f->max);
+		return NULL;
+	}
+	if (f->type == VALIDATE_SLUG) {
+		for (char *c = v; *c; c++)
+			*c = (char)tolower((unsigned char)*c);
+		if (!validate_slug(v)) {
+			*why = "may contain only lower-case letters, digits and single dashes";
+			return NULL;
+		}
+	} else if (f->type == VALIDATE_URL && !url_acceptable(v)) {
+		*why = "must be an https:// URL or a path on this site";
+		return NULL;
+	}
+	return v;
+}
+
+/* An array of slugs or URLs: each checked, duplicate slugs dropped. */
+static const char *validate_list(struct arena *arena, const struct validate_field *f,
+				 const cJSON *item, cJSON *list)
+{
+	const struct validate_field one = {
+	    f->name, f->type == VALIDATE_SLUG_LIST ? VALIDATE_SLUG : VALIDATE_URL, 0, 1,
+	    f->type == VALIDATE_SLUG_LIST ? 100 : 2000, VALIDATE_NO_STORE};
+	const cJSON *el;
+	int n = 0;
+
+	if (!cJSON_IsArray(item))
+		return "must be an array of strings";
+	cJSON_ArrayForEach(el, item)
+	{
+		const char *why = NULL;
+		char *v = validate_text(arena, &one, el, &why);
+		bool dup = false;
+		const cJSON *seen;
+
+		if (v == NULL)
+			return arena_printf(arena, "item %d %s", n + 1, why);
+		cJSON_ArrayForEach(seen, list) dup |= strcmp(seen->valuestring, v) == 0;
+		if (dup && f->type == VALIDATE_SLUG_LIST)
+			continue;
+		if (++n > f->max)
+			return arena_printf(arena, "must have at most %lld items", f->max);
+		cJSON_AddItemToArray(list, cJSON_CreateString(v));
+	}
+	return NULL;
+}
+
+/* Checks one given (non-null) member; on success adds it to normal and
+ * stores it at slot (NULL: not stored). NULL, or what is wrong. */
+static const char *validate_one(struct arena *arena, const struct validate_field *f,
+				const cJSON *item, cJSON *normal, void *slot)
+{
+	const char *why = NULL;
+
+	switch (f->type) {
 	case VALIDATE_INT: {
-		double d;
+		double d = item->valuedouble;
 
 		if (!cJSON_IsNumber(item))
 			return "must be a number";
-		d = item->valuedouble;
+		/* whole and within 2^53 first: converting 1e300 to an integer is undefined */
 		if (d != floor(d) || d < -9007199254740991.0 || d > 9007199254740991.0)
 			return "must be a whole number";
 		if ((long long)d < f->min || (long long)d > f->max)
 			return arena_printf(arena, "must be between %lld and %lld", f->min, f->max);
-		*(long long *)slot = (long long)d;
+		cJSON_AddNumberToObject(normal, f->name, (double)(long long)d); /* no -0 */
+		if (slot != NULL)
+			*(long long *)slot = (long long)d;
 		return NULL;
 	}
 	case VALIDATE_BOOL:
 		if (!cJSON_IsBool(item))
 			return "must be true or false";
-		*(bool *)slot = cJSON_IsTrue(item);
+		cJSON_AddBoolToObject(normal, f->name, cJSON_IsTrue(item));
+		if (slot != NULL)
+			*(bool *)slot = cJSON_IsTrue(item);
+		return NULL;
+	case VALIDATE_SLUG_LIST:
+	case VALIDATE_URL_LIST: {
+		cJSON *list = cJSON_AddArrayToObject(normal, f->name);
+
+		why = validate_list(arena, f, item, list);
+		if (why != NULL) {
+			cJSON_DeleteItemFromObjectCaseSensitive(normal, f->name);
+			return why;
+		}
+		if (slot != NULL)
+			*(const cJSON **)slot = list;
 		return NULL;
 	}
-	return "has an unknown rule";
+	default: {
+		char *v = validate_text(arena, f, item, &why);
+
+		if (v == NULL)
+			return why;
+		cJSON_AddStringToObject(normal, f->name, v);
+		if (slot != NULL)
+			*(const char **)slot = v;
+		return NULL;
+	}
+	}
+}
+
+static void validate_problem(struct arena *arena, cJSON **errs, const char *name, const char *why)
+{
+	if (*errs == NULL)
+		*errs = json_new_object(arena);
+	if (cJSON_GetObjectItemCaseSensitive(*errs, name) == NULL)
+		cJSON_AddStringToObject(*errs, name, why);
 }
 
 int validate_json(struct arena *arena, const cJSON *obj, const struct validate_field *fields,
-		  size_t n, void *out, uint64_t *present, cJSON **errors)
+		  size_t n, unsigned mode, void *out, struct validate_result *result)
 {
-	cJSON *errs = NULL;
+	cJSON *errs = NULL, *normal = json_new_object(arena);
+	const cJSON *item;
 	uint64_t seen = 0;
 
+	if (mode & VALIDATE_REJECT_UNKNOWN)
+		cJSON_ArrayForEach(item, obj)
+		{
+			bool known = false;
+
+			for (size_t i = 0; i < n && !known; i++)
+				known = strcmp(fields[i].name, item->string) == 0;
+			if (!known)
+				validate_problem(arena, &errs, item->string,
+						 "is not a field of this resource");
+		}
 	for (size_t i = 0; i < n; i++) {
 		const struct validate_field *f = &fields[i];
-		const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, f->name);
+		void *slot = out != NULL && f->offset != VALIDATE_NO_STORE ? (char *)out + f->offset
+									: NULL;
 		const char *problem = NULL;
 
-		if (item == NULL || cJSON_IsNull(item)) {
-			if (f->required)
+		item = obj ? cJSON_GetObjectItemCaseSensitive(obj, f->name) : NULL;
+		if (item == NULL) {
+			if (f->flags & VALIDATE_REQUIRED)
 				problem = "is required";
+		} else if (cJSON_IsNull(item)) {
+			if (f->flags & VALIDATE_NULLABLE)
+				cJSON_AddNullToObject(normal, f->name);
+			else
+				problem = f->flags & VALIDATE_REQUIRED ? "is required" : "must not be null";
 		} else {
-			problem = validate_one(arena, f, item, (char *)out + f->offset);
-			if (problem == NULL && i < 64)
-				seen |= UINT64_C(1) << i;
+			problem = validate_one(arena, f, item, normal, slot);
 		}
-		if (problem != NULL) {
-			if (errs == NULL)
-				errs = json_new_object(arena);
-			cJSON_AddStringToObject(errs, f->name, problem);
-		}
+		if (problem != NULL)
+			validate_problem(arena, &errs, f->name, problem);
+		else if (item != NULL && i < 64 &&
+			 (!cJSON_IsNull(item) || (f->flags & VALIDATE_NULLABLE)))
+			seen |= UINT64_C(1) << i;
 	}
-	if (errs != NULL) {
-		*errors = errs;
-		return SOUK_EINVALID;
+	if (result != NULL) {
+		result->errors = errs;
+		result->normal = normal;
+		result->present = seen;
 	}
-	if (present != NULL)
-		*present = seen;
-	return SOUK_OK;
+	return errs != NULL ? SOUK_EINVALID : SOUK_OK;
 }

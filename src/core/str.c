@@ -91,6 +91,20 @@ void buf_free(struct buf *b)
 	buf_init(b, b->cap);
 }
 
+static void buf_release(void *p)
+{
+	buf_free(p);
+}
+
+struct buf *buf_in_arena(struct arena *a, size_t cap)
+{
+	struct buf *b = arena_alloc(a, sizeof(*b));
+
+	buf_init(b, cap);
+	arena_defer(a, buf_release, b);
+	return b;
+}
+
 static int hex_value(int c)
 {
 	if (c >= '0' && c <= '9')

@@ -6,6 +6,7 @@
 #include "souk/arena.h"
 #include "souk/db.h"
 #include "souk/err.h"
+#include "souk/json.h"
 
 static struct db_statement outbox_insert = {
 	.name = "mail_outbox_insert",
@@ -13,18 +14,24 @@ static struct db_statement outbox_insert = {
 	.nparams = 3,
 };
 
-static void free_text(void *p)
+static struct db_statement outbox_forget = {
+	.name = "mail_outbox_forget",
+	.sql = "DELETE FROM email_outbox WHERE recipient = $1",
+	.nparams = 1,
+};
+
+int mail_forget_recipient(struct db *db, struct arena *a, const char *recipient)
 {
-	cJSON_free(p);
+	const char *params[] = {recipient};
+
+	return db_exec(db, a, &outbox_forget, params, NULL);
 }
 
 int mail_queue(struct db *db, struct arena *a, const char *template_name, const char *recipient,
 	       const struct cJSON *data)
 {
-	char *json = data ? cJSON_PrintUnformatted(data) : NULL;
+	char *json = data ? json_print(a, data) : NULL;
 	const char *params[] = {template_name, recipient, json ? json : "{}"};
 
-	if (json != NULL)
-		arena_defer(a, free_text, json);
 	return db_exec(db, a, &outbox_insert, params, NULL);
 }

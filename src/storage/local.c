@@ -123,8 +123,15 @@ int local_commit(const struct souk_config *cfg, struct arena *a, const char *tmp
 	char *parent = arena_strdup(a, path);
 
 	*strrchr(parent, '/') = '\0';
-	if (file_mkdirs(parent, 0755) != SOUK_OK || chmod(tmp_path, 0644) != 0 ||
-	    rename(tmp_path, path) != 0) {
+	/* twice: a delete pruning empty folders (local_delete) may take the
+	 * parent away between the mkdir and the rename */
+	int moved = -1;
+
+	for (int attempt = 0; attempt < 2 && moved != 0; attempt++)
+		moved = file_mkdirs(parent, 0755) == SOUK_OK && chmod(tmp_path, 0644) == 0
+			    ? rename(tmp_path, path)
+			    : -1;
+	if (moved != 0) {
 		log_msg(LOG_ERROR, "cannot store %s: %s", key, strerror(errno));
 		unlink(tmp_path);
 		return SOUK_EIO;
@@ -136,10 +143,20 @@ int local_commit(const struct souk_config *cfg, struct arena *a, const char *tmp
 int local_delete(const struct souk_config *cfg, struct arena *a, const char *key)
 {
 	char *path = arena_printf(a, "%s/%s", cfg->storage_dir, key);
+	char *dir = arena_strdup(a, key), *slash;
 
 	if (unlink(path) != 0 && errno != ENOENT) {
 		log_msg(LOG_WARN, "cannot remove %s: %s", key, strerror(errno));
 		return SOUK_EIO;
+	}
+	/* the folders that held it, while empty: "products/<product>/<file>"
+	 * and "products/<product>" go, the top level ("products", "public")
+	 * stays; the first one that is not empty ends it */
+	while ((slash = strrchr(dir, '/')) != NULL) {
+		*slash = '\0';
+		if (strchr(dir, '/') == NULL ||
+		    rmdir(arena_printf(a, "%s/%s", cfg->storage_dir, dir)) != 0)
+			break;
 	}
 	return SOUK_OK;
 }

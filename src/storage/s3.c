@@ -21,13 +21,13 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include <curl/curl.h>
 #include <openssl/evp.h>
 
 #include "souk/arena.h"
 #include "souk/config.h"
 #include "souk/crypto.h"
 #include "souk/err.h"
+#include "souk/httpc.h"
 #include "souk/log.h"
 #include "souk/storage.h"
 #include "souk/str.h"
@@ -38,10 +38,6 @@
 #define S3_ERROR_BODY_MAX 4096	  /* bytes of an error answer kept for the log */
 #define S3_FILE_CHUNK (64 * 1024) /* bytes read at a time when hashing a file */
 #define S3_EMPTY_SHA256 "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
-#ifndef PACKAGE_VERSION
-#define PACKAGE_VERSION "0"
-#endif
-#define S3_USER_AGENT "souk/" PACKAGE_VERSION
 
 /* Where one object lives. */
 struct s3_target {
@@ -276,58 +272,27 @@ struct s3_call {
 	EVP_MD_CTX *md; /* GET: hashes a 200 answer's body */
 	long long max;	/* GET: bytes accepted */
 	long long got;	/* GET: bytes hashed */
-	bool too_large;
-	CURL *h;
-	long status;	   /* HTTP status of the answer */
-	struct buf *error; /* the first bytes of an error answer, for the log */
+	struct httpc_response answer; /* error answers keep their first bytes, for the log */
 };
 
-static void s3_curl_release(void *p)
-{
-	curl_easy_cleanup(p);
-}
-
-static void s3_headers_release(void *p)
-{
-	curl_slist_free_all(p);
-}
-
-static void s3_buf_release(void *p)
-{
-	buf_free(p);
-}
-
-static size_t s3_write(char *data, size_t size, size_t nmemb, void *ctx)
+/* A 200 answer's body, hashed as it streams. */
+static int s3_hash_sink(void *ctx, const char *data, size_t n)
 {
 	struct s3_call *c = ctx;
-	size_t n = size * nmemb;
 
-	if (c->status == 0)
-		curl_easy_getinfo(c->h, CURLINFO_RESPONSE_CODE, &c->status);
-	if (c->status == 200 && c->md != NULL) {
-		if ((long long)n > c->max - c->got) {
-			c->too_large = true;
-			return 0; /* a short count stops the transfer */
-		}
-		if (EVP_DigestUpdate(c->md, data, n) != 1)
-			return 0;
-		c->got += (long long)n;
-		return n;
-	}
-	/* an error answer (or one we do not read): keep its start for the log */
-	if (c->error->len < c->error->cap)
-		buf_append(c->error, data,
-			   n < c->error->cap - c->error->len ? n : c->error->cap - c->error->len);
-	return n;
+	if (EVP_DigestUpdate(c->md, data, n) != 1)
+		return SOUK_EINTERNAL;
+	c->got += (long long)n;
+	return SOUK_OK;
 }
 
 /* S3's error code from an error answer ("<Code>NoSuchKey</Code>"), or "-". */
-static const char *s3_error_code(struct arena *a, const struct buf *body)
+static const char *s3_error_code(struct arena *a, const struct httpc_response *answer)
 {
 	const char *start, *end;
 	size_t n;
 
-	if (body->data == NULL || (start = strstr(body->data, "<Code>")) == NULL)
+	if (answer->body == NULL || (start = strstr(answer->body, "<Code>")) == NULL)
 		return "-";
 	start += 6;
 	for (end = start; ((*end >= 'A' && *end <= 'Z') || (*end >= 'a' && *end <= 'z') ||
@@ -339,36 +304,22 @@ static const char *s3_error_code(struct arena *a, const struct buf *body)
 	return n > 0 ? arena_strndup(a, start, n) : "-";
 }
 
-/* Appends "Name: value" to *list; false when out of memory. */
-static bool s3_header_add(struct arena *a, struct curl_slist **list, const char *name,
-			  const char *value)
-{
-	struct curl_slist *grown = curl_slist_append(*list, arena_printf(a, "%s: %s", name, value));
-
-	if (grown == NULL)
-		return false;
-	*list = grown;
-	return true;
-}
-
 /*
- * Signs and sends c. SOUK_OK with c->status (any HTTP status); SOUK_EINVALID
- * when S3 is not configured or the key is bad; SOUK_ETOOLARGE when a GET
- * passed c->max; SOUK_EUPSTREAM when S3 cannot be reached in time (logged).
+ * Signs and sends c (through src/core/httpc.c). SOUK_OK with c->answer (any
+ * HTTP status); SOUK_EINVALID when S3 is not configured or the key is bad;
+ * SOUK_ETOOLARGE when a GET passed c->max; SOUK_EUPSTREAM when S3 cannot be
+ * reached in time (logged).
  */
 static int s3_perform(struct arena *a, const struct souk_config *cfg, struct s3_call *c)
 {
 	struct sigv4_credentials cred;
 	struct sigv4_result res;
 	struct sigv4_pair signed_headers[3];
-	struct curl_slist *list = NULL;
 	struct s3_target t;
 	char amz_date[17];
-	/* the handle lives until the arena is reset: so must its error buffer */
-	char *errbuf = arena_alloc(a, CURL_ERROR_SIZE);
+	const char *headers[6];
 	time_t now = time(NULL);
-	size_t nsigned = 0;
-	CURLcode cc;
+	size_t nsigned = 0, nh = 0;
 	int rc;
 
 	if (!s3_credentials(cfg, &cred))
@@ -394,81 +345,42 @@ static int s3_perform(struct arena *a, const struct souk_config *cfg, struct s3_
 			now, &res);
 	if (rc != SOUK_OK)
 		return rc;
-
-	c->error = arena_alloc(a, sizeof(*c->error));
-	buf_init(c->error, S3_ERROR_BODY_MAX);
-	arena_defer(a, s3_buf_release, c->error);
-	c->h = curl_easy_init();
-	if (c->h == NULL)
-		return SOUK_EINTERNAL;
-	arena_defer(a, s3_curl_release, c->h);
-	/* the Host we signed, byte for byte (curl would drop a default port) */
 	for (size_t i = 0; i < nsigned; i++)
-		if (!s3_header_add(a, &list, signed_headers[i].name, signed_headers[i].value)) {
-			curl_slist_free_all(list);
-			return SOUK_EINTERNAL;
-		}
-	if (!s3_header_add(a, &list, "Host", t.host) ||
-	    !s3_header_add(a, &list, "Authorization", res.authorization)) {
-		curl_slist_free_all(list);
-		return SOUK_EINTERNAL;
-	}
-	arena_defer(a, s3_headers_release, list);
+		headers[nh++] =
+		    arena_printf(a, "%s: %s", signed_headers[i].name, signed_headers[i].value);
+	/* the Host we signed, byte for byte (curl would drop a default port) */
+	headers[nh++] = arena_printf(a, "Host: %s", t.host);
+	headers[nh++] = arena_printf(a, "Authorization: %s", res.authorization);
+	headers[nh] = NULL;
 
-	curl_easy_setopt(c->h, CURLOPT_URL,
-			 arena_printf(a, "%s%s", t.origin, sigv4_uri_encode(a, t.path, true)));
-#if LIBCURL_VERSION_NUM >= 0x075500
-	curl_easy_setopt(c->h, CURLOPT_PROTOCOLS_STR, "http,https");
-#else
-	curl_easy_setopt(c->h, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
-#endif
-	curl_easy_setopt(c->h, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(c->h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c->h, CURLOPT_CONNECTTIMEOUT_MS, S3_TIMEOUT_MS);
-	if (c->upload != NULL || c->md != NULL) {
-		/* a transfer of a whole file: no deadline, but never a stalled one
-		 * (the pool's request timeout still bounds the request) */
-		curl_easy_setopt(c->h, CURLOPT_LOW_SPEED_LIMIT, S3_LOW_SPEED_BYTES);
-		curl_easy_setopt(c->h, CURLOPT_LOW_SPEED_TIME, (long)(S3_TIMEOUT_MS / 1000));
-	} else {
-		curl_easy_setopt(c->h, CURLOPT_TIMEOUT_MS, S3_TIMEOUT_MS);
-	}
-	curl_easy_setopt(c->h, CURLOPT_SSL_VERIFYPEER, 1L);
-	curl_easy_setopt(c->h, CURLOPT_SSL_VERIFYHOST, 2L);
-	curl_easy_setopt(c->h, CURLOPT_USERAGENT, S3_USER_AGENT);
-	curl_easy_setopt(c->h, CURLOPT_HTTPHEADER, list);
-	curl_easy_setopt(c->h, CURLOPT_WRITEFUNCTION, s3_write);
-	curl_easy_setopt(c->h, CURLOPT_WRITEDATA, c);
-	curl_easy_setopt(c->h, CURLOPT_ERRORBUFFER, errbuf);
-	if (strcmp(c->method, "HEAD") == 0) {
-		curl_easy_setopt(c->h, CURLOPT_NOBODY, 1L);
-	} else if (strcmp(c->method, "PUT") == 0) {
-		curl_easy_setopt(c->h, CURLOPT_UPLOAD, 1L);
-		curl_easy_setopt(c->h, CURLOPT_READDATA, c->upload);
-		curl_easy_setopt(c->h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)c->upload_size);
-	} else if (strcmp(c->method, "GET") != 0) {
-		curl_easy_setopt(c->h, CURLOPT_CUSTOMREQUEST, c->method);
-	}
-	if (c->md != NULL && c->max > 0)
-		curl_easy_setopt(c->h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)c->max);
+	struct httpc_request rq = {
+	    .what = "s3",
+	    .method = c->method,
+	    .url = arena_printf(a, "%s%s", t.origin, sigv4_uri_encode(a, t.path, true)),
+	    .headers = headers,
+	    .upload = c->upload,
+	    .upload_size = c->upload_size,
+	    .connect_timeout_ms = S3_TIMEOUT_MS,
+	    /* a transfer of a whole file: no deadline, but never a stalled one
+	     * (the pool's request allowance still bounds the request) */
+	    .timeout_ms = c->upload != NULL || c->md != NULL ? -1 : S3_TIMEOUT_MS,
+	    .low_speed_bytes = S3_LOW_SPEED_BYTES,
+	    .low_speed_seconds = S3_TIMEOUT_MS / 1000,
+	    .max_body = S3_ERROR_BODY_MAX,
+	    .truncate = true,
+	    .sink = c->md != NULL ? s3_hash_sink : NULL,
+	    .sink_ctx = c,
+	    .sink_max = c->max,
+	};
 
-	cc = curl_easy_perform(c->h);
-	if (cc == CURLE_FILESIZE_EXCEEDED || (cc == CURLE_WRITE_ERROR && c->too_large))
-		return SOUK_ETOOLARGE;
-	if (cc != CURLE_OK) {
-		log_msg(LOG_WARN, "s3: %s %s failed: %s", c->method, c->key,
-			errbuf[0] ? errbuf : curl_easy_strerror(cc));
-		return SOUK_EUPSTREAM;
-	}
-	curl_easy_getinfo(c->h, CURLINFO_RESPONSE_CODE, &c->status);
-	return SOUK_OK;
+	return httpc_perform(a, &rq, &c->answer);
 }
 
 /* Logs an answer we did not expect and gives SOUK_EUPSTREAM. */
 static int s3_unexpected(struct arena *a, const struct s3_call *c)
 {
-	log_msg(LOG_WARN, "s3: %s %s answered HTTP %ld (%s)", c->method, c->key, c->status,
-		s3_error_code(a, c->error));
+	log_msg(LOG_WARN, "s3: %s %s answered HTTP %ld (%s)", c->method, c->key,
+		c->answer.status, s3_error_code(a, &c->answer));
 	return SOUK_EUPSTREAM;
 }
 
@@ -476,24 +388,24 @@ int s3_head(struct arena *a, const struct souk_config *cfg, const char *key, lon
 	    char **content_type)
 {
 	struct s3_call c = {.method = "HEAD", .key = key, .payload_hash = S3_EMPTY_SHA256};
-	curl_off_t length = -1;
-	char *type = NULL;
 	int rc = s3_perform(a, cfg, &c);
+	long long length = c.answer.content_length;
+	const char *type = c.answer.content_type;
 
 	if (rc != SOUK_OK)
 		return rc;
-	if (c.status == 404)
+	if (c.answer.status == 404)
 		return SOUK_ENOTFOUND;
-	if (c.status != 200)
+	if (c.answer.status != 200)
 		return s3_unexpected(a, &c);
-	curl_easy_getinfo(c.h, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length);
-	curl_easy_getinfo(c.h, CURLINFO_CONTENT_TYPE, &type);
+	length = c.answer.content_length;
+	type = c.answer.content_type;
 	if (length < 0) {
 		log_msg(LOG_WARN, "s3: HEAD %s answered without a Content-Length", key);
 		return SOUK_EUPSTREAM;
 	}
 	if (size != NULL)
-		*size = (long long)length;
+		*size = length;
 	if (content_type != NULL)
 		*content_type = type ? arena_strdup(a, type) : NULL;
 	return SOUK_OK;
@@ -524,9 +436,9 @@ int s3_sha256(struct arena *a, const struct souk_config *cfg, const char *key, l
 	rc = s3_perform(a, cfg, &c);
 	if (rc != SOUK_OK)
 		return rc;
-	if (c.status == 404)
+	if (c.answer.status == 404)
 		return SOUK_ENOTFOUND;
-	if (c.status != 200)
+	if (c.answer.status != 200)
 		return s3_unexpected(a, &c);
 	if (EVP_DigestFinal_ex(c.md, digest, &n) != 1)
 		return SOUK_EINTERNAL;
@@ -590,7 +502,7 @@ int s3_put_file(struct arena *a, const struct souk_config *cfg, const char *key,
 	c.upload = f;
 	c.upload_size = size;
 	rc = s3_perform(a, cfg, &c);
-	if (rc == SOUK_OK && c.status != 200)
+	if (rc == SOUK_OK && c.answer.status != 200)
 		rc = s3_unexpected(a, &c);
 out:
 	fclose(f);
@@ -604,7 +516,7 @@ int s3_delete(struct arena *a, const struct souk_config *cfg, const char *key)
 
 	if (rc != SOUK_OK)
 		return rc;
-	if (c.status != 204 && c.status != 200)
+	if (c.answer.status != 204 && c.answer.status != 200)
 		return s3_unexpected(a, &c);
 	return SOUK_OK;
 }

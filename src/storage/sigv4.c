@@ -338,11 +338,6 @@ static void sigv4_put(struct buf *b, int *rc, const char *s)
 		*rc = buf_appends(b, s);
 }
 
-static void sigv4_buf_release(void *p)
-{
-	buf_free(p);
-}
-
 int sigv4_sign(struct arena *a, const struct sigv4_credentials *cred,
 	       const struct sigv4_request *req, time_t t, struct sigv4_result *out)
 {
@@ -381,9 +376,7 @@ int sigv4_sign(struct arena *a, const struct sigv4_credentials *cred,
 			       true);
 	r.signed_headers = sigv4_signed_list(a, h, nh);
 
-	creq = arena_alloc(a, sizeof(*creq));
-	buf_init(creq, SIGV4_CANONICAL_MAX);
-	arena_defer(a, sigv4_buf_release, creq);
+	creq = buf_in_arena(a, SIGV4_CANONICAL_MAX);
 	sigv4_put(creq, &rc, req->method);
 	sigv4_put(creq, &rc, "\n");
 	sigv4_put(creq, &rc, uri);

@@ -152,8 +152,21 @@ describe('bad input always gets a JSON error', () => {
     expectError(await api('/api/v1/health?q=%C0%80'), 400, 'malformed_request');
   });
 
-  test('a bad parameter to a handler: 400', async () => {
-    expectError(await api('/api/v1/_test/sleep?ms=soon'), 400, 'malformed_request');
+  test('a bad parameter to a handler: 422 naming it', async () => {
+    const r = await api('/api/v1/_test/sleep?ms=soon');
+    expectError(r, 422, 'validation_failed');
+    assert.ok(r.json.error.fields.ms, r.text);
+  });
+
+  test('a path nginx cannot decode is refused with JSON under /api/, HTML elsewhere', async () => {
+    for (const path of ['/api/v1/products/%ZZ', '/api/v1/%ZZ/x', '/api/v1/products/%']) {
+      const r = await api(path);
+      expectError(r, 400, 'bad_request');
+      assert.match(r.headers.get('content-type'), /^application\/json/, path);
+    }
+    const page = await api('/%ZZ');
+    assert.equal(page.status, 400);
+    assert.match(page.headers.get('content-type'), /^text\/html/);
   });
 });
 

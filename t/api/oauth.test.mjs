@@ -226,8 +226,8 @@ describe('Google sign-in', () => {
     // the session works
     const me = await get(flow.souk, '/api/v1/me');
     assert.equal(me.status, 200, me.text);
-    assert.equal(me.json.email, acct.email);
-    assert.equal(me.json.email_verified, true);
+    assert.equal(me.json.user.email, acct.email);
+    assert.equal(me.json.user.email_verified, true);
   });
 
   test('signing in again finds the same account through the identity', async () => {
@@ -369,7 +369,7 @@ describe('GitHub sign-in', () => {
       from users where email = ${q(user.email)}`), `Grace Hopper|https://avatars.example.test/u/${user.id}|t|t`);
     const me = await get(flow.souk, '/api/v1/me');
     assert.equal(me.status, 200, me.text);
-    assert.equal(me.json.email, user.email);
+    assert.equal(me.json.user.email, user.email);
   });
 
   test('no name on GitHub: the login is the name', async () => {

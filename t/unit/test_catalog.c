@@ -213,6 +213,17 @@ static void test_local_store(void)
 	snprintf(path, sizeof(path), "%s/products/p1/f1/abc.txt", storage_dir);
 	CU_ASSERT(access(path, F_OK) != 0);
 	CU_ASSERT_EQUAL(storage_delete(&cfg, &arena, "products/p1/f1/abc.txt"), SOUK_OK);
+
+	/* the emptied folder goes with the file; its parent stays while it holds
+	 * another file's folder, then goes too; the top level stays */
+	snprintf(path, sizeof(path), "%s/products/p1/f1", storage_dir);
+	CU_ASSERT(access(path, F_OK) != 0);
+	snprintf(path, sizeof(path), "%s/products/p1", storage_dir);
+	CU_ASSERT(access(path, F_OK) == 0);
+	CU_ASSERT_EQUAL(storage_delete(&cfg, &arena, "products/p1/f2/empty"), SOUK_OK);
+	CU_ASSERT(access(path, F_OK) != 0);
+	snprintf(path, sizeof(path), "%s/products", storage_dir);
+	CU_ASSERT(access(path, F_OK) == 0);
 	arena_reset(&arena);
 }
 

@@ -268,6 +268,19 @@ static void test_validate_uuid_slug(void)
 	CU_ASSERT_FALSE(validate_slug("caf\xc3\xa9"));
 }
 
+/* The old-style call: ignore unknown members, present bits and errors out. */
+static int vj(const cJSON *obj, const struct validate_field *f, size_t n, void *out,
+	      uint64_t *present, cJSON **errors)
+{
+	struct validate_result r;
+	int rc = validate_json(&arena, obj, f, n, VALIDATE_IGNORE_UNKNOWN, out, &r);
+
+	*errors = r.errors;
+	if (rc == SOUK_OK && present != NULL)
+		*present = r.present;
+	return rc;
+}
+
 struct input {
 	const char *name;
 	const char *email;
@@ -300,7 +313,7 @@ static int validate(const char *text, struct input *in, uint64_t *present, cJSON
 	*errors = NULL;
 	if (obj == NULL)
 		return 12345;
-	return validate_json(&arena, obj, fields, F__MAX, in, present, errors);
+	return vj( obj, fields, F__MAX, in, present, errors);
 }
 
 static void test_validate_all_valid(void)
@@ -342,14 +355,13 @@ static void test_validate_present_bits(void)
 	CU_ASSERT_PTR_NULL(in.id);
 	CU_ASSERT_PTR_NULL(in.slug);
 
-	/* null counts as absent */
+	/* null is not a value of a field that is not nullable */
 	CU_ASSERT_EQUAL(validate("{\"qty\":2,\"email\":\"a@b.co\",\"name\":\"ab\",\"gift\":null,"
 				 "\"slug\":\"s\"}",
 				 &in, &present, &errors),
-			SOUK_OK);
-	CU_ASSERT_EQUAL(present, (1u << F_NAME) | (1u << F_EMAIL) | (1u << F_QTY) | (1u << F_SLUG));
-	CU_ASSERT_EQUAL(in.gift, false);
-	ASSERT_STR_EQ(in.slug, "s");
+			SOUK_EINVALID);
+	ASSERT_STR_EQ(error_of(errors, "gift"), "must not be null");
+	CU_ASSERT_EQUAL(cJSON_GetArraySize(errors), 1);
 
 	/* false is given, and stored */
 	in.gift = true;
@@ -362,7 +374,7 @@ static void test_validate_present_bits(void)
 	/* present may be NULL */
 	cJSON *obj = object("{\"qty\":3,\"email\":\"a@b.co\",\"name\":\"ab\"}");
 	errors = NULL;
-	CU_ASSERT_EQUAL(validate_json(&arena, obj, fields, F__MAX, &in, NULL, &errors), SOUK_OK);
+	CU_ASSERT_EQUAL(vj( obj, fields, F__MAX, &in, NULL, &errors), SOUK_OK);
 	CU_ASSERT_EQUAL(in.qty, 3);
 	arena_reset(&arena);
 }
@@ -449,7 +461,7 @@ static void test_validate_string_lengths(void)
 	    /* control characters */
 	    {"\"a\\u0001b\"", "must not contain control characters", NULL},
 	    {"\"a\\u001fb\"", "must not contain control characters", NULL},
-	    {"\"a\\nb\"", NULL, "a\nb"},
+	    {"\"a\\nb\"", "must not contain control characters", NULL}, /* one line */
 	    {"\"a\\tb\"", NULL, "a\tb"},
 	};
 
@@ -481,7 +493,7 @@ static void test_validate_string_lengths(void)
 	const char *value = NULL;
 	cJSON *errors = NULL;
 	CU_ASSERT_EQUAL(
-	    validate_json(&arena, object("{\"title\":\"   \"}"), title, 1, &value, NULL, &errors),
+	    vj( object("{\"title\":\"   \"}"), title, 1, &value, NULL, &errors),
 	    SOUK_EINVALID);
 	ASSERT_STR_EQ(error_of(errors, "title"), "must not be empty");
 	/* max 0: no upper bound */
@@ -490,7 +502,7 @@ static void test_validate_string_lengths(void)
 	memset(long_title + 10, 'x', 5000);
 	strcpy(long_title + 5010, "\"}");
 	errors = NULL;
-	CU_ASSERT_EQUAL(validate_json(&arena, object(long_title), title, 1, &value, NULL, &errors),
+	CU_ASSERT_EQUAL(vj( object(long_title), title, 1, &value, NULL, &errors),
 			SOUK_OK);
 	CU_ASSERT_TRUE(value != NULL && strlen(value) == 5000);
 	arena_reset(&arena);
@@ -572,14 +584,14 @@ static void test_validate_int(void)
 	long long n = 0;
 	cJSON *errors = NULL;
 	CU_ASSERT_EQUAL(
-	    validate_json(&arena, object("{\"n\":4000000000}"), open_range, 1, &n, NULL, &errors),
+	    vj( object("{\"n\":4000000000}"), open_range, 1, &n, NULL, &errors),
 	    SOUK_OK);
 	CU_ASSERT_EQUAL(n, 4000000000LL);
 	CU_ASSERT_EQUAL(
-	    validate_json(&arena, object("{\"n\":-5}"), open_range, 1, &n, NULL, &errors), SOUK_OK);
+	    vj( object("{\"n\":-5}"), open_range, 1, &n, NULL, &errors), SOUK_OK);
 	CU_ASSERT_EQUAL(n, -5);
 	CU_ASSERT_EQUAL(
-	    validate_json(&arena, object("{\"n\":-6}"), open_range, 1, &n, NULL, &errors),
+	    vj( object("{\"n\":-6}"), open_range, 1, &n, NULL, &errors),
 	    SOUK_EINVALID);
 	CU_ASSERT_PTR_NOT_NULL(error_of(errors, "n"));
 	arena_reset(&arena);
@@ -602,8 +614,14 @@ static void test_validate_uuid_slug_fields(void)
 			SOUK_OK);
 	ASSERT_STR_EQ(in.id, "0f8fad5b-d9cb-469f-a165-70867728950e");
 
-	static const char *bad_slugs[] = {"\"Blue-Mug\"", "\"-mug\"",	 "\"mug-\"",
-					  "\"mug_1\"",	  "\"mug mug\"", "\"\""};
+	/* upper case is lower-cased, not refused */
+	CU_ASSERT_EQUAL(validate("{\"name\":\"ab\",\"email\":\"a@b.co\",\"qty\":1,"
+				 "\"slug\":\"Blue-Mug\"}",
+				 &in, &present, &errors),
+			SOUK_OK);
+	ASSERT_STR_EQ(in.slug, "blue-mug");
+	static const char *bad_slugs[] = {"\"blue--mug\"", "\"-mug\"",	 "\"mug-\"",
+					  "\"mug_1\"",	  "\"mug mug\"", "\"--\""};
 	for (size_t i = 0; i < sizeof(bad_slugs) / sizeof(bad_slugs[0]); i++) {
 		char *text = arena_printf(
 		    &arena, "{\"name\":\"ab\",\"email\":\"a@b.co\",\"qty\":1,\"slug\":%s}",
@@ -633,7 +651,7 @@ static void test_validate_all_errors_at_once(void)
 	cJSON *errors;
 
 	CU_ASSERT_EQUAL(validate("{\"name\":\"waytoolong\",\"qty\":1.5,\"gift\":\"no\","
-				 "\"id\":\"x\",\"slug\":\"A\",\"note\":\"fine\",\"unknown\":1}",
+				 "\"id\":\"x\",\"slug\":\"a_b\",\"note\":\"fine\",\"unknown\":1}",
 				 &in, &present, &errors),
 			SOUK_EINVALID);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(errors);
@@ -652,6 +670,96 @@ static void test_validate_all_errors_at_once(void)
 	CU_ASSERT_PTR_NOT_NULL(text);
 	ASSERT_STR_CONTAINS(text, "\"email\":\"is required\"");
 	cJSON_free(text);
+	arena_reset(&arena);
+}
+
+/* Request bodies refuse what the table does not name; nullable fields take
+ * null as a value; the normal object holds what was given, normalised. */
+static void test_validate_reject_unknown_and_normal(void)
+{
+	static const struct validate_field table[] = {
+	    {"title", VALIDATE_STRING, VALIDATE_REQUIRED, 1, 20, VALIDATE_NO_STORE},
+	    {"category", VALIDATE_SLUG, VALIDATE_NULLABLE, 1, 100, VALIDATE_NO_STORE},
+	    {"note", VALIDATE_TEXT, 0, 0, 50, VALIDATE_NO_STORE},
+	};
+	struct validate_result r;
+	char *text;
+
+	CU_ASSERT_EQUAL(validate_json(&arena, object("{\"title\":\" T \",\"colour\":\"red\","
+						     "\"Title\":1}"),
+				      table, 3, VALIDATE_REJECT_UNKNOWN, NULL, &r),
+			SOUK_EINVALID);
+	ASSERT_STR_EQ(error_of(r.errors, "colour"), "is not a field of this resource");
+	ASSERT_STR_EQ(error_of(r.errors, "Title"), "is not a field of this resource");
+	CU_ASSERT_EQUAL(cJSON_GetArraySize(r.errors), 2);
+	/* the same body is fine when unknown members are ignored */
+	CU_ASSERT_EQUAL(validate_json(&arena, object("{\"title\":\" T \",\"colour\":\"red\"}"),
+				      table, 3, VALIDATE_IGNORE_UNKNOWN, NULL, &r),
+			SOUK_OK);
+
+	CU_ASSERT_EQUAL(validate_json(&arena, object("{\"title\":\" T \",\"category\":null,"
+						     "\"note\":\"  two\\nlines \"}"),
+				      table, 3, VALIDATE_REJECT_UNKNOWN, NULL, &r),
+			SOUK_OK);
+	CU_ASSERT_PTR_NULL(r.errors);
+	CU_ASSERT_EQUAL(r.present, 7u);
+	text = json_print(&arena, r.normal);
+	/* trimmed, null kept (it clears), text as sent */
+	ASSERT_STR_EQ(text, "{\"title\":\"T\",\"category\":null,\"note\":\"  two\\nlines \"}");
+	arena_reset(&arena);
+}
+
+struct typed_case {
+	enum validate_type type;
+	long long min, max;
+	const char *json_value; /* of member "v" */
+	const char *want;       /* the normal object's text, or NULL when refused */
+	const char *why;        /* the error, when refused */
+};
+
+/* The types the catalog needs: currency, URL, lists; integer ranges before
+ * conversion. */
+static void test_validate_typed_values(void)
+{
+	static const struct typed_case cases[] = {
+	    {VALIDATE_CURRENCY, 3, 3, "\"inr\"", "{\"v\":\"INR\"}", NULL},
+	    {VALIDATE_CURRENCY, 3, 3, "\"rupees\"", NULL, "must be a three-letter ISO 4217 code"},
+	    {VALIDATE_URL, 1, 2000, "\"https://cdn.example/a.png\"", "{\"v\":\"https://cdn.example/a.png\"}", NULL},
+	    {VALIDATE_URL, 1, 2000, "\"/media/a.png\"", "{\"v\":\"/media/a.png\"}", NULL},
+	    {VALIDATE_URL, 1, 2000, "\"http://x.example/a\"", NULL, "must be an https:// URL or a path on this site"},
+	    {VALIDATE_URL, 1, 2000, "\"//evil.example/a\"", NULL, "must be an https:// URL or a path on this site"},
+	    {VALIDATE_URL, 1, 2000, "\"javascript:alert(1)\"", NULL, "must be an https:// URL or a path on this site"},
+	    {VALIDATE_SLUG_LIST, 0, 2, "[\"A\",\"b\",\"a\"]", "{\"v\":[\"a\",\"b\"]}", NULL},
+	    {VALIDATE_SLUG_LIST, 0, 2, "[\"a\",\"b\",\"c\"]", NULL, "must have at most 2 items"},
+	    {VALIDATE_SLUG_LIST, 0, 2, "[\"a b\"]", NULL, "item 1 may contain only lower-case letters, digits and single dashes"},
+	    {VALIDATE_SLUG_LIST, 0, 2, "\"a\"", NULL, "must be an array of strings"},
+	    {VALIDATE_URL_LIST, 0, 3, "[\"/m/1.png\",\"/m/1.png\"]", "{\"v\":[\"/m/1.png\",\"/m/1.png\"]}", NULL},
+	    {VALIDATE_URL_LIST, 0, 3, "[1]", NULL, "item 1 must be a string"},
+	    {VALIDATE_INT, 0, 100, "1e300", NULL, "must be a whole number"},
+	    {VALIDATE_INT, 0, 100, "-0", "{\"v\":0}", NULL},
+	    {VALIDATE_TEXT, 0, 5, "\"a\\u0007\"", NULL, "must not contain control characters"},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct typed_case *c = &cases[i];
+		const struct validate_field f[] = {{"v", c->type, 0, c->min, c->max, VALIDATE_NO_STORE}};
+		struct validate_result r;
+		int rc = validate_json(&arena, object(arena_printf(&arena, "{\"v\":%s}", c->json_value)),
+				       f, 1, VALIDATE_REJECT_UNKNOWN, NULL, &r);
+
+		if (c->want != NULL) {
+			CU_ASSERT_EQUAL(rc, SOUK_OK);
+			ASSERT_STR_EQ(json_print(&arena, r.normal), c->want);
+		} else {
+			CU_ASSERT_EQUAL(rc, SOUK_EINVALID);
+			ASSERT_STR_EQ(error_of(r.errors, "v"), c->why);
+			CU_ASSERT_PTR_NULL(cJSON_GetObjectItemCaseSensitive(r.normal, "v"));
+		}
+		if ((rc == SOUK_OK) != (c->want != NULL) ||
+		    (rc == SOUK_OK && strcmp(json_print(&arena, r.normal), c->want) != 0))
+			fprintf(stderr, "\n  typed case %zu (%s): rc %d %s\n", i, c->json_value, rc,
+				json_print(&arena, r.normal));
+	}
 	arena_reset(&arena);
 }
 
@@ -675,6 +783,9 @@ int suite_json(void)
 	    {"validate_json: integers", test_validate_int},
 	    {"validate_json: uuid and slug", test_validate_uuid_slug_fields},
 	    {"validate_json: all errors reported at once", test_validate_all_errors_at_once},
+	    {"validate_json: unknown members refused, nullable, normal object",
+	     test_validate_reject_unknown_and_normal},
+	    {"validate_json: currency, URL, lists, integer range", test_validate_typed_values},
 	    {NULL, NULL},
 	};
 

@@ -1,30 +1,32 @@
-/* test_search.c - the pure parts of search.c: cursors, words, fingerprints
+/* test_search.c - page cursors (src/core/page.c) and the pure parts of
+ * search.c: words, fingerprints
  * (include/souk/catalog.h, search part). */
 #include <stdint.h>
 #include <string.h>
 
 #include "souk/catalog.h"
 #include "souk/err.h"
+#include "souk/page.h"
 #include "tests.h"
 
 static void test_cursor_round_trip(void)
 {
-	const struct search_cursor cases[] = {
+	const struct page_cursor cases[] = {
 	    {'n', 0x01020304u, 1764450000123456LL, 0, 42}, {'a', 0, 0, 0, 1},
 	    {'d', 0xffffffffu, 999900, 0, INT64_MAX},	   {'p', 7, 0, 0, 0},
 	    {'r', 0xdeadbeefu, 0x3f800000LL, 5812, 3403},  {'t', 1, -1, INT64_MIN, -5},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		char text[SEARCH_CURSOR_MAX];
-		struct search_cursor back = {0};
+		char text[PAGE_CURSOR_MAX];
+		struct page_cursor back = {0};
 
-		CU_ASSERT_EQUAL(search_cursor_encode(&cases[i], text, sizeof(text)), SOUK_OK);
+		CU_ASSERT_EQUAL(page_cursor_encode(&cases[i], text, sizeof(text)), SOUK_OK);
 		CU_ASSERT_EQUAL(strlen(text), 46);
 		CU_ASSERT_EQUAL(strspn(text, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 					     "0123456789-_"),
 				46); /* URL-safe as is */
-		CU_ASSERT_EQUAL(search_cursor_decode(text, &back), SOUK_OK);
+		CU_ASSERT_EQUAL(page_cursor_decode(text, &back), SOUK_OK);
 		CU_ASSERT_EQUAL(back.kind, cases[i].kind);
 		CU_ASSERT_EQUAL(back.fingerprint, cases[i].fingerprint);
 		CU_ASSERT_EQUAL(back.k1, cases[i].k1);
@@ -35,40 +37,40 @@ static void test_cursor_round_trip(void)
 
 static void test_cursor_encode_refuses(void)
 {
-	struct search_cursor c = {'x', 0, 0, 0, 1};
-	char text[SEARCH_CURSOR_MAX];
+	struct page_cursor c = {'1', 0, 0, 0, 1};
+	char text[PAGE_CURSOR_MAX];
 
-	CU_ASSERT_EQUAL(search_cursor_encode(&c, text, sizeof(text)), SOUK_EINVALID);
+	CU_ASSERT_EQUAL(page_cursor_encode(&c, text, sizeof(text)), SOUK_EINVALID);
 	c.kind = 'n';
-	CU_ASSERT_EQUAL(search_cursor_encode(&c, text, 46), SOUK_EINVALID); /* no room */
+	CU_ASSERT_EQUAL(page_cursor_encode(&c, text, 46), SOUK_EINVALID); /* no room */
 }
 
 /* Every single-character change, truncation or extension is refused. */
 static void test_cursor_tamper(void)
 {
-	const struct search_cursor c = {'p', 0x11223344u, 5311, 0, 67777};
+	const struct page_cursor c = {'p', 0x11223344u, 5311, 0, 67777};
 	const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-	char text[SEARCH_CURSOR_MAX], bad[SEARCH_CURSOR_MAX + 2];
-	struct search_cursor out = {'z', 9, 9, 9, 9};
+	char text[PAGE_CURSOR_MAX], bad[PAGE_CURSOR_MAX + 2];
+	struct page_cursor out = {'z', 9, 9, 9, 9};
 	int accepted = 0;
 
-	CU_ASSERT_EQUAL(search_cursor_encode(&c, text, sizeof(text)), SOUK_OK);
+	CU_ASSERT_EQUAL(page_cursor_encode(&c, text, sizeof(text)), SOUK_OK);
 	for (size_t i = 0; i < strlen(text); i++)
 		for (const char *a = alphabet; *a; a++) {
 			if (*a == text[i])
 				continue;
 			strcpy(bad, text);
 			bad[i] = *a;
-			accepted += search_cursor_decode(bad, &out) == SOUK_OK;
+			accepted += page_cursor_decode(bad, &out) == SOUK_OK;
 		}
 	CU_ASSERT_EQUAL(accepted, 0);
 	CU_ASSERT_EQUAL(out.kind, 'z'); /* untouched on failure */
 	strcpy(bad, text);
 	bad[45] = '\0';
-	CU_ASSERT_EQUAL(search_cursor_decode(bad, &out), SOUK_EINVALID);
+	CU_ASSERT_EQUAL(page_cursor_decode(bad, &out), SOUK_EINVALID);
 	strcpy(bad, text);
 	strcat(bad, "A");
-	CU_ASSERT_EQUAL(search_cursor_decode(bad, &out), SOUK_EINVALID);
+	CU_ASSERT_EQUAL(page_cursor_decode(bad, &out), SOUK_EINVALID);
 }
 
 static void test_cursor_garbage(void)
@@ -84,10 +86,10 @@ static void test_cursor_garbage(void)
 	    "../../etc/passwd",
 	    "' OR 1=1 --",
 	};
-	struct search_cursor out;
+	struct page_cursor out;
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		CU_ASSERT_EQUAL(search_cursor_decode(bad[i], &out), SOUK_EINVALID);
+		CU_ASSERT_EQUAL(page_cursor_decode(bad[i], &out), SOUK_EINVALID);
 }
 
 static void test_words(void)

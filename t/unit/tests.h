@@ -21,6 +21,7 @@ int suite_auth(void);
 int suite_sigv4(void);
 int suite_catalog(void);
 int suite_search(void);
+int suite_core(void);
 
 /*
  * NULL-safe string assertions: CUnit's CU_ASSERT_STRING_EQUAL passes NULL to
