@@ -193,21 +193,15 @@ static bool file_is_current(struct worker *w, struct http_request *req,
 	return false;
 }
 
-/* The file asked for ({"file": id}), or the only current one. Buyers
+/* The file asked for (id, from {"file": id}), or the only current one. Buyers
  * (current_only) get the newest version of a label: each version has its
  * own allowance, so older ones would multiply the limit. */
 static int choose_file(struct worker *w, struct http_request *req, const struct product_ref *ref,
-		       bool current_only, struct product_file *f)
+		       const char *id, bool current_only, struct product_file *f)
 {
-	static const struct validate_field fields[] = {
-	    {"file", VALIDATE_UUID, 0, 0, 0, 0},
-	};
-	const char *id = NULL;
 	PGresult *r = NULL;
-	int rc = HTTP_VALIDATE(req, fields, &id, NULL);
+	int rc;
 
-	if (rc != SOUK_OK)
-		return rc;
 	if (id != NULL) {
 		const char *params[] = {id, ref->id};
 
@@ -330,13 +324,19 @@ int delivery_download(struct worker *w, struct http_request *req, struct http_re
 	char default_limit[24];
 	long used = 0, limit = 0, ttl;
 	bool staff = auth_has_permission(me, "products:write");
-	int rc = product_of(w, req, &ref);
+	static const struct validate_field fields[] = {
+	    {"file", VALIDATE_UUID, 0, 0, 0, 0},
+	};
+	const char *file_id = NULL;
+	int rc = HTTP_VALIDATE(req, fields, &file_id, NULL);
 
+	if (rc == SOUK_OK)
+		rc = product_of(w, req, &ref);
 	if (rc != SOUK_OK)
 		return rc;
 	ttl = ref.link_ttl > 0 ? ref.link_ttl : w->config->download_link_ttl;
 	if (staff) {
-		if ((rc = choose_file(w, req, &ref, false, &f)) != SOUK_OK)
+		if ((rc = choose_file(w, req, &ref, file_id, false, &f)) != SOUK_OK)
 			return rc;
 		cJSON *data = json_new_object(req->arena);
 
@@ -364,7 +364,7 @@ int delivery_download(struct worker *w, struct http_request *req, struct http_re
 		rc = SOUK_EFORBIDDEN;
 	}
 	if (rc == SOUK_OK)
-		rc = choose_file(w, req, &ref, true, &f);
+		rc = choose_file(w, req, &ref, file_id, true, &f);
 	if (rc == SOUK_OK) {
 		const char *count[] = {PQgetvalue(e, 0, 0), f.id};
 

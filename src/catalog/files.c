@@ -370,11 +370,10 @@ int catalog_admin_file_presign(struct worker *w, struct http_request *req,
 	time_t now = time(NULL);
 	int rc = product_target(w, req, &ref);
 
-	if (rc != SOUK_OK)
-		return rc;
-	if ((rc = s3_only(w, req)) != SOUK_OK)
-		return rc;
-	rc = HTTP_VALIDATE(req, presign_fields, &in, NULL);
+	if (rc == SOUK_OK)
+		rc = HTTP_VALIDATE(req, presign_fields, &in, NULL);
+	if (rc == SOUK_OK)
+		rc = s3_only(w, req);
 	if (rc != SOUK_OK)
 		return rc;
 	if ((why = label_problem(in.label)) != NULL)
@@ -449,14 +448,13 @@ int catalog_admin_file_complete(struct worker *w, struct http_request *req,
 	long long size = 0, declared;
 	int rc = product_target(w, req, &ref);
 
+	if (rc == SOUK_OK)
+		rc = HTTP_VALIDATE(req, complete_fields, &in, NULL);
+	if (rc == SOUK_OK)
+		rc = s3_only(w, req);
 	if (rc != SOUK_OK)
-		return rc;
-	if ((rc = s3_only(w, req)) != SOUK_OK)
 		return rc;
 	worker_allow(w, w->config->upload_timeout); /* hashing reads the whole object back */
-	rc = HTTP_VALIDATE(req, complete_fields, &in, NULL);
-	if (rc != SOUK_OK)
-		return rc;
 	upload_id = in.upload_id;
 	if (upload_id == NULL || strlen(upload_id) != 32 ||
 	    strspn(upload_id, "0123456789abcdef") != 32)

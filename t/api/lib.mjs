@@ -182,3 +182,41 @@ export function freshEmail(tag) {
   seq += 1;
   return `${tag}-${process.pid}-${Date.now()}-${seq}@example.com`;
 }
+
+/** Fails unless r is the API error {status, code}, naming what came instead. */
+export function expectError(r, status, code) {
+  if (!isApiError(r, status, code)) throw new Error(`want ${status} ${code}, got ${r.status} ${r.text}`);
+}
+
+/** An access token for a password sign-in (the seed's password by default). */
+export async function tokenFor(email, password = 'souk-dev-password') {
+  const r = await postJson('/api/v1/auth/login', { email, password, mode: 'token' });
+  if (r.status !== 200) throw new Error(`sign-in of ${email}: ${r.status} ${r.text}`);
+  return r.json.access_token;
+}
+
+/** A JSON call with a Bearer token: call(token, 'PATCH', path, body?). */
+export function call(token, method, path, body) {
+  const headers = token ? { authorization: `Bearer ${token}` } : {};
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  return api(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+}
+
+/** Every item of a list, following next_cursor page by page (bounded). */
+export async function allPages(token, path, { limit = 7, maxPages = 500 } = {}) {
+  const items = [];
+  let cursor = null;
+  let pages = 0;
+  for (;;) {
+    const sep = path.includes('?') ? '&' : '?';
+    const r = await call(token, 'GET', `${path}${sep}limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`);
+    if (r.status !== 200) throw new Error(`${path} page ${pages + 1}: ${r.status} ${r.text}`);
+    if (!Array.isArray(r.json.items) || !('next_cursor' in r.json)) throw new Error(`${path}: not a page: ${r.text}`);
+    if (r.json.items.length > limit) throw new Error(`${path}: ${r.json.items.length} items for limit ${limit}`);
+    items.push(...r.json.items);
+    pages += 1;
+    cursor = r.json.next_cursor;
+    if (cursor === null) return { items, pages };
+    if (typeof cursor !== 'string' || pages >= maxPages) throw new Error(`${path}: cursor ${cursor} after ${pages} pages`);
+  }
+}
