@@ -19,10 +19,10 @@ struct arena_block;
 struct arena_cleanup;
 
 struct arena {
-	struct arena_block *head;       /* current block; older blocks follow */
+	struct arena_block *head;	/* current block; older blocks follow */
 	struct arena_cleanup *cleanups; /* LIFO list run by arena_reset() */
-	size_t block_size;              /* default size of a new block */
-	size_t allocated;               /* bytes handed out since the last reset */
+	size_t block_size;		/* default size of a new block */
+	size_t allocated;		/* bytes handed out since the last reset */
 };
 
 /* Initialises an empty arena whose blocks are at least block_size bytes. */
@@ -39,8 +39,7 @@ char *arena_strdup(struct arena *a, const char *s);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 
 /* printf into the arena. */
-char *arena_printf(struct arena *a, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 char *arena_vprintf(struct arena *a, const char *fmt, va_list ap);
 
 /* Registers fn(ptr) to run at the next reset, after cleanups registered later.

@@ -29,14 +29,14 @@ struct souk_config;
 struct worker;
 
 struct principal {
-	const char *user_id;     /* users.id (internal, as text) */
-	const char *public_id;   /* users.public_id */
+	const char *user_id;   /* users.id (internal, as text) */
+	const char *public_id; /* users.public_id */
 	const char *email;
 	const char *name;
 	const char *role;
 	const char **permissions; /* NULL-terminated */
-	const char *session_id;  /* refresh family (uuid) */
-	bool via_cookie;         /* authenticated by cookie: CSRF applies */
+	const char *session_id;	  /* refresh family (uuid) */
+	bool via_cookie;	  /* authenticated by cookie: CSRF applies */
 };
 
 /* True when p holds permission (p may be NULL). */
@@ -99,15 +99,14 @@ int session_list(struct worker *w, struct arena *a, const char *user_id, const c
 		 const int64_t *after_key, int limit, char **items, bool *more, int64_t *last_key);
 
 /* Revokes every live session of the user but keep (a password change). */
-int session_revoke_others(struct worker *w, struct arena *a, const char *user_id,
-			  const char *keep);
+int session_revoke_others(struct worker *w, struct arena *a, const char *user_id, const char *keep);
 
 /* ---------------------------------------------------------------------
  * The e-mail one-time code (src/auth/otp.c), kept in Redis.
  * ------------------------------------------------------------------- */
 
-#define OTP_TTL_S 600    /* seconds a code works */
-#define OTP_MAX_TRIES 5  /* attempts on one code */
+#define OTP_TTL_S 600	/* seconds a code works */
+#define OTP_MAX_TRIES 5 /* attempts on one code */
 #define OTP_CODE_LEN 6
 
 /* A new six-digit code for email (replacing any earlier one, with its

@@ -26,27 +26,27 @@ struct worker;
  * ------------------------------------------------------------------------ */
 
 enum search_sort {
-	SEARCH_SORT_DEFAULT,    /* relevance when q is given, else newest */
-	SEARCH_SORT_RELEVANCE,  /* needs q */
-	SEARCH_SORT_NEWEST,     /* published_at DESC */
+	SEARCH_SORT_DEFAULT,   /* relevance when q is given, else newest */
+	SEARCH_SORT_RELEVANCE, /* needs q */
+	SEARCH_SORT_NEWEST,    /* published_at DESC */
 	SEARCH_SORT_PRICE_ASC,
 	SEARCH_SORT_PRICE_DESC,
-	SEARCH_SORT_POPULAR,    /* sales_count DESC */
+	SEARCH_SORT_POPULAR, /* sales_count DESC */
 };
 
 struct search_query {
-	const char *q;           /* user's words (UTF-8, <= 200 chars), NULL or "" = none */
-	const char *category;    /* category slug, NULL = any */
-	const char **tags;       /* every tag must be present (slugs); NULL when ntags = 0 */
-	size_t ntags;            /* <= 10 */
-	long long min_price;     /* paise, inclusive; -1 = no bound */
-	long long max_price;     /* paise, inclusive; -1 = no bound */
-	int free;                /* 1 = only free, 0 = only paid, -1 = both */
+	const char *q;	      /* user's words (UTF-8, <= 200 chars), NULL or "" = none */
+	const char *category; /* category slug, NULL = any */
+	const char **tags;    /* every tag must be present (slugs); NULL when ntags = 0 */
+	size_t ntags;	      /* <= 10 */
+	long long min_price;  /* paise, inclusive; -1 = no bound */
+	long long max_price;  /* paise, inclusive; -1 = no bound */
+	int free;	      /* 1 = only free, 0 = only paid, -1 = both */
 	enum search_sort sort;
-	const char *cursor;      /* opaque next_cursor of a previous page, NULL = first page */
-	int limit;               /* 1 .. 100 */
-	bool facets;             /* add category and tag counts for the query and filters */
-	bool highlight;          /* add highlighted snippets (needs q) */
+	const char *cursor; /* opaque next_cursor of a previous page, NULL = first page */
+	int limit;	    /* 1 .. 100 */
+	bool facets;	    /* add category and tag counts for the query and filters */
+	bool highlight;	    /* add highlighted snippets (needs q) */
 };
 
 /*
@@ -72,8 +72,8 @@ struct search_query {
  * SOUK_OK; SOUK_EINVALID for a cursor that is malformed or belongs to another
  * sort or query (req-independent message in *why, static); SOUK_EDB.
  */
-int search_products(struct worker *w, struct arena *a, const struct search_query *sq,
-		    char **json, const char **why);
+int search_products(struct worker *w, struct arena *a, const struct search_query *sq, char **json,
+		    const char **why);
 
 /* Pure pieces of search.c, exposed for unit tests. */
 
@@ -106,16 +106,16 @@ uint32_t search_fingerprint(const struct search_query *sq, const char *words);
 
 /* A product as the write paths need it (strings arena-owned). */
 struct product_ref {
-	const char *id;        /* products.id */
+	const char *id; /* products.id */
 	const char *public_id;
 	const char *slug;
-	const char *status;    /* draft | published | archived */
+	const char *status; /* draft | published | archived */
 	long version;
 	long long price_paise;
 	bool has_files;
-	bool sold;             /* sold or claimed: never deleted (set by catalog_product_ref) */
-	long download_limit;   /* 0 = the site default */
-	long link_ttl;         /* seconds, 0 = the site default */
+	bool sold;	     /* sold or claimed: never deleted (set by catalog_product_ref) */
+	long download_limit; /* 0 = the site default */
+	long link_ttl;	     /* seconds, 0 = the site default */
 };
 
 /* GET /products/{slug}: the published product. */
@@ -154,8 +154,8 @@ int catalog_product_create(struct worker *w, struct arena *a, const char *slug, 
 /* Applies the members present in changes (same names as above, plus slug)
  * when the product is still at version: SOUK_OK with *new_version, or
  * SOUK_ECONFLICT (stale version, or the slug is taken: see db->sqlstate). */
-int catalog_product_update(struct worker *w, struct arena *a, const char *public_id,
-			   long version, const char *changes, long *new_version);
+int catalog_product_update(struct worker *w, struct arena *a, const char *public_id, long version,
+			   const char *changes, long *new_version);
 /* In the caller's transaction: locks the product's row (publishing, file
  * uploads and deletes, and product deletes of one product take turns) and
  * reads its status and whether it has files, as committed now. */

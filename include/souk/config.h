@@ -11,36 +11,36 @@
 #include <stddef.h>
 
 struct souk_config {
-	const char *env;           /* SOUK_ENV: development | test | production */
-	const char *socket_path;   /* SOUK_SOCKET: FastCGI unix socket */
-	const char *pid_file;      /* SOUK_PIDFILE */
-	const char *scoreboard;    /* SOUK_SCOREBOARD: shared status file */
-	long workers;              /* SOUK_WORKERS: 0 = 2 x online CPUs */
-	long max_requests;         /* SOUK_MAX_REQUESTS: recycle a worker after */
-	long request_timeout;      /* SOUK_REQUEST_TIMEOUT: seconds, then killed */
-	long backlog;              /* SOUK_BACKLOG: listen() backlog */
-	const char *user;          /* SOUK_USER: drop to this user when root */
-	const char *socket_group;  /* SOUK_SOCKET_GROUP: group allowed to connect */
-	const char *database_url;  /* SOUK_DATABASE_URL: libpq conninfo */
-	const char *redis_socket;  /* SOUK_REDIS_SOCKET: unix socket (preferred) */
-	const char *redis_host;    /* SOUK_REDIS_HOST */
+	const char *env;	    /* SOUK_ENV: development | test | production */
+	const char *socket_path;    /* SOUK_SOCKET: FastCGI unix socket */
+	const char *pid_file;	    /* SOUK_PIDFILE */
+	const char *scoreboard;	    /* SOUK_SCOREBOARD: shared status file */
+	long workers;		    /* SOUK_WORKERS: 0 = 2 x online CPUs */
+	long max_requests;	    /* SOUK_MAX_REQUESTS: recycle a worker after */
+	long request_timeout;	    /* SOUK_REQUEST_TIMEOUT: seconds, then killed */
+	long backlog;		    /* SOUK_BACKLOG: listen() backlog */
+	const char *user;	    /* SOUK_USER: drop to this user when root */
+	const char *socket_group;   /* SOUK_SOCKET_GROUP: group allowed to connect */
+	const char *database_url;   /* SOUK_DATABASE_URL: libpq conninfo */
+	const char *redis_socket;   /* SOUK_REDIS_SOCKET: unix socket (preferred) */
+	const char *redis_host;	    /* SOUK_REDIS_HOST */
 	const char *redis_password; /* SOUK_REDIS_PASSWORD: AUTH after connecting */
-	long redis_port;           /* SOUK_REDIS_PORT */
-	long body_limit;           /* SOUK_BODY_LIMIT: bytes of request body */
-	const char *public_url;    /* SOUK_PUBLIC_URL: where users reach the site */
-	const char *schema_dir;    /* SOUK_SCHEMA_DIR: migrations */
-	const char *seed_dir;      /* SOUK_SEED_DIR: demo data */
-	const char *storage_dir;   /* SOUK_STORAGE_DIR: local file storage */
-	const char *log_level;     /* SOUK_LOG_LEVEL: debug | info | warn | error */
+	long redis_port;	    /* SOUK_REDIS_PORT */
+	long body_limit;	    /* SOUK_BODY_LIMIT: bytes of request body */
+	const char *public_url;	    /* SOUK_PUBLIC_URL: where users reach the site */
+	const char *schema_dir;	    /* SOUK_SCHEMA_DIR: migrations */
+	const char *seed_dir;	    /* SOUK_SEED_DIR: demo data */
+	const char *storage_dir;    /* SOUK_STORAGE_DIR: local file storage */
+	const char *log_level;	    /* SOUK_LOG_LEVEL: debug | info | warn | error */
 
 	/* sessions */
-	const char *jwt_secret;    /* SOUK_JWT_SECRET: HS256 key, >= 32 bytes */
-	const char *jwt_issuer;    /* SOUK_JWT_ISSUER: iss of access tokens */
-	long access_ttl;           /* SOUK_ACCESS_TTL: seconds, at most 900 */
-	long refresh_ttl;          /* SOUK_REFRESH_TTL: seconds */
-	long auth_ip_scale;        /* SOUK_AUTH_IP_SCALE: multiplies per-address auth limits */
-	long auth_account_scale;   /* SOUK_AUTH_ACCOUNT_SCALE: multiplies per-account auth limits
-				    * (development only: refused in production) */
+	const char *jwt_secret;	 /* SOUK_JWT_SECRET: HS256 key, >= 32 bytes */
+	const char *jwt_issuer;	 /* SOUK_JWT_ISSUER: iss of access tokens */
+	long access_ttl;	 /* SOUK_ACCESS_TTL: seconds, at most 900 */
+	long refresh_ttl;	 /* SOUK_REFRESH_TTL: seconds */
+	long auth_ip_scale;	 /* SOUK_AUTH_IP_SCALE: multiplies per-address auth limits */
+	long auth_account_scale; /* SOUK_AUTH_ACCOUNT_SCALE: multiplies per-account auth limits
+				  * (development only: refused in production) */
 
 	/* Google (OpenID Connect) and GitHub sign-in: off without id + secret */
 	const char *google_client_id, *google_client_secret;
@@ -52,20 +52,23 @@ struct souk_config {
 	/* catalog: files, delivery, caches */
 	const char *storage_driver; /* SOUK_STORAGE_DRIVER: local | s3 */
 	const char *s3_endpoint;    /* SOUK_S3_ENDPOINT: "" = https://s3.<region>.amazonaws.com */
-	const char *s3_region;      /* SOUK_S3_REGION */
-	const char *s3_bucket;      /* SOUK_S3_BUCKET */
+	const char *s3_region;	    /* SOUK_S3_REGION */
+	const char *s3_bucket;	    /* SOUK_S3_BUCKET */
 	const char *s3_access_key;  /* SOUK_S3_ACCESS_KEY */
 	const char *s3_secret_key;  /* SOUK_S3_SECRET_KEY (never logged) */
-	long s3_path_style;         /* SOUK_S3_PATH_STYLE: 1 = endpoint/bucket/key, 0 = bucket.endpoint/key */
-	const char *s3_public_url;  /* SOUK_S3_PUBLIC_URL: base URL of public images ("" = the bucket's) */
-	const char *media_url;      /* SOUK_MEDIA_URL: base URL of public images on local storage */
-	long upload_limit;          /* SOUK_UPLOAD_LIMIT: bytes of one product file */
-	long upload_timeout;        /* SOUK_UPLOAD_TIMEOUT: seconds an upload request may take */
-	const char *upload_types;   /* SOUK_UPLOAD_TYPES: allowed content types, comma-separated */
-	long download_limit;        /* SOUK_DOWNLOAD_LIMIT: downloads per file of an entitlement */
-	long download_link_ttl;     /* SOUK_DOWNLOAD_LINK_TTL: seconds a download link works */
-	long catalog_cache_ttl;     /* SOUK_CATALOG_CACHE_TTL: seconds of a Redis catalog cache entry */
-	const char *catalog_version_file; /* SOUK_CATALOG_VERSION_FILE: for nginx's cache key ("" = none) */
+	long s3_path_style; /* SOUK_S3_PATH_STYLE: 1 = endpoint/bucket/key, 0 = bucket.endpoint/key
+			     */
+	const char
+	    *s3_public_url; /* SOUK_S3_PUBLIC_URL: base URL of public images ("" = the bucket's) */
+	const char *media_url;	  /* SOUK_MEDIA_URL: base URL of public images on local storage */
+	long upload_limit;	  /* SOUK_UPLOAD_LIMIT: bytes of one product file */
+	long upload_timeout;	  /* SOUK_UPLOAD_TIMEOUT: seconds an upload request may take */
+	const char *upload_types; /* SOUK_UPLOAD_TYPES: allowed content types, comma-separated */
+	long download_limit;	  /* SOUK_DOWNLOAD_LIMIT: downloads per file of an entitlement */
+	long download_link_ttl;	  /* SOUK_DOWNLOAD_LINK_TTL: seconds a download link works */
+	long catalog_cache_ttl; /* SOUK_CATALOG_CACHE_TTL: seconds of a Redis catalog cache entry */
+	const char *
+	    catalog_version_file; /* SOUK_CATALOG_VERSION_FILE: for nginx's cache key ("" = none) */
 };
 
 /*

@@ -53,13 +53,13 @@ struct db_statement {
 
 struct db {
 	PGconn *conn;
-	const char *conninfo;      /* not owned */
-	unsigned long generation;  /* bumped on every new connection */
-	unsigned char *prepared;   /* statement number -> prepared on this connection */
+	const char *conninfo;	  /* not owned */
+	unsigned long generation; /* bumped on every new connection */
+	unsigned char *prepared;  /* statement number -> prepared on this connection */
 	size_t prepared_len;
-	int in_transaction;        /* between db_begin and db_commit/db_rollback */
-	char sqlstate[6];          /* of the last failure, "" if none */
-	char message[256];         /* of the last failure, for logs */
+	int in_transaction; /* between db_begin and db_commit/db_rollback */
+	char sqlstate[6];   /* of the last failure, "" if none */
+	char message[256];  /* of the last failure, for logs */
 };
 
 void db_init(struct db *db, const char *conninfo);
@@ -72,8 +72,8 @@ int db_connect(struct db *db);
  * *out (may be NULL if unwanted) is a tuples/command result owned by arena.
  * Errors as in the header comment; db->sqlstate/message describe them.
  */
-int db_exec(struct db *db, struct arena *arena, struct db_statement *st,
-	    const char *const *params, PGresult **out);
+int db_exec(struct db *db, struct arena *arena, struct db_statement *st, const char *const *params,
+	    PGresult **out);
 
 /* Executes sql text (no preparation) with params; for migrations and scripts.
  * Multiple statements are allowed only when nparams is 0. */

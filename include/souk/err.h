@@ -3,7 +3,7 @@
  *
  * Functions return SOUK_OK (0) or a negative enum souk_err. Out-params are set
  * on success only. An error becomes an HTTP status and a stable machine code in
- * exactly one place: souk_err_http() (and http_respond_error() which uses it).
+ * exactly one place: souk_err_http(), which http_response_error() uses.
  */
 #ifndef SOUK_ERR_H
 #define SOUK_ERR_H
@@ -20,17 +20,17 @@ enum souk_err {
 	SOUK_EMEDIATYPE = -8,  /* 415 wrong Content-Type */
 	SOUK_EINVALID = -9,    /* 422 well-formed but invalid input (field errors) */
 	SOUK_ERATELIMIT = -10, /* 429 */
-	SOUK_EDB = -11,        /* 503 PostgreSQL unavailable */
+	SOUK_EDB = -11,	       /* 503 PostgreSQL unavailable */
 	SOUK_EREDIS = -12,     /* 503 Redis unavailable */
 	SOUK_EINTERNAL = -13,  /* 500 a bug or an unexpected system failure */
-	SOUK_EIO = -14,        /* 500 local I/O failure (files, sockets) */
+	SOUK_EIO = -14,	       /* 500 local I/O failure (files, sockets) */
 	SOUK_EGONE = -15,      /* 410 existed, but no longer (an expired link) */
 	SOUK_EUPSTREAM = -16,  /* 502 an outside service (S3, ...) failed or did not answer */
 	SOUK_ERR__MAX = -17
 };
 
 struct souk_err_http {
-	int status;          /* HTTP status */
+	int status;	     /* HTTP status */
 	const char *code;    /* machine-readable code, e.g. "validation_failed" */
 	const char *message; /* default human message */
 };

@@ -33,19 +33,22 @@ struct http_pair {
 
 struct http_request {
 	struct arena *arena;
-	const char *method;       /* "GET", ... as sent */
-	const char *path;         /* decoded path, without the query string */
-	const char *raw_path;     /* as sent (REQUEST_URI before '?') */
+	const char *method;	  /* "GET", ... as sent */
+	const char *path;	  /* decoded path, without the query string */
+	const char *raw_path;	  /* as sent (REQUEST_URI before '?') */
 	const char *query_string; /* raw, may be "" */
-	const char *request_id;   /* nginx $request_id, else X-Request-Id, else "-" */
+	const char *request_id;	  /* nginx $request_id, else X-Request-Id, else "-" */
 	const char *remote_addr;
 	const char *content_type; /* may be NULL */
 	long long content_length; /* -1 when absent */
 	bool https;
 
-	struct http_pair *headers; size_t nheaders;
-	struct http_pair *query;   size_t nquery;
-	struct http_pair *cookies; size_t ncookies;
+	struct http_pair *headers;
+	size_t nheaders;
+	struct http_pair *query;
+	size_t nquery;
+	struct http_pair *cookies;
+	size_t ncookies;
 
 	/* set by the router */
 	const char *path_params[HTTP_MAX_PATH_PARAMS];
@@ -94,8 +97,7 @@ int http_parse_query(struct arena *arena, const char *qs, struct http_pair **out
 
 /* Parses a Cookie header ("a=1; b=2"). Malformed pieces are skipped, as
  * browsers do; values are not percent-decoded (RFC 6265). Never fails. */
-void http_parse_cookies(struct arena *arena, const char *header, struct http_pair **out,
-			size_t *n);
+void http_parse_cookies(struct arena *arena, const char *header, struct http_pair **out, size_t *n);
 
 /* Lookups; NULL when absent. Header names are matched case-insensitively. */
 const char *http_query(const struct http_request *req, const char *name);
@@ -135,8 +137,7 @@ void http_response_body(struct http_response *res, int status, const char *text,
 void http_response_empty(struct http_response *res, int status);
 /* 200 whose bytes nginx sends: X-Accel-Redirect to an internal location,
  * with the Content-Type of what it will send. */
-void http_response_accel(struct http_response *res, const char *content_type,
-			 const char *location);
+void http_response_accel(struct http_response *res, const char *content_type, const char *location);
 /* Error body for err (see err.h); message NULL = default; fields may be NULL
  * (an object of field -> message, not consumed). */
 void http_response_error(struct http_response *res, struct arena *arena, int err,

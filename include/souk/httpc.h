@@ -26,35 +26,35 @@ struct arena;
 #define HTTPC_MAX_BODY (1024 * 1024) /* bytes of an answer kept by default */
 
 struct httpc_request {
-	const char *what;           /* for logs: "google token exchange" (required) */
-	const char *method;         /* GET (NULL), POST, PUT, HEAD, DELETE, ... */
-	const char *url;            /* absolute; its scheme must be in protocols */
+	const char *what;	    /* for logs: "google token exchange" (required) */
+	const char *method;	    /* GET (NULL), POST, PUT, HEAD, DELETE, ... */
+	const char *url;	    /* absolute; its scheme must be in protocols */
 	const char *const *headers; /* "Name: value" lines, NULL-terminated (may be NULL) */
-	const char *body;           /* request body, or NULL */
+	const char *body;	    /* request body, or NULL */
 	size_t body_len;
-	FILE *upload;               /* or the body read from a file (PUT) */
+	FILE *upload; /* or the body read from a file (PUT) */
 	long long upload_size;
-	const char *protocols;      /* curl's list, default "http,https" */
-	long connect_timeout_ms;    /* 0 = HTTPC_CONNECT_TIMEOUT_MS */
-	long timeout_ms;            /* total; 0 = HTTPC_TIMEOUT_MS; -1 = none, then the
-				     * low-speed limit below bounds a transfer */
-	long low_speed_bytes;       /* with timeout_ms -1: abort below this rate ... */
-	long low_speed_seconds;     /* ... sustained this long (defaults 16384 B/s, 10 s) */
-	size_t max_body;            /* bytes of the answer kept (0 = HTTPC_MAX_BODY) */
-	bool truncate;              /* keep the first max_body bytes and drop the rest,
-				     * instead of failing with SOUK_ETOOLARGE */
+	const char *protocols;	     /* curl's list, default "http,https" */
+	long connect_timeout_ms;     /* 0 = HTTPC_CONNECT_TIMEOUT_MS */
+	long timeout_ms;	     /* total; 0 = HTTPC_TIMEOUT_MS; -1 = none, then the
+				      * low-speed limit below bounds a transfer */
+	long low_speed_bytes;	     /* with timeout_ms -1: abort below this rate ... */
+	long low_speed_seconds;	     /* ... sustained this long (defaults 16384 B/s, 10 s) */
+	size_t max_body;	     /* bytes of the answer kept (0 = HTTPC_MAX_BODY) */
+	bool truncate;		     /* keep the first max_body bytes and drop the rest,
+				      * instead of failing with SOUK_ETOOLARGE */
 	const char *accept_encoding; /* NULL: the bytes as sent; "": any curl decodes */
 	/* When set, a 2xx answer's body goes here as it arrives instead of being
 	 * kept (other answers are still kept, for the caller's log): return
 	 * SOUK_OK to go on, or an error, which httpc_perform() then returns. */
 	int (*sink)(void *ctx, const char *data, size_t n);
 	void *sink_ctx;
-	long long sink_max;         /* bytes a sink accepts (0 = no limit): SOUK_ETOOLARGE */
+	long long sink_max; /* bytes a sink accepts (0 = no limit): SOUK_ETOOLARGE */
 };
 
 struct httpc_response {
-	long status;              /* HTTP status */
-	const char *body;         /* NUL-terminated, in the arena ("" when none or sunk) */
+	long status;	  /* HTTP status */
+	const char *body; /* NUL-terminated, in the arena ("" when none or sunk) */
 	size_t len;
 	const char *content_type; /* in the arena, or NULL */
 	long long content_length; /* the Content-Length of the answer, -1 when none */

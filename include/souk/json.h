@@ -43,14 +43,14 @@ int json_parse_object(struct arena *arena, const char *text, size_t len, cJSON *
 
 enum validate_type {
 	VALIDATE_STRING,    /* const char *: trimmed, one line (no control characters) */
-	VALIDATE_TEXT,      /* const char *: as sent (not trimmed); tabs and newlines allowed */
-	VALIDATE_EMAIL,     /* const char *: trimmed, lower-cased, a plausible address */
-	VALIDATE_UUID,      /* const char *: canonical lower-case UUID */
-	VALIDATE_SLUG,      /* const char *: lower-cased [a-z0-9] words joined by single dashes */
+	VALIDATE_TEXT,	    /* const char *: as sent (not trimmed); tabs and newlines allowed */
+	VALIDATE_EMAIL,	    /* const char *: trimmed, lower-cased, a plausible address */
+	VALIDATE_UUID,	    /* const char *: canonical lower-case UUID */
+	VALIDATE_SLUG,	    /* const char *: lower-cased [a-z0-9] words joined by single dashes */
 	VALIDATE_CURRENCY,  /* const char *: an ISO 4217 code, upper-cased */
-	VALIDATE_URL,       /* const char *: https://... or a path on this site ("/media/...") */
-	VALIDATE_INT,       /* long long in [min, max] */
-	VALIDATE_BOOL,      /* bool */
+	VALIDATE_URL,	    /* const char *: https://... or a path on this site ("/media/...") */
+	VALIDATE_INT,	    /* long long in [min, max] */
+	VALIDATE_BOOL,	    /* bool */
 	VALIDATE_SLUG_LIST, /* const cJSON *: array of slugs (each <= 100 characters), duplicates
 			     * dropped, at most max items */
 	VALIDATE_URL_LIST,  /* const cJSON *: array of VALIDATE_URL (each <= 2000), at most max */
@@ -66,14 +66,14 @@ enum validate_flags {
 #define VALIDATE_NO_STORE ((size_t)-1)
 
 struct validate_field {
-	const char *name;       /* JSON member (case-sensitive) */
+	const char *name; /* JSON member (case-sensitive) */
 	enum validate_type type;
-	unsigned flags;         /* enum validate_flags */
-	long long min, max;     /* VALIDATE_INT: the range [min, max] (LLONG_MAX for none);
-				 * strings: length in characters, max 0 = no limit;
-				 * lists: max items */
-	size_t offset;          /* where in the output struct the value goes, or
-				 * VALIDATE_NO_STORE */
+	unsigned flags;	    /* enum validate_flags */
+	long long min, max; /* VALIDATE_INT: the range [min, max] (LLONG_MAX for none);
+			     * strings: length in characters, max 0 = no limit;
+			     * lists: max items */
+	size_t offset;	    /* where in the output struct the value goes, or
+			     * VALIDATE_NO_STORE */
 };
 
 enum validate_mode {
@@ -85,9 +85,9 @@ enum validate_mode {
 /* What validate_json() found besides the values it stored. */
 struct validate_result {
 	uint64_t present; /* bit i set when fields[i] was given (null counts for NULLABLE) */
-	cJSON *normal;    /* the given members, validated and normalised (arena-owned):
+	cJSON *normal;	  /* the given members, validated and normalised (arena-owned):
 			   * what a PATCH applies */
-	cJSON *errors;    /* member -> message (arena-owned), NULL when all is valid */
+	cJSON *errors;	  /* member -> message (arena-owned), NULL when all is valid */
 };
 
 /*

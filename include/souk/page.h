@@ -25,10 +25,10 @@ struct http_request;
 #define PAGE_CURSOR_MAX 64 /* buffer for an encoded cursor (46 characters + NUL) */
 
 struct page_cursor {
-	char kind;            /* an ASCII letter naming the list (and its sort) */
+	char kind;	      /* an ASCII letter naming the list (and its sort) */
 	uint32_t fingerprint; /* of the filters the cursor continues */
-	int64_t k1, k2;       /* sort keys of the last item (meaning is the list's) */
-	int64_t id;           /* tie-breaker of the last item */
+	int64_t k1, k2;	      /* sort keys of the last item (meaning is the list's) */
+	int64_t id;	      /* tie-breaker of the last item */
 };
 
 /* Writes c as base64url (no padding) into out[size >= PAGE_CURSOR_MAX]:

@@ -18,10 +18,10 @@ struct arena;
 struct redis {
 	redisContext *ctx;
 	const char *socket_path; /* not owned; "" or NULL = use host:port */
-	const char *host;        /* not owned */
+	const char *host;	 /* not owned */
 	int port;
-	const char *password;    /* not owned; "" or NULL = no AUTH */
-	char message[128];       /* last failure, for logs */
+	const char *password; /* not owned; "" or NULL = no AUTH */
+	char message[128];    /* last failure, for logs */
 };
 
 void redis_init(struct redis *r, const char *socket_path, const char *host, int port,
@@ -37,8 +37,8 @@ int redis_connect(struct redis *r);
  * SOUK_EREDIS when the server cannot be reached (idempotent commands are
  * retried once on a new connection when idempotent is non-zero).
  */
-int redis_command(struct redis *r, struct arena *arena, redisReply **out, int idempotent,
-		  int argc, const char **argv, const size_t *lens);
+int redis_command(struct redis *r, struct arena *arena, redisReply **out, int idempotent, int argc,
+		  const char **argv, const size_t *lens);
 
 void redis_close(struct redis *r);
 

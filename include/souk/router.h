@@ -17,13 +17,12 @@ struct http_response;
 struct worker;
 
 /*
- * A handler reads req, fills res and returns SOUK_OK, or returns a negative
- * souk_err and leaves res alone: the dispatcher turns the error into the JSON
- * error response (using req->arena for any message it built with
- * route_fail()).
+ * A handler reads req, fills res (through http_response_*()) and returns
+ * SOUK_OK, or returns a negative souk_err and leaves res alone: the
+ * dispatcher turns the error into the JSON error response, with
+ * req->error_message and req->error_fields (http_field_error()) when set.
  */
-typedef int (*route_handler)(struct worker *w, struct http_request *req,
-			     struct http_response *res);
+typedef int (*route_handler)(struct worker *w, struct http_request *req, struct http_response *res);
 
 enum route_flags {
 	ROUTE_JSON_BODY = 1 << 0,     /* body must be application/json and parse */
@@ -40,11 +39,11 @@ enum route_flags {
 #define ROUTE_SIGNED_IN ""
 
 struct route {
-	const char *method;     /* "GET", "POST", ... */
-	const char *pattern;    /* "/api/v1/..." */
+	const char *method;  /* "GET", "POST", ... */
+	const char *pattern; /* "/api/v1/..." */
 	route_handler handler;
 	const char *permission; /* NULL = public; else a permission name */
-	unsigned flags;         /* enum route_flags */
+	unsigned flags;		/* enum route_flags */
 };
 
 enum router_result { ROUTER_MATCH, ROUTER_NOT_FOUND, ROUTER_METHOD_NOT_ALLOWED };

@@ -30,14 +30,14 @@ enum slot_state { SLOT_FREE = 0, SLOT_STARTING, SLOT_IDLE, SLOT_BUSY, SLOT_EXITI
 
 struct scoreboard_slot {
 	int32_t pid;
-	int32_t state;               /* enum slot_state */
-	uint64_t requests;           /* served by this process */
-	int64_t started_ms;          /* process start, wall clock */
-	int64_t request_started_ms;  /* current request (CLOCK_MONOTONIC), 0 when idle */
-	int64_t request_timeout_ms;  /* this request's allowance; 0 = SOUK_REQUEST_TIMEOUT */
-	uint32_t generation;         /* configuration generation it runs */
+	int32_t state;		    /* enum slot_state */
+	uint64_t requests;	    /* served by this process */
+	int64_t started_ms;	    /* process start, wall clock */
+	int64_t request_started_ms; /* current request (CLOCK_MONOTONIC), 0 when idle */
+	int64_t request_timeout_ms; /* this request's allowance; 0 = SOUK_REQUEST_TIMEOUT */
+	uint32_t generation;	    /* configuration generation it runs */
 	char method[8];
-	char path[96];               /* current or last request, truncated */
+	char path[96]; /* current or last request, truncated */
 };
 
 struct scoreboard {
@@ -46,12 +46,12 @@ struct scoreboard {
 	int32_t master_pid;
 	int32_t target_workers;
 	int64_t started_ms;
-	uint32_t generation;        /* bumped on every reload */
+	uint32_t generation; /* bumped on every reload */
 	uint32_t reloads;
-	uint64_t restarts;          /* workers that died unexpectedly */
-	uint64_t recycled;          /* workers replaced after max_requests */
-	uint64_t timeouts;          /* workers killed for a stuck request */
-	uint64_t requests_retired;  /* requests served by workers now gone */
+	uint64_t restarts;	   /* workers that died unexpectedly */
+	uint64_t recycled;	   /* workers replaced after max_requests */
+	uint64_t timeouts;	   /* workers killed for a stuck request */
+	uint64_t requests_retired; /* requests served by workers now gone */
 	struct scoreboard_slot slots[SCOREBOARD_SLOTS];
 };
 
@@ -60,8 +60,7 @@ struct scoreboard {
 int pool_run(struct souk_config *cfg, const char *env_file);
 
 /* The worker loop on the listening socket fd; returns the exit status. */
-int fcgi_worker_run(const struct souk_config *cfg, int listen_fd, struct scoreboard *sb,
-		    int slot);
+int fcgi_worker_run(const struct souk_config *cfg, int listen_fd, struct scoreboard *sb, int slot);
 
 /* Creates a new file at path (replacing what was there, never following a
  * link), mode `mode`, owned by uid/gid when root. The fd, or -1 (errno). */

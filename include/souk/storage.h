@@ -41,8 +41,8 @@ typedef long (*storage_reader)(void *ctx, char *buf, size_t n);
 #define STORAGE_HEAD_BYTES 16
 
 struct storage_written {
-	long long size;                        /* bytes stored */
-	char sha256[65];                       /* lower-case hex */
+	long long size;				/* bytes stored */
+	char sha256[65];			/* lower-case hex */
 	unsigned char head[STORAGE_HEAD_BYTES]; /* the first bytes, for type sniffing */
 	size_t head_len;
 };
@@ -102,28 +102,28 @@ struct sigv4_credentials {
 };
 
 struct sigv4_request {
-	const char *method;                 /* "GET", "PUT", ... */
-	const char *host;                   /* the Host header: host[:port] */
-	const char *path;                   /* absolute, decoded: "/bucket/a b.txt" */
-	const struct sigv4_pair *query;     /* decoded query parameters, any order */
+	const char *method;		/* "GET", "PUT", ... */
+	const char *host;		/* the Host header: host[:port] */
+	const char *path;		/* absolute, decoded: "/bucket/a b.txt" */
+	const struct sigv4_pair *query; /* decoded query parameters, any order */
 	size_t nquery;
-	const struct sigv4_pair *headers;   /* headers to sign besides host, any case */
+	const struct sigv4_pair *headers; /* headers to sign besides host, any case */
 	size_t nheaders;
-	const char *payload_hash;           /* lower-case hex SHA-256, or "UNSIGNED-PAYLOAD" */
-	bool s3_path;                       /* true (S3): encode the path once, keep "//" and dots;
-					     * false (other services, the AWS test suite): drop
-					     * empty and "." segments, resolve "..", then encode
-					     * once. Such services want the path as sent encoded
-					     * again: give them the sent (encoded) path here. */
+	const char *payload_hash; /* lower-case hex SHA-256, or "UNSIGNED-PAYLOAD" */
+	bool s3_path;		  /* true (S3): encode the path once, keep "//" and dots;
+				   * false (other services, the AWS test suite): drop
+				   * empty and "." segments, resolve "..", then encode
+				   * once. Such services want the path as sent encoded
+				   * again: give them the sent (encoded) path here. */
 };
 
 struct sigv4_result {
-	char amz_date[17];          /* "20150830T123600Z" */
-	char *canonical_request;    /* arena */
-	char *string_to_sign;       /* arena */
-	char signature[65];         /* lower-case hex */
-	char *signed_headers;       /* "host;x-amz-date" (arena) */
-	char *authorization;        /* the Authorization header value (arena) */
+	char amz_date[17];	 /* "20150830T123600Z" */
+	char *canonical_request; /* arena */
+	char *string_to_sign;	 /* arena */
+	char signature[65];	 /* lower-case hex */
+	char *signed_headers;	 /* "host;x-amz-date" (arena) */
+	char *authorization;	 /* the Authorization header value (arena) */
 };
 
 /*
@@ -184,9 +184,9 @@ char *s3_object_url(struct arena *a, const struct souk_config *cfg, const char *
  * key, method or expires, S3 not configured, a query name starting with
  * "X-Amz-", a header sigv4_sign() refuses).
  */
-int s3_presign(struct arena *a, const struct souk_config *cfg, const char *method,
-	       const char *key, long expires, time_t now, const struct sigv4_pair *query,
-	       size_t nquery, const struct sigv4_pair *headers, size_t nheaders, char **url);
+int s3_presign(struct arena *a, const struct souk_config *cfg, const char *method, const char *key,
+	       long expires, time_t now, const struct sigv4_pair *query, size_t nquery,
+	       const struct sigv4_pair *headers, size_t nheaders, char **url);
 
 /* Server-side requests (libcurl, Authorization header, 10 s timeout, no
  * redirects, http/https only). Each also gives SOUK_EINVALID for a bad key
@@ -206,8 +206,8 @@ int s3_sha256(struct arena *a, const struct souk_config *cfg, const char *key, l
 /* PUTs the local file at path as key with content_type (signed; may be NULL),
  * sending the file's SHA-256 as x-amz-content-sha256 so S3 checks the bytes:
  * SOUK_OK, SOUK_EIO (file unreadable) or SOUK_EUPSTREAM (S3 unreachable or refusing). */
-int s3_put_file(struct arena *a, const struct souk_config *cfg, const char *key,
-		const char *path, const char *content_type);
+int s3_put_file(struct arena *a, const struct souk_config *cfg, const char *key, const char *path,
+		const char *content_type);
 
 /* DELETE key (S3 answers 204 whether or not it existed): SOUK_OK or SOUK_EUPSTREAM. */
 int s3_delete(struct arena *a, const struct souk_config *cfg, const char *key);

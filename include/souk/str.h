@@ -15,7 +15,7 @@
 struct arena;
 
 struct buf {
-	char *data;  /* NUL-terminated while len < cap */
+	char *data; /* NUL-terminated while len < cap */
 	size_t len;
 	size_t size; /* allocated bytes */
 	size_t cap;  /* hard maximum of len */

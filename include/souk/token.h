@@ -31,8 +31,8 @@ int token_access_issue(const struct souk_config *cfg, struct arena *a, const cha
 
 /* Verifies jwt at time now. SOUK_OK with *claims (arena), or SOUK_EUNAUTH for
  * any defect: signature, algorithm, issuer, audience, expiry, claims. */
-int token_access_verify(const struct souk_config *cfg, struct arena *a, const char *jwt,
-			long now, struct access_claims *claims);
+int token_access_verify(const struct souk_config *cfg, struct arena *a, const char *jwt, long now,
+			struct access_claims *claims);
 
 /* A fresh opaque token: 32 random bytes as base64url (43 chars) in the arena,
  * and its SHA-256 (32 bytes) in hash. SOUK_OK or SOUK_EINTERNAL. */

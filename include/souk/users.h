@@ -32,18 +32,18 @@ int users_create_admin(struct db *db, struct arena *a, const char *email, const 
  * (sign-in through Google or GitHub); verified marks the e-mail verified.
  * SOUK_OK with *id and *public_id, SOUK_ECONFLICT when the e-mail is taken. */
 int users_create(struct db *db, struct arena *a, const char *email, const char *name,
-		 const char *password_hash, const char *avatar_url, bool verified,
-		 const char **id, const char **public_id);
+		 const char *password_hash, const char *avatar_url, bool verified, const char **id,
+		 const char **public_id);
 
 /* -------------------------------------------------------------- lookups --- */
 
 struct user_login {
-	const char *id;            /* users.id */
+	const char *id; /* users.id */
 	const char *public_id;
 	const char *password_hash; /* NULL for OAuth-only accounts */
-	const char *status;        /* active | disabled | deleted */
-	long locked_seconds;       /* > 0 while locked after failed sign-ins */
-	bool verified;             /* the e-mail address has been proven */
+	const char *status;	   /* active | disabled | deleted */
+	long locked_seconds;	   /* > 0 while locked after failed sign-ins */
+	bool verified;		   /* the e-mail address has been proven */
 };
 
 /* The sign-in view of the user with this e-mail (case-insensitive).
@@ -80,8 +80,8 @@ struct user_principal {
 
 /* The active user public_id whose session (refresh family) is live:
  * SOUK_OK, or SOUK_ENOTFOUND (disabled, deleted, or the session ended). */
-int users_load_principal(struct db *db, struct arena *a, const char *public_id,
-			 const char *family, struct user_principal *out);
+int users_load_principal(struct db *db, struct arena *a, const char *public_id, const char *family,
+			 struct user_principal *out);
 
 /* The user object of the API for users.id: {"id","email","name",
  * "avatar_url","role","permissions","email_verified","has_password",

@@ -20,7 +20,7 @@ struct worker {
 	struct db db;
 	struct redis redis;
 	struct arena arena;   /* reset after every request */
-	int slot;             /* scoreboard slot, -1 outside the pool */
+	int slot;	      /* scoreboard slot, -1 outside the pool */
 	unsigned long served; /* requests served by this process */
 	int64_t *timeout_ms;  /* the slot's allowance for this request, NULL outside the pool */
 };

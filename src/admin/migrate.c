@@ -15,21 +15,20 @@
 /* Any fixed number: serialises migration runs across processes. */
 #define MIGRATE_LOCK_KEY "7350001"
 
-static const char SQL_CREATE_TABLE[] =
-	"CREATE TABLE IF NOT EXISTS schema_migrations ("
-	" name text PRIMARY KEY,"
-	" checksum char(64) NOT NULL,"
-	" applied_at timestamptz NOT NULL DEFAULT now())";
+static const char SQL_CREATE_TABLE[] = "CREATE TABLE IF NOT EXISTS schema_migrations ("
+				       " name text PRIMARY KEY,"
+				       " checksum char(64) NOT NULL,"
+				       " applied_at timestamptz NOT NULL DEFAULT now())";
 static const char SQL_LOCK[] = "SELECT pg_advisory_lock(" MIGRATE_LOCK_KEY ")";
 static const char SQL_UNLOCK[] = "SELECT pg_advisory_unlock(" MIGRATE_LOCK_KEY ")";
 static const char SQL_APPLIED[] =
-	"SELECT name, checksum, to_char(applied_at AT TIME ZONE 'UTC', "
-	"'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM schema_migrations ORDER BY name";
+    "SELECT name, checksum, to_char(applied_at AT TIME ZONE 'UTC', "
+    "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM schema_migrations ORDER BY name";
 static const char SQL_RECORD[] = "INSERT INTO schema_migrations (name, checksum) VALUES ($1, $2)";
 
 struct migration {
 	char *name;
-	char *sql;           /* file contents */
+	char *sql; /* file contents */
 	char checksum[CRYPTO_SHA256_HEX_LEN + 1];
 	const char *applied_checksum; /* NULL when pending */
 	const char *applied_at;
@@ -44,7 +43,8 @@ static int migrations_load(struct arena *a, const char *dir, struct migration **
 	int rc = file_list_sql(a, dir, &names, &count);
 
 	if (rc != SOUK_OK) {
-		fprintf(msg, "souk-admin: cannot read migrations in %s: %s\n", dir, strerror(errno));
+		fprintf(msg, "souk-admin: cannot read migrations in %s: %s\n", dir,
+			strerror(errno));
 		return rc;
 	}
 	struct migration *m = arena_alloc(a, (count + 1) * sizeof(*m));
@@ -149,8 +149,8 @@ static int migrate_apply_one(struct db *db, struct arena *a, const struct migrat
 	if (rc == SOUK_OK)
 		rc = db_commit(db, a);
 	if (rc != SOUK_OK) {
-		fprintf(msg, "souk-admin: migration %s failed and was rolled back:\n  %s\n", m->name,
-			db->message);
+		fprintf(msg, "souk-admin: migration %s failed and was rolled back:\n  %s\n",
+			m->name, db->message);
 		db_rollback(db, a);
 		return rc;
 	}
@@ -176,8 +176,9 @@ int admin_migrate(struct db *db, const struct souk_config *cfg, FILE *msg)
 			done += rc == SOUK_OK;
 		}
 	if (rc == SOUK_OK)
-		fprintf(msg, done ? "migrations: %zu applied, %zu in all\n"
-				  : "migrations: up to date (%zu applied before, %zu in all)\n",
+		fprintf(msg,
+			done ? "migrations: %zu applied, %zu in all\n"
+			     : "migrations: up to date (%zu applied before, %zu in all)\n",
 			done ? done : n, n);
 	if (db->conn != NULL)
 		(void)db_exec_sql(db, &a, SQL_UNLOCK, 0, NULL, NULL);
@@ -202,14 +203,15 @@ int admin_migrate_status(struct db *db, const struct souk_config *cfg, FILE *msg
 			if (m->applied_checksum == NULL)
 				fprintf(msg, "pending  %s\n", m->name);
 			else if (strcmp(m->applied_checksum, m->checksum) != 0)
-				fprintf(msg, "CHANGED  %s (applied %s, file edited since)\n", m->name,
-					m->applied_at);
+				fprintf(msg, "CHANGED  %s (applied %s, file edited since)\n",
+					m->name, m->applied_at);
 			else
 				fprintf(msg, "applied  %s (%s)\n", m->name, m->applied_at);
 		}
 		for (int r = 0; r < PQntuples(applied); r++)
 			if (applied_missing(applied, r, ms, n))
-				fprintf(msg, "MISSING  %s (applied, file gone)\n", PQgetvalue(applied, r, 0));
+				fprintf(msg, "MISSING  %s (applied, file gone)\n",
+					PQgetvalue(applied, r, 0));
 		rc = migrate_check(applied, ms, n, msg);
 	}
 	if (db->conn != NULL)

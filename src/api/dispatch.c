@@ -33,8 +33,7 @@ static void api_drain(api_body_reader read_body, void *ctx)
 }
 
 /* Reads the whole body into the arena, up to limit bytes. */
-static int api_read_body(struct http_request *req, long limit, api_body_reader read_body,
-			 void *ctx)
+static int api_read_body(struct http_request *req, long limit, api_body_reader read_body, void *ctx)
 {
 	size_t want, got = 0;
 	char *body;
@@ -103,9 +102,10 @@ static int api_prepare(struct worker *w, const struct route *route, struct http_
 		return rc;
 	if (route->permission != NULL) {
 		if (req->principal == NULL) {
-			req->error_message = rc == SOUK_EUNAUTH
-						     ? "Your session is invalid or has expired; sign in again."
-						     : "Sign in to continue.";
+			req->error_message =
+			    rc == SOUK_EUNAUTH
+				? "Your session is invalid or has expired; sign in again."
+				: "Sign in to continue.";
 			return SOUK_EUNAUTH;
 		}
 		if (*route->permission != '\0' &&
@@ -128,8 +128,8 @@ void api_handle(struct worker *w, struct http_request *req, struct http_response
 	enum router_result match;
 
 	http_response_init(res);
-	match = router_match(api_routes, api_routes_count, req,
-			     strcmp(w->config->env, "test") == 0, &route, allow, sizeof(allow));
+	match = router_match(api_routes, api_routes_count, req, strcmp(w->config->env, "test") == 0,
+			     &route, allow, sizeof(allow));
 	if (match == ROUTER_NOT_FOUND) {
 		api_drain(read_body, body_ctx);
 		req->error_message = "No such endpoint.";

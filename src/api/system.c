@@ -19,10 +19,10 @@
 #endif
 
 static struct db_statement ready_ping = {
-	.name = "system_ready_ping",
-	.sql = "SELECT 1",
-	.nparams = 0,
-	.flags = DB_READONLY,
+    .name = "system_ready_ping",
+    .sql = "SELECT 1",
+    .nparams = 0,
+    .flags = DB_READONLY,
 };
 
 /* GET /api/v1/health: 200 while the process can answer. */
@@ -66,10 +66,10 @@ struct echo_input {
 };
 
 static const struct validate_field echo_fields[] = {
-	{"name", VALIDATE_STRING, VALIDATE_REQUIRED, 1, 100, offsetof(struct echo_input, name)},
-	{"email", VALIDATE_EMAIL, VALIDATE_REQUIRED, 0, 0, offsetof(struct echo_input, email)},
-	{"quantity", VALIDATE_INT, VALIDATE_REQUIRED, 1, 10, offsetof(struct echo_input, quantity)},
-	{"gift", VALIDATE_BOOL, 0, 0, 0, offsetof(struct echo_input, gift)},
+    {"name", VALIDATE_STRING, VALIDATE_REQUIRED, 1, 100, offsetof(struct echo_input, name)},
+    {"email", VALIDATE_EMAIL, VALIDATE_REQUIRED, 0, 0, offsetof(struct echo_input, email)},
+    {"quantity", VALIDATE_INT, VALIDATE_REQUIRED, 1, 10, offsetof(struct echo_input, quantity)},
+    {"gift", VALIDATE_BOOL, 0, 0, 0, offsetof(struct echo_input, gift)},
 };
 
 /* POST /api/v1/_test/echo (SOUK_ENV=test only): exercises body handling and

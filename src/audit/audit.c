@@ -9,10 +9,10 @@
 #include "souk/json.h"
 
 static struct db_statement audit_insert = {
-	.name = "audit_insert",
-	.sql = "INSERT INTO audit_log (actor_id, action, entity, entity_id, data, ip)"
-	       " VALUES ($1::bigint, $2, $3, $4, $5::jsonb, NULLIF($6, '')::inet)",
-	.nparams = 6,
+    .name = "audit_insert",
+    .sql = "INSERT INTO audit_log (actor_id, action, entity, entity_id, data, ip)"
+	   " VALUES ($1::bigint, $2, $3, $4, $5::jsonb, NULLIF($6, '')::inet)",
+    .nparams = 6,
 };
 
 int audit_record(struct db *db, struct arena *a, const char *actor_user_id, const char *action,
@@ -20,8 +20,9 @@ int audit_record(struct db *db, struct arena *a, const char *actor_user_id, cons
 		 const char *ip)
 {
 	char *json = data ? json_print(a, data) : NULL;
-	const char *params[] = {actor_user_id, action,	 entity ? entity : "",
-				entity_id ? entity_id : "", json ? json : "{}", ip ? ip : ""};
+	const char *params[] = {actor_user_id,	      action,
+				entity ? entity : "", entity_id ? entity_id : "",
+				json ? json : "{}",   ip ? ip : ""};
 
 	return db_exec(db, a, &audit_insert, params, NULL);
 }

@@ -41,15 +41,15 @@
 /* The most common passwords (a short list on purpose: length does most of
  * the work; these are the ones attackers try first). */
 static const char *const common_passwords[] = {
-	"1234567890", "12345678910", "123456789012", "0987654321", "1111111111", "0000000000",
-	"1234512345", "1q2w3e4r5t", "1qaz2wsx3edc", "qwertyuiop", "qwerty12345", "qwerty123456",
-	"asdfghjkl;", "zxcvbnm123", "password12", "password123", "password1234", "passw0rd123",
-	"iloveyou123", "letmein123", "welcome123", "welcome@123", "admin12345", "administrator",
-	"changeme123", "football123", "baseball123", "sunshine123", "princess123", "dragon1234",
-	"monkey12345", "superman123", "trustno1234", "starwars123", "abcdefghij", "abcd123456",
-	"a1b2c3d4e5", "qazwsxedcrfv", "iloveyou12", "computer123", "internet123", "india12345",
-	"india@1234", "mumbai1234", "password@123", "Password@123", "p@ssw0rd123", "souk123456",
-	NULL,
+    "1234567890",  "12345678910",  "123456789012", "0987654321",   "1111111111",   "0000000000",
+    "1234512345",  "1q2w3e4r5t",   "1qaz2wsx3edc", "qwertyuiop",   "qwerty12345",  "qwerty123456",
+    "asdfghjkl;",  "zxcvbnm123",   "password12",   "password123",  "password1234", "passw0rd123",
+    "iloveyou123", "letmein123",   "welcome123",   "welcome@123",  "admin12345",   "administrator",
+    "changeme123", "football123",  "baseball123",  "sunshine123",  "princess123",  "dragon1234",
+    "monkey12345", "superman123",  "trustno1234",  "starwars123",  "abcdefghij",   "abcd123456",
+    "a1b2c3d4e5",  "qazwsxedcrfv", "iloveyou12",   "computer123",  "internet123",  "india12345",
+    "india@1234",  "mumbai1234",   "password@123", "Password@123", "p@ssw0rd123",  "souk123456",
+    NULL,
 };
 
 /* NULL when acceptable, else the reason (for the "password" field). */
@@ -132,11 +132,10 @@ struct register_input {
 };
 
 static const struct validate_field register_fields[] = {
-	{"email", VALIDATE_EMAIL, VALIDATE_REQUIRED, 0, 0, offsetof(struct register_input, email)},
-	/* as sent, not trimmed: the policy below judges it */
-	{"password", VALIDATE_TEXT, VALIDATE_REQUIRED, 1, 0,
-	 offsetof(struct register_input, password)},
-	{"name", VALIDATE_STRING, VALIDATE_REQUIRED, 1, 100, offsetof(struct register_input, name)},
+    {"email", VALIDATE_EMAIL, VALIDATE_REQUIRED, 0, 0, offsetof(struct register_input, email)},
+    /* as sent, not trimmed: the policy below judges it */
+    {"password", VALIDATE_TEXT, VALIDATE_REQUIRED, 1, 0, offsetof(struct register_input, password)},
+    {"name", VALIDATE_STRING, VALIDATE_REQUIRED, 1, 100, offsetof(struct register_input, name)},
 };
 
 /* POST /api/v1/auth/register {email, password, name}: 201 with the user;
@@ -193,10 +192,9 @@ struct login_input {
 };
 
 static const struct validate_field login_fields[] = {
-	{"email", VALIDATE_EMAIL, VALIDATE_REQUIRED, 0, 0, offsetof(struct login_input, email)},
-	{"password", VALIDATE_TEXT, VALIDATE_REQUIRED, 1, 1024,
-	 offsetof(struct login_input, password)},
-	{"mode", VALIDATE_STRING, 0, 1, 10, offsetof(struct login_input, mode)},
+    {"email", VALIDATE_EMAIL, VALIDATE_REQUIRED, 0, 0, offsetof(struct login_input, email)},
+    {"password", VALIDATE_TEXT, VALIDATE_REQUIRED, 1, 1024, offsetof(struct login_input, password)},
+    {"mode", VALIDATE_STRING, 0, 1, 10, offsetof(struct login_input, mode)},
 };
 
 /* Hash of a password nobody has: verified against when the account does not
@@ -256,8 +254,8 @@ int auth_login(struct worker *w, struct http_request *req, struct http_response 
 			if (rc == SOUK_OK)
 				rc = users_login_failed(&w->db, req->arena, u.id);
 			if (rc == SOUK_OK)
-				rc = audit_record(&w->db, req->arena, u.id, "auth.login_failed", "user",
-						  u.public_id, data, req->remote_addr);
+				rc = audit_record(&w->db, req->arena, u.id, "auth.login_failed",
+						  "user", u.public_id, data, req->remote_addr);
 			rc = db_end(&w->db, req->arena, rc);
 			if (rc != SOUK_OK)
 				return rc;
@@ -269,7 +267,8 @@ int auth_login(struct worker *w, struct http_request *req, struct http_response 
 		req->error_message = "This account is disabled.";
 		return SOUK_EFORBIDDEN;
 	}
-	ratelimit_reset(&w->redis, req->arena, arena_printf(req->arena, "rl:login:account:%s", account_key));
+	ratelimit_reset(&w->redis, req->arena,
+			arena_printf(req->arena, "rl:login:account:%s", account_key));
 	rc = session_login(w, req, res, u.id, "password", token_mode(in.mode), &body);
 	if (rc != SOUK_OK)
 		return rc;
@@ -282,7 +281,7 @@ struct refresh_input {
 };
 
 static const struct validate_field refresh_fields[] = {
-	{"refresh_token", VALIDATE_STRING, 0, 1, 200, offsetof(struct refresh_input, refresh_token)},
+    {"refresh_token", VALIDATE_STRING, 0, 1, 200, offsetof(struct refresh_input, refresh_token)},
 };
 
 /* POST /api/v1/auth/refresh (refresh cookie + X-CSRF-Token, or
@@ -334,8 +333,9 @@ int auth_logout(struct worker *w, struct http_request *req, struct http_response
 			rc = session_revoke(w, req->arena, req->principal->user_id,
 					    req->principal->session_id);
 		if (rc == SOUK_OK)
-			rc = audit_record(&w->db, req->arena, req->principal->user_id, "auth.logout",
-					  "user", req->principal->public_id, data, req->remote_addr);
+			rc =
+			    audit_record(&w->db, req->arena, req->principal->user_id, "auth.logout",
+					 "user", req->principal->public_id, data, req->remote_addr);
 		rc = db_end(&w->db, req->arena, rc);
 	} else {
 		if (in.refresh_token != NULL)
@@ -377,7 +377,7 @@ struct token_input {
 };
 
 static const struct validate_field token_fields[] = {
-	{"token", VALIDATE_STRING, VALIDATE_REQUIRED, 1, 200, offsetof(struct token_input, token)},
+    {"token", VALIDATE_STRING, VALIDATE_REQUIRED, 1, 200, offsetof(struct token_input, token)},
 };
 
 /* POST /api/v1/auth/verify-email {token}: 200; 422 invalid, used or expired. */
@@ -414,7 +414,7 @@ struct email_input {
 };
 
 static const struct validate_field email_fields[] = {
-	{"email", VALIDATE_EMAIL, VALIDATE_REQUIRED, 0, 0, offsetof(struct email_input, email)},
+    {"email", VALIDATE_EMAIL, VALIDATE_REQUIRED, 0, 0, offsetof(struct email_input, email)},
 };
 
 /* POST /api/v1/auth/otp/request {email}: 202 {"status":"sent"} whether or
@@ -468,9 +468,9 @@ struct otp_input {
 };
 
 static const struct validate_field otp_fields[] = {
-	{"email", VALIDATE_EMAIL, VALIDATE_REQUIRED, 0, 0, offsetof(struct otp_input, email)},
-	{"code", VALIDATE_STRING, VALIDATE_REQUIRED, 1, 12, offsetof(struct otp_input, code)},
-	{"mode", VALIDATE_STRING, 0, 1, 10, offsetof(struct otp_input, mode)},
+    {"email", VALIDATE_EMAIL, VALIDATE_REQUIRED, 0, 0, offsetof(struct otp_input, email)},
+    {"code", VALIDATE_STRING, VALIDATE_REQUIRED, 1, 12, offsetof(struct otp_input, code)},
+    {"mode", VALIDATE_STRING, 0, 1, 10, offsetof(struct otp_input, mode)},
 };
 
 /* POST /api/v1/auth/otp/verify {email, code, mode?}: 200 with a session; 401
@@ -510,8 +510,8 @@ int auth_otp_verify(struct worker *w, struct http_request *req, struct http_resp
 			rc = users_claim_mailbox(&w->db, req->arena, user_id, &claimed);
 		if (rc == SOUK_OK && claimed) {
 			cJSON_AddStringToObject(data, "via", "otp");
-			rc = audit_record(&w->db, req->arena, user_id, "auth.mailbox_claimed", "user",
-					  NULL, data, req->remote_addr);
+			rc = audit_record(&w->db, req->arena, user_id, "auth.mailbox_claimed",
+					  "user", NULL, data, req->remote_addr);
 		}
 		rc = db_end(&w->db, req->arena, rc);
 	}
@@ -549,13 +549,14 @@ int auth_reset_request(struct worker *w, struct http_request *req, struct http_r
 						RESET_TTL_S, &token);
 		if (rc == SOUK_OK) {
 			cJSON_AddStringToObject(data, "name", name);
-			cJSON_AddStringToObject(data, "link", link_to(w, req->arena, "/reset-password", token));
+			cJSON_AddStringToObject(data, "link",
+						link_to(w, req->arena, "/reset-password", token));
 			cJSON_AddNumberToObject(data, "minutes", RESET_TTL_S / 60);
 			rc = mail_queue(&w->db, req->arena, "password_reset", in.email, data);
 		}
 		if (rc == SOUK_OK)
-			rc = audit_record(&w->db, req->arena, user_id, "auth.reset_requested", "user",
-					  NULL, NULL, req->remote_addr);
+			rc = audit_record(&w->db, req->arena, user_id, "auth.reset_requested",
+					  "user", NULL, NULL, req->remote_addr);
 		rc = db_end(&w->db, req->arena, rc);
 		if (rc != SOUK_OK)
 			return rc;
@@ -571,8 +572,8 @@ struct reset_input {
 };
 
 static const struct validate_field reset_fields[] = {
-	{"token", VALIDATE_STRING, VALIDATE_REQUIRED, 1, 200, offsetof(struct reset_input, token)},
-	{"password", VALIDATE_TEXT, VALIDATE_REQUIRED, 1, 0, offsetof(struct reset_input, password)},
+    {"token", VALIDATE_STRING, VALIDATE_REQUIRED, 1, 200, offsetof(struct reset_input, token)},
+    {"password", VALIDATE_TEXT, VALIDATE_REQUIRED, 1, 0, offsetof(struct reset_input, password)},
 };
 
 /* POST /api/v1/auth/password-reset/confirm {token, password}: 200, every

@@ -98,6 +98,8 @@ struct oauth_state {
  * src/users/users.c.
  * ------------------------------------------------------------------------- */
 
+/* SQL is laid out by hand, one clause a line: */
+/* clang-format off */
 static struct db_statement identity_find = {
     .name = "oauth_identity_find",
     .sql = "SELECT i.id, u.id, u.status FROM oauth_identities i JOIN users u ON u.id = i.user_id"
@@ -124,6 +126,7 @@ static struct db_statement identity_insert = {
 	   " VALUES ($1::bigint, $2, $3, $4)",
     .nparams = 4,
 };
+/* clang-format on */
 
 /* ---------------------------------------------------------------------------
  * Providers
@@ -354,11 +357,13 @@ static int oauth_http(struct arena *a, struct oauth_call *call, const char *what
 		log_msg(LOG_WARN, "oauth: no time left for %s", what);
 		return SOUK_EUPSTREAM;
 	}
-	rq.connect_timeout_ms = left < OAUTH_CONNECT_TIMEOUT_MS ? (long)left : OAUTH_CONNECT_TIMEOUT_MS;
+	rq.connect_timeout_ms =
+	    left < OAUTH_CONNECT_TIMEOUT_MS ? (long)left : OAUTH_CONNECT_TIMEOUT_MS;
 	rq.timeout_ms = left < OAUTH_CALL_TIMEOUT_MS ? (long)left : OAUTH_CALL_TIMEOUT_MS;
 	rc = httpc_perform(a, &rq, reply);
 	if (rc == SOUK_ETOOLARGE) {
-		log_msg(LOG_WARN, "oauth: %s answered more than %d bytes", what, OAUTH_RESPONSE_MAX);
+		log_msg(LOG_WARN, "oauth: %s answered more than %d bytes", what,
+			OAUTH_RESPONSE_MAX);
 		return SOUK_EUPSTREAM;
 	}
 	return rc == SOUK_OK ? SOUK_OK : SOUK_EUPSTREAM;

@@ -60,7 +60,8 @@ int otp_issue(struct worker *w, struct arena *a, const char *email, char code[OT
 	if (rc != SOUK_OK)
 		return rc;
 	snprintf(ttl, sizeof(ttl), "%d", OTP_TTL_S);
-	const char *set[] = {"SET", otp_key(a, email, "code"), otp_mac(w, a, email, code), "EX", ttl};
+	const char *set[] = {"SET", otp_key(a, email, "code"), otp_mac(w, a, email, code), "EX",
+			     ttl};
 	const char *del[] = {"DEL", otp_key(a, email, "tries")};
 
 	if (redis_command(&w->redis, a, NULL, 0, 5, set, NULL) != SOUK_OK ||

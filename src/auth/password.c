@@ -37,7 +37,7 @@ bool password_verify(const char *hash, const char *password)
 int password_generate(char *out, size_t len)
 {
 	static const char alphabet[] =
-		"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"; /* no 0/O, 1/l/I */
+	    "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"; /* no 0/O, 1/l/I */
 	const size_t n = sizeof(alphabet) - 1;
 	size_t i = 0;
 

@@ -30,6 +30,8 @@
 #define COOKIE_CSRF "souk_csrf"
 #define REFRESH_PATH "/api/v1/auth"
 
+/* SQL is laid out by hand, one clause a line: */
+/* clang-format off */
 static struct db_statement session_insert = {
 	.name = "session_insert",
 	.sql = "INSERT INTO refresh_tokens (user_id, token_hash, family_id, expires_at,"
@@ -108,6 +110,7 @@ static struct db_statement session_list_st = {
 	.nparams = 4,
 	.flags = DB_READONLY,
 };
+/* clang-format on */
 
 static const char *const *split_permissions(struct arena *a, const char *csv)
 {
@@ -142,9 +145,8 @@ static const char *cookie_attrs(const struct http_request *req, const char *path
 			    http_only ? "; HttpOnly" : "", req->https ? "; Secure" : "");
 }
 
-static void cookie_set(const struct http_request *req, struct http_response *res,
-		       const char *name, const char *value, const char *path, long max_age,
-		       bool http_only)
+static void cookie_set(const struct http_request *req, struct http_response *res, const char *name,
+		       const char *value, const char *path, long max_age, bool http_only)
 {
 	http_response_header(res, "Set-Cookie",
 			     arena_printf(req->arena, "%s=%s%s", name, value,
@@ -171,7 +173,8 @@ static int session_answer(struct worker *w, struct http_request *req, struct htt
 	int rc = token_access_issue(cfg, req->arena, public_id, family, (long)time(NULL), &access);
 
 	if (rc != SOUK_OK) {
-		log_msg(LOG_ERROR, "cannot issue access tokens: is SOUK_JWT_SECRET set (>= 32 bytes)?");
+		log_msg(LOG_ERROR,
+			"cannot issue access tokens: is SOUK_JWT_SECRET set (>= 32 bytes)?");
 		return rc;
 	}
 	rc = users_json(&w->db, req->arena, user_id, &user);
@@ -237,8 +240,8 @@ int session_login(struct worker *w, struct http_request *req, struct http_respon
 	if (rc == SOUK_OK) {
 		cJSON_AddStringToObject(data, "method", method);
 		cJSON_AddStringToObject(data, "session", family);
-		rc = audit_record(&w->db, req->arena, user_id, "auth.login", "user", public_id, data,
-				  req->remote_addr);
+		rc = audit_record(&w->db, req->arena, user_id, "auth.login", "user", public_id,
+				  data, req->remote_addr);
 	}
 	rc = db_end(&w->db, req->arena, rc);
 	if (rc != SOUK_OK)
@@ -277,8 +280,8 @@ int session_refresh(struct worker *w, struct http_request *req, struct http_resp
 	user_id = arena_strdup(req->arena, PQgetvalue(r, 0, 1));
 	family = arena_strdup(req->arena, PQgetvalue(r, 0, 2));
 	public_id = arena_strdup(req->arena, PQgetvalue(r, 0, 6));
-	if (via_cookie &&
-	    !token_equal(http_header(req, "x-csrf-token"), token_mac(w->config, req->arena, "csrf", family))) {
+	if (via_cookie && !token_equal(http_header(req, "x-csrf-token"),
+				       token_mac(w->config, req->arena, "csrf", family))) {
 		db_rollback(&w->db, req->arena);
 		req->error_message = "Missing or wrong X-CSRF-Token header.";
 		return SOUK_EFORBIDDEN;
@@ -378,8 +381,7 @@ int session_revoke_all(struct worker *w, struct arena *a, const char *user_id)
 	return session_revoke_locked(w, a, user_id, &session_revoke_user, params);
 }
 
-int session_revoke_others(struct worker *w, struct arena *a, const char *user_id,
-			  const char *keep)
+int session_revoke_others(struct worker *w, struct arena *a, const char *user_id, const char *keep)
 {
 	const char *params[] = {user_id, keep};
 

@@ -53,8 +53,8 @@ int token_access_issue(const struct souk_config *cfg, struct arena *a, const cha
 	return rc;
 }
 
-int token_access_verify(const struct souk_config *cfg, struct arena *a, const char *token,
-			long now, struct access_claims *claims)
+int token_access_verify(const struct souk_config *cfg, struct arena *a, const char *token, long now,
+			struct access_claims *claims)
 {
 	jwt_t *jwt = NULL;
 	const char *iss, *aud, *sub, *sid, *jti;
@@ -64,7 +64,8 @@ int token_access_verify(const struct souk_config *cfg, struct arena *a, const ch
 	if (!token_secret_ok(cfg) || token == NULL || strlen(token) > 4096)
 		return SOUK_EUNAUTH;
 	if (jwt_decode(&jwt, token, (const unsigned char *)cfg->jwt_secret,
-		       (int)strlen(cfg->jwt_secret)) != 0 || jwt == NULL)
+		       (int)strlen(cfg->jwt_secret)) != 0 ||
+	    jwt == NULL)
 		return SOUK_EUNAUTH;
 	/* libjwt checked the signature with the header's algorithm: only ours counts */
 	if (jwt_get_alg(jwt) != JWT_ALG_HS256)
@@ -82,8 +83,8 @@ int token_access_verify(const struct souk_config *cfg, struct arena *a, const ch
 	if (errno != 0)
 		goto out;
 	if (iss == NULL || strcmp(iss, cfg->jwt_issuer) != 0 || aud == NULL ||
-	    strcmp(aud, TOKEN_AUDIENCE) != 0 || sub == NULL || !validate_uuid(sub) ||
-	    sid == NULL || !validate_uuid(sid) || jti == NULL)
+	    strcmp(aud, TOKEN_AUDIENCE) != 0 || sub == NULL || !validate_uuid(sub) || sid == NULL ||
+	    !validate_uuid(sid) || jti == NULL)
 		goto out;
 	if (exp <= now || iat > now + TOKEN_LEEWAY || exp - iat > cfg->access_ttl)
 		goto out;

@@ -38,12 +38,15 @@ static void usage(FILE *out)
 static int exit_code(int rc)
 {
 	switch (rc) {
-	case SOUK_OK: return 0;
+	case SOUK_OK:
+		return 0;
 	case SOUK_ECONFLICT:
 	case SOUK_ENOTFOUND:
 	case SOUK_EINVALID:
-	case SOUK_EFORBIDDEN: return 3;
-	default: return 1;
+	case SOUK_EFORBIDDEN:
+		return 3;
+	default:
+		return 1;
 	}
 }
 
@@ -94,8 +97,10 @@ static int cmd_create_admin(struct db *db, const char *email_arg)
 		generated = 1;
 	}
 	if (strlen(password) < PASSWORD_MIN_LENGTH || strcmp(password, email) == 0) {
-		fprintf(stderr, "souk-admin: the password must have at least %d characters and "
-				"differ from the e-mail address\n", PASSWORD_MIN_LENGTH);
+		fprintf(stderr,
+			"souk-admin: the password must have at least %d characters and "
+			"differ from the e-mail address\n",
+			PASSWORD_MIN_LENGTH);
 		return SOUK_EINVALID;
 	}
 	if (password_hash(password, hash) != SOUK_OK)
@@ -130,7 +135,8 @@ static int cmd_user_role(struct db *db, const char *email, const char *role)
 	else if (rc == SOUK_ENOTFOUND)
 		fprintf(stderr, "souk-admin: no user with e-mail %s\n", email);
 	else if (rc == SOUK_EINVALID)
-		fprintf(stderr, "souk-admin: no role \"%s\" (roles: admin, editor, support, customer)\n",
+		fprintf(stderr,
+			"souk-admin: no role \"%s\" (roles: admin, editor, support, customer)\n",
 			role);
 	else
 		fprintf(stderr, "souk-admin: database: %s\n", db->message);

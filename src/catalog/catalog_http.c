@@ -383,8 +383,8 @@ static int read_fields(struct http_request *req, const struct validate_field *fi
 	return rc;
 }
 
-#define READ_FIELDS(req, fields, version_required, version, out)                                  \
-	read_fields((req), (fields), sizeof(fields) / sizeof((fields)[0]), (version_required),      \
+#define READ_FIELDS(req, fields, version_required, version, out)                                   \
+	read_fields((req), (fields), sizeof(fields) / sizeof((fields)[0]), (version_required),     \
 		    (version), (out))
 
 /* Latin-1 letters written in ASCII, for slugs ("Café" -> "cafe"). */
@@ -512,10 +512,9 @@ int catalog_admin_products(struct worker *w, struct http_request *req, struct ht
 	rc = page_params(req, 50, 'P', next.fingerprint, &limit, &after, &has_after);
 	if (rc != SOUK_OK)
 		return rc;
-	rc = catalog_products_admin_list(w, req->arena, status, category,
-					 q ? str_like_escape(req->arena, q) : NULL,
-					 has_after ? &after.id : NULL, (int)limit, &items, &more,
-					 &next.id);
+	rc = catalog_products_admin_list(
+	    w, req->arena, status, category, q ? str_like_escape(req->arena, q) : NULL,
+	    has_after ? &after.id : NULL, (int)limit, &items, &more, &next.id);
 	if (rc != SOUK_OK)
 		return rc;
 	body = page_document(req->arena, items, more ? &next : NULL);

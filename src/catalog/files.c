@@ -663,8 +663,9 @@ int catalog_admin_image_upload(struct worker *w, struct http_request *req,
 	if (rc == SOUK_OK)
 		rc = catalog_image_record(w, req->arena, &ref, key, type, out.size, out.sha256);
 	if (rc == SOUK_OK)
-		rc = audit_record(&w->db, req->arena, req->principal->user_id, "product.image_upload",
-				  "product", ref.public_id, data, req->remote_addr);
+		rc = audit_record(&w->db, req->arena, req->principal->user_id,
+				  "product.image_upload", "product", ref.public_id, data,
+				  req->remote_addr);
 	rc = db_end(&w->db, req->arena, rc);
 	if (rc != SOUK_OK) {
 		storage_delete(w->config, req->arena, key);

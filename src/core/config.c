@@ -21,69 +21,77 @@ struct config_setting {
 	long min, max; /* CONFIG_LONG only */
 };
 
-#define STR(field, name, def) {name, CONFIG_STRING, offsetof(struct souk_config, field), def, 0, 0}
-#define NUM(field, name, def, lo, hi) {name, CONFIG_LONG, offsetof(struct souk_config, field), def, lo, hi}
+#define STR(field, name, def)                                                                      \
+	{                                                                                          \
+		name, CONFIG_STRING, offsetof(struct souk_config, field), def, 0, 0                \
+	}
+#define NUM(field, name, def, lo, hi)                                                              \
+	{                                                                                          \
+		name, CONFIG_LONG, offsetof(struct souk_config, field), def, lo, hi                \
+	}
 
 static const struct config_setting settings[] = {
-	STR(env, "SOUK_ENV", "development"),
-	STR(socket_path, "SOUK_SOCKET", "var/run/souk.sock"),
-	STR(pid_file, "SOUK_PIDFILE", "var/run/souk-fcgi.pid"),
-	STR(scoreboard, "SOUK_SCOREBOARD", "var/run/souk-fcgi.scoreboard"),
-	NUM(workers, "SOUK_WORKERS", "0", 0, 256),
-	NUM(max_requests, "SOUK_MAX_REQUESTS", "10000", 1, 100000000),
-	NUM(request_timeout, "SOUK_REQUEST_TIMEOUT", "30", 1, 3600),
-	NUM(backlog, "SOUK_BACKLOG", "1024", 16, 65535),
-	STR(user, "SOUK_USER", ""),
-	STR(socket_group, "SOUK_SOCKET_GROUP", ""),
-	STR(database_url, "SOUK_DATABASE_URL", "dbname=souk"),
-	STR(redis_socket, "SOUK_REDIS_SOCKET", ""),
-	STR(redis_host, "SOUK_REDIS_HOST", "127.0.0.1"),
-	STR(redis_password, "SOUK_REDIS_PASSWORD", ""),
-	NUM(redis_port, "SOUK_REDIS_PORT", "6379", 1, 65535),
-	NUM(body_limit, "SOUK_BODY_LIMIT", "1048576", 1024, 1073741824),
-	STR(public_url, "SOUK_PUBLIC_URL", "https://127.0.0.1:8443"),
-	STR(schema_dir, "SOUK_SCHEMA_DIR", "schema"),
-	STR(seed_dir, "SOUK_SEED_DIR", "seed"),
-	STR(storage_dir, "SOUK_STORAGE_DIR", "var/storage"),
-	STR(log_level, "SOUK_LOG_LEVEL", "info"),
-	STR(jwt_secret, "SOUK_JWT_SECRET", ""),
-	STR(jwt_issuer, "SOUK_JWT_ISSUER", "souk"),
-	NUM(access_ttl, "SOUK_ACCESS_TTL", "900", 30, 900),
-	NUM(refresh_ttl, "SOUK_REFRESH_TTL", "2592000", 300, 31536000),
-	NUM(auth_ip_scale, "SOUK_AUTH_IP_SCALE", "1", 1, 10000),
-	NUM(auth_account_scale, "SOUK_AUTH_ACCOUNT_SCALE", "1", 1, 1000),
-	STR(google_client_id, "SOUK_GOOGLE_CLIENT_ID", ""),
-	STR(google_client_secret, "SOUK_GOOGLE_CLIENT_SECRET", ""),
-	STR(google_authorize_url, "SOUK_GOOGLE_AUTHORIZE_URL", "https://accounts.google.com/o/oauth2/v2/auth"),
-	STR(google_token_url, "SOUK_GOOGLE_TOKEN_URL", "https://oauth2.googleapis.com/token"),
-	STR(google_jwks_url, "SOUK_GOOGLE_JWKS_URL", "https://www.googleapis.com/oauth2/v3/certs"),
-	STR(google_issuer, "SOUK_GOOGLE_ISSUER", "https://accounts.google.com"),
-	STR(github_client_id, "SOUK_GITHUB_CLIENT_ID", ""),
-	STR(github_client_secret, "SOUK_GITHUB_CLIENT_SECRET", ""),
-	STR(github_authorize_url, "SOUK_GITHUB_AUTHORIZE_URL", "https://github.com/login/oauth/authorize"),
-	STR(github_token_url, "SOUK_GITHUB_TOKEN_URL", "https://github.com/login/oauth/access_token"),
-	STR(github_api_url, "SOUK_GITHUB_API_URL", "https://api.github.com"),
-	STR(oauth_success_url, "SOUK_OAUTH_SUCCESS_URL", "/account"),
-	STR(storage_driver, "SOUK_STORAGE_DRIVER", "local"),
-	STR(s3_endpoint, "SOUK_S3_ENDPOINT", ""),
-	STR(s3_region, "SOUK_S3_REGION", "us-east-1"),
-	STR(s3_bucket, "SOUK_S3_BUCKET", ""),
-	STR(s3_access_key, "SOUK_S3_ACCESS_KEY", ""),
-	STR(s3_secret_key, "SOUK_S3_SECRET_KEY", ""),
-	NUM(s3_path_style, "SOUK_S3_PATH_STYLE", "0", 0, 1),
-	STR(s3_public_url, "SOUK_S3_PUBLIC_URL", ""),
-	STR(media_url, "SOUK_MEDIA_URL", "/media"),
-	/* a request's Content-Length is at most 2^31 - 1 (src/core/http.c) */
-	NUM(upload_limit, "SOUK_UPLOAD_LIMIT", "536870912", 1024, 2147483647L),
-	NUM(upload_timeout, "SOUK_UPLOAD_TIMEOUT", "600", 30, 86400),
-	STR(upload_types, "SOUK_UPLOAD_TYPES",
-	    "application/zip,application/pdf,application/epub+zip,application/json,"
-	    "text/plain,text/csv,text/markdown,image/png,image/jpeg,image/webp,image/svg+xml,"
-	    "font/ttf,font/otf,font/woff2,audio/mpeg,video/mp4"),
-	NUM(download_limit, "SOUK_DOWNLOAD_LIMIT", "5", 1, 100000),
-	NUM(download_link_ttl, "SOUK_DOWNLOAD_LINK_TTL", "300", 10, 604800),
-	NUM(catalog_cache_ttl, "SOUK_CATALOG_CACHE_TTL", "300", 0, 86400),
-	STR(catalog_version_file, "SOUK_CATALOG_VERSION_FILE", ""),
+    STR(env, "SOUK_ENV", "development"),
+    STR(socket_path, "SOUK_SOCKET", "var/run/souk.sock"),
+    STR(pid_file, "SOUK_PIDFILE", "var/run/souk-fcgi.pid"),
+    STR(scoreboard, "SOUK_SCOREBOARD", "var/run/souk-fcgi.scoreboard"),
+    NUM(workers, "SOUK_WORKERS", "0", 0, 256),
+    NUM(max_requests, "SOUK_MAX_REQUESTS", "10000", 1, 100000000),
+    NUM(request_timeout, "SOUK_REQUEST_TIMEOUT", "30", 1, 3600),
+    NUM(backlog, "SOUK_BACKLOG", "1024", 16, 65535),
+    STR(user, "SOUK_USER", ""),
+    STR(socket_group, "SOUK_SOCKET_GROUP", ""),
+    STR(database_url, "SOUK_DATABASE_URL", "dbname=souk"),
+    STR(redis_socket, "SOUK_REDIS_SOCKET", ""),
+    STR(redis_host, "SOUK_REDIS_HOST", "127.0.0.1"),
+    STR(redis_password, "SOUK_REDIS_PASSWORD", ""),
+    NUM(redis_port, "SOUK_REDIS_PORT", "6379", 1, 65535),
+    NUM(body_limit, "SOUK_BODY_LIMIT", "1048576", 1024, 1073741824),
+    STR(public_url, "SOUK_PUBLIC_URL", "https://127.0.0.1:8443"),
+    STR(schema_dir, "SOUK_SCHEMA_DIR", "schema"),
+    STR(seed_dir, "SOUK_SEED_DIR", "seed"),
+    STR(storage_dir, "SOUK_STORAGE_DIR", "var/storage"),
+    STR(log_level, "SOUK_LOG_LEVEL", "info"),
+    STR(jwt_secret, "SOUK_JWT_SECRET", ""),
+    STR(jwt_issuer, "SOUK_JWT_ISSUER", "souk"),
+    NUM(access_ttl, "SOUK_ACCESS_TTL", "900", 30, 900),
+    NUM(refresh_ttl, "SOUK_REFRESH_TTL", "2592000", 300, 31536000),
+    NUM(auth_ip_scale, "SOUK_AUTH_IP_SCALE", "1", 1, 10000),
+    NUM(auth_account_scale, "SOUK_AUTH_ACCOUNT_SCALE", "1", 1, 1000),
+    STR(google_client_id, "SOUK_GOOGLE_CLIENT_ID", ""),
+    STR(google_client_secret, "SOUK_GOOGLE_CLIENT_SECRET", ""),
+    STR(google_authorize_url, "SOUK_GOOGLE_AUTHORIZE_URL",
+	"https://accounts.google.com/o/oauth2/v2/auth"),
+    STR(google_token_url, "SOUK_GOOGLE_TOKEN_URL", "https://oauth2.googleapis.com/token"),
+    STR(google_jwks_url, "SOUK_GOOGLE_JWKS_URL", "https://www.googleapis.com/oauth2/v3/certs"),
+    STR(google_issuer, "SOUK_GOOGLE_ISSUER", "https://accounts.google.com"),
+    STR(github_client_id, "SOUK_GITHUB_CLIENT_ID", ""),
+    STR(github_client_secret, "SOUK_GITHUB_CLIENT_SECRET", ""),
+    STR(github_authorize_url, "SOUK_GITHUB_AUTHORIZE_URL",
+	"https://github.com/login/oauth/authorize"),
+    STR(github_token_url, "SOUK_GITHUB_TOKEN_URL", "https://github.com/login/oauth/access_token"),
+    STR(github_api_url, "SOUK_GITHUB_API_URL", "https://api.github.com"),
+    STR(oauth_success_url, "SOUK_OAUTH_SUCCESS_URL", "/account"),
+    STR(storage_driver, "SOUK_STORAGE_DRIVER", "local"),
+    STR(s3_endpoint, "SOUK_S3_ENDPOINT", ""),
+    STR(s3_region, "SOUK_S3_REGION", "us-east-1"),
+    STR(s3_bucket, "SOUK_S3_BUCKET", ""),
+    STR(s3_access_key, "SOUK_S3_ACCESS_KEY", ""),
+    STR(s3_secret_key, "SOUK_S3_SECRET_KEY", ""),
+    NUM(s3_path_style, "SOUK_S3_PATH_STYLE", "0", 0, 1),
+    STR(s3_public_url, "SOUK_S3_PUBLIC_URL", ""),
+    STR(media_url, "SOUK_MEDIA_URL", "/media"),
+    /* a request's Content-Length is at most 2^31 - 1 (src/core/http.c) */
+    NUM(upload_limit, "SOUK_UPLOAD_LIMIT", "536870912", 1024, 2147483647L),
+    NUM(upload_timeout, "SOUK_UPLOAD_TIMEOUT", "600", 30, 86400),
+    STR(upload_types, "SOUK_UPLOAD_TYPES",
+	"application/zip,application/pdf,application/epub+zip,application/json,"
+	"text/plain,text/csv,text/markdown,image/png,image/jpeg,image/webp,image/svg+xml,"
+	"font/ttf,font/otf,font/woff2,audio/mpeg,video/mp4"),
+    NUM(download_limit, "SOUK_DOWNLOAD_LIMIT", "5", 1, 100000),
+    NUM(download_link_ttl, "SOUK_DOWNLOAD_LINK_TTL", "300", 10, 604800),
+    NUM(catalog_cache_ttl, "SOUK_CATALOG_CACHE_TTL", "300", 0, 86400),
+    STR(catalog_version_file, "SOUK_CATALOG_VERSION_FILE", ""),
 };
 
 #define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
@@ -161,8 +169,8 @@ static int config_set(struct souk_config *cfg, const struct config_setting *s, c
 	long v;
 
 	if (str_to_long(value, s->min, s->max, &v) != SOUK_OK) {
-		snprintf(err, errlen, "%s must be an integer between %ld and %ld (got \"%s\")", s->name,
-			 s->min, s->max, value);
+		snprintf(err, errlen, "%s must be an integer between %ld and %ld (got \"%s\")",
+			 s->name, s->min, s->max, value);
 		return SOUK_EINVALID;
 	}
 	*(long *)(base + s->offset) = v;
@@ -232,8 +240,9 @@ int config_load(struct souk_config *cfg, const char *env_file, char *err, size_t
 	}
 	/* a development convenience that must never loosen a real shop */
 	if (strcmp(cfg->env, "production") == 0 && cfg->auth_account_scale != 1) {
-		snprintf(err, errlen, "SOUK_AUTH_ACCOUNT_SCALE is for development and tests: it must "
-				      "be 1 when SOUK_ENV=production");
+		snprintf(err, errlen,
+			 "SOUK_AUTH_ACCOUNT_SCALE is for development and tests: it must "
+			 "be 1 when SOUK_ENV=production");
 		return SOUK_EINVALID;
 	}
 	return SOUK_OK;

@@ -171,12 +171,12 @@ static int db_exec_once(struct db *db, struct arena *arena, struct db_statement 
 		}
 		db_mark_prepared(db, st);
 	}
-	return db_finish(db, arena,
-			 PQexecPrepared(db->conn, st->name, st->nparams, params, NULL, NULL, 0), out);
+	return db_finish(
+	    db, arena, PQexecPrepared(db->conn, st->name, st->nparams, params, NULL, NULL, 0), out);
 }
 
-int db_exec(struct db *db, struct arena *arena, struct db_statement *st,
-	    const char *const *params, PGresult **out)
+int db_exec(struct db *db, struct arena *arena, struct db_statement *st, const char *const *params,
+	    PGresult **out)
 {
 	unsigned long gen = db->generation;
 	int rc = db_exec_once(db, arena, st, params, out);
@@ -198,8 +198,8 @@ int db_exec_sql(struct db *db, struct arena *arena, const char *sql, int nparams
 		return rc;
 	if (nparams == 0 && params == NULL)
 		return db_finish(db, arena, PQexec(db->conn, sql), out);
-	return db_finish(db, arena, PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0),
-			 out);
+	return db_finish(db, arena,
+			 PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0), out);
 }
 
 int db_begin(struct db *db, struct arena *arena)

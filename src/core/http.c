@@ -48,7 +48,8 @@ static void request_collect_headers(struct http_request *req, char **params)
 
 		if (strncmp(*p, "HTTP_", 5) != 0 || (eq = strchr(*p, '=')) == NULL)
 			continue;
-		req->headers[i].name = header_name_from_param(req->arena, *p + 5, (size_t)(eq - *p - 5));
+		req->headers[i].name =
+		    header_name_from_param(req->arena, *p + 5, (size_t)(eq - *p - 5));
 		req->headers[i].value = arena_strdup(req->arena, eq + 1);
 		i++;
 	}
@@ -321,8 +322,7 @@ void http_response_empty(struct http_response *res, int status)
 	res->body_len = 0;
 }
 
-void http_response_accel(struct http_response *res, const char *content_type,
-			 const char *location)
+void http_response_accel(struct http_response *res, const char *content_type, const char *location)
 {
 	http_response_empty(res, 200);
 	res->content_type = content_type;
@@ -350,7 +350,8 @@ char *http_response_head(const struct http_response *res, struct arena *arena, s
 	char *out;
 
 	buf_init(&b, 1 << 20);
-	snprintf(line, sizeof(line), "Status: %d %s\r\n", res->status, http_status_reason(res->status));
+	snprintf(line, sizeof(line), "Status: %d %s\r\n", res->status,
+		 http_status_reason(res->status));
 	buf_appends(&b, line);
 	if (res->content_type != NULL && res->status != 204 && res->status != 304) {
 		buf_appends(&b, "Content-Type: ");

@@ -21,11 +21,11 @@
 struct httpc_transfer {
 	const struct httpc_request *rq;
 	CURL *h;
-	long status;    /* read at the first body bytes */
+	long status; /* read at the first body bytes */
 	struct buf *kept;
 	size_t max;
 	long long sunk; /* bytes given to the sink */
-	int failure;    /* why the write callback stopped the transfer */
+	int failure;	/* why the write callback stopped the transfer */
 };
 
 static void httpc_handle_release(void *p)

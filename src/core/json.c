@@ -65,7 +65,8 @@ static bool json_has_nul_escape(const char *text, size_t len)
 		} else if (text[i] == '"') {
 			in_string = false;
 		} else if (text[i] == '\\' && i + 1 < len) {
-			if (text[i + 1] == 'u' && i + 5 < len && strncmp(text + i + 2, "0000", 4) == 0)
+			if (text[i + 1] == 'u' && i + 5 < len &&
+			    strncmp(text + i + 2, "0000", 4) == 0)
 				return true;
 			i++; /* skip the escaped character */
 		}
@@ -198,7 +199,8 @@ static char *validate_text(struct arena *arena, const struct validate_field *f, 
 	if (f->type != VALIDATE_TEXT)
 		v = str_trim(v);
 	for (const char *c = v; *c; c++)
-		if (((unsigned char)*c < 0x20 && !(*c == '\t' || (!one_line && (*c == '\n' || *c == '\r')))) ||
+		if (((unsigned char)*c < 0x20 &&
+		     !(*c == '\t' || (!one_line && (*c == '\n' || *c == '\r')))) ||
 		    (unsigned char)*c == 0x7f) {
 			*why = "must not contain control characters";
 			return NULL;
@@ -234,8 +236,9 @@ static char *validate_text(struct arena *arena, const struct validate_field *f, 
 	}
 	chars = utf8_length(v);
 	if ((long long)chars < f->min) {
-		*why = f->min <= 1 ? "must not be empty"
-				   : arena_printf(arena, "must be at least %lld characters", f->min);
+		*why = f->min <= 1
+			   ? "must not be empty"
+			   : arena_printf(arena, "must be at least %lld characters", f->min);
 		return NULL;
 	}
 	if (f->max > 0 && (long long)chars > f->max) {
@@ -260,9 +263,13 @@ static char *validate_text(struct arena *arena, const struct validate_field *f, 
 static const char *validate_list(struct arena *arena, const struct validate_field *f,
 				 const cJSON *item, cJSON *list)
 {
-	const struct validate_field one = {
-	    f->name, f->type == VALIDATE_SLUG_LIST ? VALIDATE_SLUG : VALIDATE_URL, 0, 1,
-	    f->type == VALIDATE_SLUG_LIST ? 100 : 2000, VALIDATE_NO_STORE};
+	const struct validate_field one = {f->name,
+					   f->type == VALIDATE_SLUG_LIST ? VALIDATE_SLUG
+									 : VALIDATE_URL,
+					   0,
+					   1,
+					   f->type == VALIDATE_SLUG_LIST ? 100 : 2000,
+					   VALIDATE_NO_STORE};
 	const cJSON *el;
 	int n = 0;
 
@@ -371,8 +378,8 @@ int validate_json(struct arena *arena, const cJSON *obj, const struct validate_f
 		}
 	for (size_t i = 0; i < n; i++) {
 		const struct validate_field *f = &fields[i];
-		void *slot = out != NULL && f->offset != VALIDATE_NO_STORE ? (char *)out + f->offset
-									: NULL;
+		void *slot =
+		    out != NULL && f->offset != VALIDATE_NO_STORE ? (char *)out + f->offset : NULL;
 		const char *problem = NULL;
 
 		item = obj ? cJSON_GetObjectItemCaseSensitive(obj, f->name) : NULL;
@@ -383,7 +390,8 @@ int validate_json(struct arena *arena, const cJSON *obj, const struct validate_f
 			if (f->flags & VALIDATE_NULLABLE)
 				cJSON_AddNullToObject(normal, f->name);
 			else
-				problem = f->flags & VALIDATE_REQUIRED ? "is required" : "must not be null";
+				problem = f->flags & VALIDATE_REQUIRED ? "is required"
+								       : "must not be null";
 		} else {
 			problem = validate_one(arena, f, item, normal, slot);
 		}

@@ -10,11 +10,11 @@
 
 /* INCR, start the window on the first hit, return count and time left */
 static const char RATELIMIT_SCRIPT[] =
-	"local n = redis.call('INCR', KEYS[1]) "
-	"if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end "
-	"local ttl = redis.call('TTL', KEYS[1]) "
-	"if ttl < 0 then redis.call('EXPIRE', KEYS[1], ARGV[1]) ttl = tonumber(ARGV[1]) end "
-	"return {n, ttl}";
+    "local n = redis.call('INCR', KEYS[1]) "
+    "if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end "
+    "local ttl = redis.call('TTL', KEYS[1]) "
+    "if ttl < 0 then redis.call('EXPIRE', KEYS[1], ARGV[1]) ttl = tonumber(ARGV[1]) end "
+    "return {n, ttl}";
 
 int ratelimit_hit(struct redis *r, struct arena *a, const char *key, long limit, long window,
 		  long *retry_after)

@@ -50,8 +50,9 @@ int redis_connect(struct redis *r)
 		int ok = auth != NULL && auth->type == REDIS_REPLY_STATUS;
 
 		snprintf(r->message, sizeof(r->message), "%s",
-			 auth == NULL ? r->ctx->errstr
-				      : auth->type == REDIS_REPLY_ERROR ? auth->str : "");
+			 auth == NULL			   ? r->ctx->errstr
+			 : auth->type == REDIS_REPLY_ERROR ? auth->str
+							   : "");
 		if (auth != NULL)
 			freeReplyObject(auth);
 		if (!ok) {
@@ -88,8 +89,8 @@ static int redis_command_once(struct redis *r, struct arena *arena, redisReply *
 	return SOUK_OK;
 }
 
-int redis_command(struct redis *r, struct arena *arena, redisReply **out, int idempotent,
-		  int argc, const char **argv, const size_t *lens)
+int redis_command(struct redis *r, struct arena *arena, redisReply **out, int idempotent, int argc,
+		  const char **argv, const size_t *lens)
 {
 	int had_connection = r->ctx != NULL;
 	int rc = redis_command_once(r, arena, out, argc, argv, lens);

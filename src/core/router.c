@@ -42,14 +42,13 @@ static bool route_pattern_match(const char *pattern, const char *path, struct ht
 				seg_end = s + strlen(s);
 			if (seg_end == s || nparams >= HTTP_MAX_PATH_PARAMS)
 				return false;
-			const char *value =
-				route_param_value(req->arena, s, (size_t)(seg_end - s));
+			const char *value = route_param_value(req->arena, s, (size_t)(seg_end - s));
 
 			if (value == NULL)
 				return false;
 			if (capture) {
 				req->path_param_names[nparams] =
-					arena_strndup(req->arena, p + 1, (size_t)(close - p - 1));
+				    arena_strndup(req->arena, p + 1, (size_t)(close - p - 1));
 				req->path_params[nparams] = value;
 			}
 			nparams++;

@@ -9,15 +9,15 @@
 #include "souk/json.h"
 
 static struct db_statement outbox_insert = {
-	.name = "mail_outbox_insert",
-	.sql = "INSERT INTO email_outbox (template, recipient, data) VALUES ($1, $2, $3::jsonb)",
-	.nparams = 3,
+    .name = "mail_outbox_insert",
+    .sql = "INSERT INTO email_outbox (template, recipient, data) VALUES ($1, $2, $3::jsonb)",
+    .nparams = 3,
 };
 
 static struct db_statement outbox_forget = {
-	.name = "mail_outbox_forget",
-	.sql = "DELETE FROM email_outbox WHERE recipient = $1",
-	.nparams = 1,
+    .name = "mail_outbox_forget",
+    .sql = "DELETE FROM email_outbox WHERE recipient = $1",
+    .nparams = 1,
 };
 
 int mail_forget_recipient(struct db *db, struct arena *a, const char *recipient)

@@ -32,16 +32,16 @@
 #include "souk/str.h"
 
 #define POOL_TICK_MS 200
-#define POOL_YOUNG_MS 2000      /* a worker dying younger than this is crash-looping */
+#define POOL_YOUNG_MS 2000 /* a worker dying younger than this is crash-looping */
 #define POOL_BACKOFF_MIN_MS 100
 #define POOL_BACKOFF_MAX_MS 10000
 #define POOL_STOP_GRACE_EXTRA_S 5
 
 struct pool_child {
-	pid_t pid;           /* 0 = slot free */
+	pid_t pid; /* 0 = slot free */
 	uint32_t generation;
 	long long started_ms;
-	bool stopping;       /* asked to leave (reload, stop) */
+	bool stopping;	     /* asked to leave (reload, stop) */
 	bool killed_timeout; /* we killed it for a stuck request */
 };
 
@@ -53,10 +53,10 @@ struct pool {
 	struct pool_child children[SCOREBOARD_SLOTS];
 	long target;
 	uint32_t generation;
-	int fast_failures;          /* consecutive young deaths */
+	int fast_failures;	    /* consecutive young deaths */
 	long long spawn_not_before; /* backoff, monotonic ms */
 	bool stopping;
-	long long stop_deadline;    /* monotonic ms */
+	long long stop_deadline; /* monotonic ms */
 };
 
 static long long now_ms(void)
@@ -161,7 +161,8 @@ static int pool_resolve_user(const struct souk_config *cfg, uid_t *uid, gid_t *g
 	if (getuid() != 0)
 		return SOUK_OK;
 	if (cfg->user == NULL || *cfg->user == '\0') {
-		log_msg(LOG_ERROR, "started as root: set SOUK_USER to the unprivileged user to run as");
+		log_msg(LOG_ERROR,
+			"started as root: set SOUK_USER to the unprivileged user to run as");
 		return SOUK_EINVALID;
 	}
 	pw = getpwnam(cfg->user);
@@ -176,7 +177,8 @@ static int pool_resolve_user(const struct souk_config *cfg, uid_t *uid, gid_t *g
 		struct group *gr = getgrnam(cfg->socket_group);
 
 		if (gr == NULL) {
-			log_msg(LOG_ERROR, "SOUK_SOCKET_GROUP=%s does not exist", cfg->socket_group);
+			log_msg(LOG_ERROR, "SOUK_SOCKET_GROUP=%s does not exist",
+				cfg->socket_group);
 			return SOUK_EINVALID;
 		}
 		*socket_gid = gr->gr_gid;
@@ -263,8 +265,8 @@ static int pool_spawn(struct pool *p)
 		_exit(status);
 	}
 	s->pid = (int32_t)pid;
-	p->children[slot] = (struct pool_child){
-		.pid = pid, .generation = p->generation, .started_ms = now_ms()};
+	p->children[slot] =
+	    (struct pool_child){.pid = pid, .generation = p->generation, .started_ms = now_ms()};
 	return SOUK_OK;
 }
 
@@ -307,7 +309,8 @@ static void pool_reap(struct pool *p)
 			} else {
 				p->sb->restarts++;
 				if (WIFSIGNALED(status))
-					log_msg(LOG_WARN, "worker %ld died of signal %d after %lld ms",
+					log_msg(LOG_WARN,
+						"worker %ld died of signal %d after %lld ms",
 						(long)pid, WTERMSIG(status), lived);
 				else
 					log_msg(LOG_WARN, "worker %ld exited with %d after %lld ms",
@@ -315,13 +318,16 @@ static void pool_reap(struct pool *p)
 				if (lived < POOL_YOUNG_MS) {
 					long long delay = POOL_BACKOFF_MIN_MS;
 
-					for (int i = 0; i < p->fast_failures && delay < POOL_BACKOFF_MAX_MS; i++)
+					for (int i = 0;
+					     i < p->fast_failures && delay < POOL_BACKOFF_MAX_MS;
+					     i++)
 						delay *= 2;
 					if (delay > POOL_BACKOFF_MAX_MS)
 						delay = POOL_BACKOFF_MAX_MS;
 					p->fast_failures++;
 					p->spawn_not_before = now_ms() + delay;
-					log_msg(LOG_WARN, "workers are dying young; next start in %lld ms",
+					log_msg(LOG_WARN,
+						"workers are dying young; next start in %lld ms",
 						delay);
 				} else {
 					p->fast_failures = 0;
@@ -454,7 +460,8 @@ int pool_run(struct souk_config *cfg, const char *env_file)
 				   "(e.g. openssl rand -hex 32)");
 		return 1;
 	}
-	if (pool_resolve_user(cfg, &uid, &gid, &socket_gid) != SOUK_OK || pool_check_pidfile(cfg->pid_file) != SOUK_OK)
+	if (pool_resolve_user(cfg, &uid, &gid, &socket_gid) != SOUK_OK ||
+	    pool_check_pidfile(cfg->pid_file) != SOUK_OK)
 		return 1;
 	if (FCGX_Init() != 0) {
 		log_msg(LOG_ERROR, "FCGX_Init failed");
@@ -464,7 +471,8 @@ int pool_run(struct souk_config *cfg, const char *env_file)
 	if (p.listen_fd < 0)
 		return 1;
 	if (scoreboard_create(cfg->scoreboard, uid, gid, &p.sb) != SOUK_OK) {
-		log_msg(LOG_ERROR, "cannot create scoreboard %s: %s", cfg->scoreboard, strerror(errno));
+		log_msg(LOG_ERROR, "cannot create scoreboard %s: %s", cfg->scoreboard,
+			strerror(errno));
 		return 1;
 	}
 	if (pool_write_pidfile(cfg->pid_file, uid, gid) != SOUK_OK ||
@@ -522,8 +530,9 @@ int pool_run(struct souk_config *cfg, const char *env_file)
 				log_msg(LOG_INFO, "stopping: waiting for %ld workers to finish",
 					pool_alive(&p));
 				p.stopping = true;
-				p.stop_deadline = now_ms() +
-						  (cfg->request_timeout + POOL_STOP_GRACE_EXTRA_S) * 1000LL;
+				p.stop_deadline =
+				    now_ms() +
+				    (cfg->request_timeout + POOL_STOP_GRACE_EXTRA_S) * 1000LL;
 				pool_signal_all(&p, SIGTERM, true);
 				last_nudge = now_ms();
 			}

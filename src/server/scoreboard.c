@@ -61,11 +61,16 @@ int scoreboard_open(const char *path, const struct scoreboard **out)
 static const char *slot_state_name(int state)
 {
 	switch (state) {
-	case SLOT_STARTING: return "starting";
-	case SLOT_IDLE: return "idle";
-	case SLOT_BUSY: return "busy";
-	case SLOT_EXITING: return "exiting";
-	default: return "free";
+	case SLOT_STARTING:
+		return "starting";
+	case SLOT_IDLE:
+		return "idle";
+	case SLOT_BUSY:
+		return "busy";
+	case SLOT_EXITING:
+		return "exiting";
+	default:
+		return "free";
 	}
 }
 
@@ -114,10 +119,10 @@ void scoreboard_print(const struct scoreboard *sb, FILE *out, int json)
 			"reloads:          %u\n\n"
 			"%-8s %-9s %10s %9s  %s\n",
 			sb->master_pid, master_alive ? "" : " (not running)",
-			(double)(now - sb->started_ms) / 1000.0, total, sb->target_workers, busy, idle,
-			served, (unsigned long long)sb->restarts, (unsigned long long)sb->recycled,
-			(unsigned long long)sb->timeouts, sb->reloads, "pid", "state", "requests",
-			"age(s)", "current/last request");
+			(double)(now - sb->started_ms) / 1000.0, total, sb->target_workers, busy,
+			idle, served, (unsigned long long)sb->restarts,
+			(unsigned long long)sb->recycled, (unsigned long long)sb->timeouts,
+			sb->reloads, "pid", "state", "requests", "age(s)", "current/last request");
 	}
 	for (uint32_t i = 0; i < sb->nslots && i < SCOREBOARD_SLOTS; i++) {
 		const struct scoreboard_slot *s = &sb->slots[i];

@@ -269,9 +269,9 @@ struct s3_call {
 	const char *content_type; /* PUT: signed and sent; may be NULL */
 	FILE *upload;		  /* PUT: the body */
 	long long upload_size;
-	EVP_MD_CTX *md; /* GET: hashes a 200 answer's body */
-	long long max;	/* GET: bytes accepted */
-	long long got;	/* GET: bytes hashed */
+	EVP_MD_CTX *md;		      /* GET: hashes a 200 answer's body */
+	long long max;		      /* GET: bytes accepted */
+	long long got;		      /* GET: bytes hashed */
 	struct httpc_response answer; /* error answers keep their first bytes, for the log */
 };
 
@@ -379,8 +379,8 @@ static int s3_perform(struct arena *a, const struct souk_config *cfg, struct s3_
 /* Logs an answer we did not expect and gives SOUK_EUPSTREAM. */
 static int s3_unexpected(struct arena *a, const struct s3_call *c)
 {
-	log_msg(LOG_WARN, "s3: %s %s answered HTTP %ld (%s)", c->method, c->key,
-		c->answer.status, s3_error_code(a, &c->answer));
+	log_msg(LOG_WARN, "s3: %s %s answered HTTP %ld (%s)", c->method, c->key, c->answer.status,
+		s3_error_code(a, &c->answer));
 	return SOUK_EUPSTREAM;
 }
 

@@ -407,8 +407,8 @@ int users_create_admin(struct db *db, struct arena *a, const char *email, const 
 }
 
 int users_create(struct db *db, struct arena *a, const char *email, const char *name,
-		 const char *password_hash, const char *avatar_url, bool verified,
-		 const char **id, const char **public_id)
+		 const char *password_hash, const char *avatar_url, bool verified, const char **id,
+		 const char **public_id)
 {
 	const char *params[] = {email, name, password_hash, avatar_url, verified ? "1" : "0"};
 	PGresult *r = NULL;
@@ -506,8 +506,8 @@ int users_id_of(struct db *db, struct arena *a, const char *public_id, const cha
 	return rc;
 }
 
-int users_load_principal(struct db *db, struct arena *a, const char *public_id,
-			 const char *family, struct user_principal *out)
+int users_load_principal(struct db *db, struct arena *a, const char *public_id, const char *family,
+			 struct user_principal *out)
 {
 	const char *params[] = {public_id, family};
 	PGresult *r = NULL;

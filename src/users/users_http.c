@@ -83,11 +83,11 @@ struct profile_input {
 };
 
 static const struct validate_field profile_fields[] = {
-	{"name", VALIDATE_STRING, 0, 1, 100, offsetof(struct profile_input, name)},
-	{"avatar_url", VALIDATE_STRING, 0, 0, 2000, offsetof(struct profile_input, avatar_url)},
-	{"email", VALIDATE_EMAIL, 0, 0, 0, offsetof(struct profile_input, email)},
-	{"current_password", VALIDATE_TEXT, 0, 1, 1024,
-	 offsetof(struct profile_input, current_password)},
+    {"name", VALIDATE_STRING, 0, 1, 100, offsetof(struct profile_input, name)},
+    {"avatar_url", VALIDATE_STRING, 0, 0, 2000, offsetof(struct profile_input, avatar_url)},
+    {"email", VALIDATE_EMAIL, 0, 0, 0, offsetof(struct profile_input, email)},
+    {"current_password", VALIDATE_TEXT, 0, 1, 1024,
+     offsetof(struct profile_input, current_password)},
 };
 
 /* Starts an address change inside the transaction: every outstanding link
@@ -106,9 +106,9 @@ static int start_email_change(struct worker *w, struct http_request *req, const 
 	if (rc != SOUK_OK)
 		return rc;
 	cJSON_AddStringToObject(data, "name", name);
-	cJSON_AddStringToObject(data, "link",
-				arena_printf(req->arena, "%s/verify-email?token=%s",
-					     w->config->public_url, token));
+	cJSON_AddStringToObject(
+	    data, "link",
+	    arena_printf(req->arena, "%s/verify-email?token=%s", w->config->public_url, token));
 	cJSON_AddNumberToObject(data, "hours", VERIFY_TTL_S / 3600);
 	rc = mail_queue(&w->db, req->arena, "verify_email", new_email, data);
 	if (rc != SOUK_OK)
@@ -177,11 +177,11 @@ struct password_input {
 };
 
 static const struct validate_field password_fields[] = {
-	{"current_password", VALIDATE_TEXT, 0, 1, 1024,
-	 offsetof(struct password_input, current_password)},
-	/* as sent, not trimmed: the policy judges it */
-	{"new_password", VALIDATE_TEXT, VALIDATE_REQUIRED, 1, 0,
-	 offsetof(struct password_input, new_password)},
+    {"current_password", VALIDATE_TEXT, 0, 1, 1024,
+     offsetof(struct password_input, current_password)},
+    /* as sent, not trimmed: the policy judges it */
+    {"new_password", VALIDATE_TEXT, VALIDATE_REQUIRED, 1, 0,
+     offsetof(struct password_input, new_password)},
 };
 
 /* POST /api/v1/me/password {current_password, new_password}: 200; other
@@ -292,7 +292,8 @@ int users_me_export(struct worker *w, struct http_request *req, struct http_resp
 	if (rc != SOUK_OK)
 		return rc;
 	http_response_body(res, 200, json, strlen(json));
-	http_response_header(res, "Content-Disposition", "attachment; filename=\"souk-export.json\"");
+	http_response_header(res, "Content-Disposition",
+			     "attachment; filename=\"souk-export.json\"");
 	return SOUK_OK;
 }
 
@@ -301,7 +302,7 @@ struct delete_input {
 };
 
 static const struct validate_field delete_fields[] = {
-	{"password", VALIDATE_TEXT, 0, 1, 1024, offsetof(struct delete_input, password)},
+    {"password", VALIDATE_TEXT, 0, 1, 1024, offsetof(struct delete_input, password)},
 };
 
 /* DELETE /api/v1/me {password} (signed in): anonymises the account (orders
@@ -394,7 +395,7 @@ struct role_input {
 };
 
 static const struct validate_field role_fields[] = {
-	{"role", VALIDATE_SLUG, VALIDATE_REQUIRED, 1, 50, offsetof(struct role_input, role)},
+    {"role", VALIDATE_SLUG, VALIDATE_REQUIRED, 1, 50, offsetof(struct role_input, role)},
 };
 
 /* PATCH /api/v1/admin/users/{id}/role {role} (users:manage): 200 {"user"};
@@ -415,7 +416,8 @@ int users_admin_role(struct worker *w, struct http_request *req, struct http_res
 		rc = users_admin_set_role(&w->db, req->arena, target, in.role);
 	if (rc == SOUK_EINVALID) {
 		db_rollback(&w->db, req->arena);
-		return http_field_error(req, "role", "must be one of admin, editor, support, customer");
+		return http_field_error(req, "role",
+					"must be one of admin, editor, support, customer");
 	}
 	if (rc == SOUK_OK) {
 		data = json_new_object(req->arena);

@@ -7,9 +7,9 @@
 
 int main(void)
 {
-	int (*suites[])(void) = {suite_arena, suite_str,    suite_http, suite_router,
-				 suite_json,  suite_config, suite_err,  suite_dispatch,
-				 suite_oauth, suite_auth,   suite_sigv4, suite_search,
+	int (*suites[])(void) = {suite_arena,	suite_str,    suite_http,  suite_router,
+				 suite_json,	suite_config, suite_err,   suite_dispatch,
+				 suite_oauth,	suite_auth,   suite_sigv4, suite_search,
 				 suite_catalog, suite_core};
 	unsigned failures;
 

@@ -91,23 +91,29 @@ static void test_forgeries_refused(void)
 	struct access_claims c;
 	const char *key = cfg.jwt_secret;
 	const char *cases[] = {
-		forge("{\"alg\":\"none\",\"typ\":\"JWT\"}", good, NULL, NULL),
-		forge(hs256, good, "a-completely-different-secret-of-length", EVP_sha256()),
-		forge(hs256, payload(NOW, NOW + 600, "other-api", "souk-unit"), key, EVP_sha256()),
-		forge(hs256, payload(NOW, NOW + 600, TOKEN_AUDIENCE, "evil"), key, EVP_sha256()),
-		forge(hs256, payload(NOW - 2000, NOW - 1000, TOKEN_AUDIENCE, "souk-unit"), key, EVP_sha256()),
-		forge(hs256, payload(NOW, NOW + 7200, TOKEN_AUDIENCE, "souk-unit"), key, EVP_sha256()),
-		forge(hs256, payload(NOW + 600, NOW + 900, TOKEN_AUDIENCE, "souk-unit"), key, EVP_sha256()),
-		forge("{\"alg\":\"HS384\",\"typ\":\"JWT\"}", good, key, EVP_sha384()),
-		forge("{\"alg\":\"HS512\",\"typ\":\"JWT\"}", good, key, EVP_sha512()),
-		arena_printf(&arena, "%s.%s.%s", b64u("{\"alg\":\"RS256\",\"kid\":\"x\"}"), b64u(good),
-			     b64u("not a signature")),
-		"", "a.b", "a.b.c.d", "....",
+	    forge("{\"alg\":\"none\",\"typ\":\"JWT\"}", good, NULL, NULL),
+	    forge(hs256, good, "a-completely-different-secret-of-length", EVP_sha256()),
+	    forge(hs256, payload(NOW, NOW + 600, "other-api", "souk-unit"), key, EVP_sha256()),
+	    forge(hs256, payload(NOW, NOW + 600, TOKEN_AUDIENCE, "evil"), key, EVP_sha256()),
+	    forge(hs256, payload(NOW - 2000, NOW - 1000, TOKEN_AUDIENCE, "souk-unit"), key,
+		  EVP_sha256()),
+	    forge(hs256, payload(NOW, NOW + 7200, TOKEN_AUDIENCE, "souk-unit"), key, EVP_sha256()),
+	    forge(hs256, payload(NOW + 600, NOW + 900, TOKEN_AUDIENCE, "souk-unit"), key,
+		  EVP_sha256()),
+	    forge("{\"alg\":\"HS384\",\"typ\":\"JWT\"}", good, key, EVP_sha384()),
+	    forge("{\"alg\":\"HS512\",\"typ\":\"JWT\"}", good, key, EVP_sha512()),
+	    arena_printf(&arena, "%s.%s.%s", b64u("{\"alg\":\"RS256\",\"kid\":\"x\"}"), b64u(good),
+			 b64u("not a signature")),
+	    "",
+	    "a.b",
+	    "a.b.c.d",
+	    "....",
 	};
 
 	/* control: the same claims with our algorithm and key pass */
-	CU_ASSERT_EQUAL(token_access_verify(&cfg, &arena, forge(hs256, good, key, EVP_sha256()), NOW, &c),
-			SOUK_OK);
+	CU_ASSERT_EQUAL(
+	    token_access_verify(&cfg, &arena, forge(hs256, good, key, EVP_sha256()), NOW, &c),
+	    SOUK_OK);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		int rc = token_access_verify(&cfg, &arena, cases[i], NOW, &c);
 
@@ -161,7 +167,8 @@ static void test_opaque_tokens(void)
 	ASSERT_STR_EQ(token_base64url(&arena, (const unsigned char *)"\xfb\xff", 2), "-_8");
 	/* HMAC labels separate uses; equal inputs equal outputs */
 	ASSERT_STR_EQ(token_mac(&cfg, &arena, "csrf", SID), token_mac(&cfg, &arena, "csrf", SID));
-	CU_ASSERT_NOT_EQUAL(strcmp(token_mac(&cfg, &arena, "csrf", SID), token_mac(&cfg, &arena, "otp", SID)), 0);
+	CU_ASSERT_NOT_EQUAL(
+	    strcmp(token_mac(&cfg, &arena, "csrf", SID), token_mac(&cfg, &arena, "otp", SID)), 0);
 	CU_ASSERT_TRUE(token_equal("abc", "abc"));
 	CU_ASSERT_FALSE(token_equal("abc", "abd"));
 	CU_ASSERT_FALSE(token_equal("abc", "abcd"));
@@ -181,11 +188,13 @@ static void test_password_argon2id(void)
 	CU_ASSERT_EQUAL(password_hash("correct horse battery", other), SOUK_OK);
 	CU_ASSERT_NOT_EQUAL(strcmp(hash, other), 0); /* fresh salt each time */
 	/* the RFC 9106 / reference argon2id encoding of a known hash verifies */
-	CU_ASSERT_TRUE(password_verify(
-		"$argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHQ$CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc",
-		"password"));
+	CU_ASSERT_TRUE(password_verify("$argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHQ$"
+				       "CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc",
+				       "password"));
 	/* not argon2id, or mangled: refused, never a crash */
-	CU_ASSERT_FALSE(password_verify("$argon2i$v=19$m=65536,t=2,p=1$c29tZXNhbHQ$wWKIMhR9lyDFvRz9YTZweHKfbftvj+qf+YFY4NeBbtA", "password"));
+	CU_ASSERT_FALSE(password_verify(
+	    "$argon2i$v=19$m=65536,t=2,p=1$c29tZXNhbHQ$wWKIMhR9lyDFvRz9YTZweHKfbftvj+qf+YFY4NeBbtA",
+	    "password"));
 	CU_ASSERT_FALSE(password_verify("$argon2id$garbage", "password"));
 	CU_ASSERT_FALSE(password_verify(NULL, "password"));
 	CU_ASSERT_FALSE(password_verify(hash, NULL));
@@ -197,13 +206,13 @@ static void test_password_argon2id(void)
 int suite_auth(void)
 {
 	static const struct unit_test tests[] = {
-		{"access JWT: issue, verify, expiry, issuer", test_issue_and_verify},
-		{"access JWT: alg none, other algorithms and keys, bad claims refused",
-		 test_forgeries_refused},
-		{"access JWT: no usable secret, no tokens", test_no_secret_no_tokens},
-		{"opaque tokens, base64url vectors, HMAC labels", test_opaque_tokens},
-		{"argon2id: hash, verify, reference vector, garbage", test_password_argon2id},
-		{NULL, NULL},
+	    {"access JWT: issue, verify, expiry, issuer", test_issue_and_verify},
+	    {"access JWT: alg none, other algorithms and keys, bad claims refused",
+	     test_forgeries_refused},
+	    {"access JWT: no usable secret, no tokens", test_no_secret_no_tokens},
+	    {"opaque tokens, base64url vectors, HMAC labels", test_opaque_tokens},
+	    {"argon2id: hash, verify, reference vector, garbage", test_password_argon2id},
+	    {NULL, NULL},
 	};
 
 	return tests_register("auth", auth_init, auth_cleanup, tests);

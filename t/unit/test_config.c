@@ -245,11 +245,13 @@ static void test_account_scale_not_in_production(void)
 	struct souk_config cfg;
 	char err[256] = "";
 
-	CU_ASSERT_EQUAL_FATAL(env_file_write("SOUK_ENV=development\nSOUK_AUTH_ACCOUNT_SCALE=20\n"), 0);
+	CU_ASSERT_EQUAL_FATAL(env_file_write("SOUK_ENV=development\nSOUK_AUTH_ACCOUNT_SCALE=20\n"),
+			      0);
 	CU_ASSERT_EQUAL(config_load(&cfg, env_path, err, sizeof(err)), SOUK_OK);
 	CU_ASSERT_EQUAL(cfg.auth_account_scale, 20);
 	config_free(&cfg);
-	CU_ASSERT_EQUAL_FATAL(env_file_write("SOUK_ENV=production\nSOUK_AUTH_ACCOUNT_SCALE=20\n"), 0);
+	CU_ASSERT_EQUAL_FATAL(env_file_write("SOUK_ENV=production\nSOUK_AUTH_ACCOUNT_SCALE=20\n"),
+			      0);
 	CU_ASSERT_EQUAL(config_load(&cfg, env_path, err, sizeof(err)), SOUK_EINVALID);
 	ASSERT_STR_CONTAINS(err, "SOUK_AUTH_ACCOUNT_SCALE");
 	config_free(&cfg);
@@ -390,7 +392,8 @@ int suite_config(void)
 	    {"defaults when no file and no environment", test_defaults},
 	    {"env file, then the environment on top", test_load_file_and_env_override},
 	    {"SOUK_ENV_FILE names the file", test_env_file_from_variable},
-	    {"SOUK_AUTH_ACCOUNT_SCALE is refused in production", test_account_scale_not_in_production},
+	    {"SOUK_AUTH_ACCOUNT_SCALE is refused in production",
+	     test_account_scale_not_in_production},
 	    {"out-of-range numbers name the setting", test_out_of_range_env},
 	    {"malformed and unreadable files", test_bad_file},
 	    {"the error message respects errlen", test_error_buffer_is_bounded},

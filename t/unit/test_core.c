@@ -104,8 +104,9 @@ static void test_page_params(void)
 	/* another list's cursor, other filters, a bad limit */
 	CU_ASSERT_EQUAL(http_request_init(&req, &arena, params), SOUK_OK);
 	CU_ASSERT_EQUAL(page_params(&req, 50, 'P', 9, &limit, &got, &has), SOUK_EINVALID);
-	ASSERT_STR_EQ(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(req.error_fields, "cursor")),
-		      "belongs to another list or sort order");
+	ASSERT_STR_EQ(
+	    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(req.error_fields, "cursor")),
+	    "belongs to another list or sort order");
 	CU_ASSERT_EQUAL(http_request_init(&req, &arena, params), SOUK_OK);
 	CU_ASSERT_EQUAL(page_params(&req, 50, 'U', 10, &limit, &got, &has), SOUK_EINVALID);
 	params[1] = "REQUEST_URI=/x?limit=101&cursor=12345";

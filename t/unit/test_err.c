@@ -148,12 +148,12 @@ static void test_db_transaction_guard(void)
 	arena_init(&a, 1024);
 	db_init(&db, "host=/nonexistent/souk-test dbname=x connect_timeout=1");
 	CU_ASSERT_EQUAL(db_commit(&db, &a), SOUK_EDB); /* no transaction */
-	db.in_transaction = 1;                          /* its connection died */
+	db.in_transaction = 1;			       /* its connection died */
 	CU_ASSERT_EQUAL(db_exec_sql(&db, &a, "SELECT 1", 0, NULL, NULL), SOUK_EDB);
-	CU_ASSERT_PTR_NULL(db.conn);                    /* did not even try to reconnect */
+	CU_ASSERT_PTR_NULL(db.conn);			    /* did not even try to reconnect */
 	CU_ASSERT_EQUAL(db_begin(&db, &a), SOUK_EINTERNAL); /* no nesting */
 	CU_ASSERT_EQUAL(db_commit(&db, &a), SOUK_EDB);
-	CU_ASSERT_EQUAL(db.in_transaction, 0);          /* commit failed and rolled back */
+	CU_ASSERT_EQUAL(db.in_transaction, 0); /* commit failed and rolled back */
 	CU_ASSERT_EQUAL(db_exec_sql(&db, &a, "SELECT 1", 0, NULL, NULL), SOUK_EDB); /* no server */
 	db_close(&db);
 	arena_destroy(&a);

@@ -168,14 +168,16 @@ static void test_parse_rejects_nul_escape(void)
 
 	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
 		out = NULL;
-		CU_ASSERT_EQUAL(json_parse_object(&arena, refused[i], strlen(refused[i]), &out, &why),
-				SOUK_EMALFORMED);
+		CU_ASSERT_EQUAL(
+		    json_parse_object(&arena, refused[i], strlen(refused[i]), &out, &why),
+		    SOUK_EMALFORMED);
 		CU_ASSERT_PTR_NULL(out);
 	}
 	for (size_t i = 0; i < sizeof(accepted) / sizeof(accepted[0]); i++) {
 		out = NULL;
-		CU_ASSERT_EQUAL(json_parse_object(&arena, accepted[i], strlen(accepted[i]), &out, &why),
-				SOUK_OK);
+		CU_ASSERT_EQUAL(
+		    json_parse_object(&arena, accepted[i], strlen(accepted[i]), &out, &why),
+		    SOUK_OK);
 	}
 	CU_ASSERT_STRING_EQUAL(
 	    cJSON_GetObjectItem(object("{\"name\":\"ab\\\\u0000\"}"), "name")->valuestring,
@@ -313,7 +315,7 @@ static int validate(const char *text, struct input *in, uint64_t *present, cJSON
 	*errors = NULL;
 	if (obj == NULL)
 		return 12345;
-	return vj( obj, fields, F__MAX, in, present, errors);
+	return vj(obj, fields, F__MAX, in, present, errors);
 }
 
 static void test_validate_all_valid(void)
@@ -374,7 +376,7 @@ static void test_validate_present_bits(void)
 	/* present may be NULL */
 	cJSON *obj = object("{\"qty\":3,\"email\":\"a@b.co\",\"name\":\"ab\"}");
 	errors = NULL;
-	CU_ASSERT_EQUAL(vj( obj, fields, F__MAX, &in, NULL, &errors), SOUK_OK);
+	CU_ASSERT_EQUAL(vj(obj, fields, F__MAX, &in, NULL, &errors), SOUK_OK);
 	CU_ASSERT_EQUAL(in.qty, 3);
 	arena_reset(&arena);
 }
@@ -492,9 +494,8 @@ static void test_validate_string_lengths(void)
 	};
 	const char *value = NULL;
 	cJSON *errors = NULL;
-	CU_ASSERT_EQUAL(
-	    vj( object("{\"title\":\"   \"}"), title, 1, &value, NULL, &errors),
-	    SOUK_EINVALID);
+	CU_ASSERT_EQUAL(vj(object("{\"title\":\"   \"}"), title, 1, &value, NULL, &errors),
+			SOUK_EINVALID);
 	ASSERT_STR_EQ(error_of(errors, "title"), "must not be empty");
 	/* max 0: no upper bound */
 	char *long_title = arena_alloc(&arena, 5000 + 20);
@@ -502,8 +503,7 @@ static void test_validate_string_lengths(void)
 	memset(long_title + 10, 'x', 5000);
 	strcpy(long_title + 5010, "\"}");
 	errors = NULL;
-	CU_ASSERT_EQUAL(vj( object(long_title), title, 1, &value, NULL, &errors),
-			SOUK_OK);
+	CU_ASSERT_EQUAL(vj(object(long_title), title, 1, &value, NULL, &errors), SOUK_OK);
 	CU_ASSERT_TRUE(value != NULL && strlen(value) == 5000);
 	arena_reset(&arena);
 }
@@ -583,16 +583,12 @@ static void test_validate_int(void)
 	};
 	long long n = 0;
 	cJSON *errors = NULL;
-	CU_ASSERT_EQUAL(
-	    vj( object("{\"n\":4000000000}"), open_range, 1, &n, NULL, &errors),
-	    SOUK_OK);
+	CU_ASSERT_EQUAL(vj(object("{\"n\":4000000000}"), open_range, 1, &n, NULL, &errors),
+			SOUK_OK);
 	CU_ASSERT_EQUAL(n, 4000000000LL);
-	CU_ASSERT_EQUAL(
-	    vj( object("{\"n\":-5}"), open_range, 1, &n, NULL, &errors), SOUK_OK);
+	CU_ASSERT_EQUAL(vj(object("{\"n\":-5}"), open_range, 1, &n, NULL, &errors), SOUK_OK);
 	CU_ASSERT_EQUAL(n, -5);
-	CU_ASSERT_EQUAL(
-	    vj( object("{\"n\":-6}"), open_range, 1, &n, NULL, &errors),
-	    SOUK_EINVALID);
+	CU_ASSERT_EQUAL(vj(object("{\"n\":-6}"), open_range, 1, &n, NULL, &errors), SOUK_EINVALID);
 	CU_ASSERT_PTR_NOT_NULL(error_of(errors, "n"));
 	arena_reset(&arena);
 }
@@ -620,8 +616,8 @@ static void test_validate_uuid_slug_fields(void)
 				 &in, &present, &errors),
 			SOUK_OK);
 	ASSERT_STR_EQ(in.slug, "blue-mug");
-	static const char *bad_slugs[] = {"\"blue--mug\"", "\"-mug\"",	 "\"mug-\"",
-					  "\"mug_1\"",	  "\"mug mug\"", "\"--\""};
+	static const char *bad_slugs[] = {"\"blue--mug\"", "\"-mug\"",	  "\"mug-\"",
+					  "\"mug_1\"",	   "\"mug mug\"", "\"--\""};
 	for (size_t i = 0; i < sizeof(bad_slugs) / sizeof(bad_slugs[0]); i++) {
 		char *text = arena_printf(
 		    &arena, "{\"name\":\"ab\",\"email\":\"a@b.co\",\"qty\":1,\"slug\":%s}",
@@ -685,8 +681,9 @@ static void test_validate_reject_unknown_and_normal(void)
 	struct validate_result r;
 	char *text;
 
-	CU_ASSERT_EQUAL(validate_json(&arena, object("{\"title\":\" T \",\"colour\":\"red\","
-						     "\"Title\":1}"),
+	CU_ASSERT_EQUAL(validate_json(&arena,
+				      object("{\"title\":\" T \",\"colour\":\"red\","
+					     "\"Title\":1}"),
 				      table, 3, VALIDATE_REJECT_UNKNOWN, NULL, &r),
 			SOUK_EINVALID);
 	ASSERT_STR_EQ(error_of(r.errors, "colour"), "is not a field of this resource");
@@ -697,8 +694,9 @@ static void test_validate_reject_unknown_and_normal(void)
 				      table, 3, VALIDATE_IGNORE_UNKNOWN, NULL, &r),
 			SOUK_OK);
 
-	CU_ASSERT_EQUAL(validate_json(&arena, object("{\"title\":\" T \",\"category\":null,"
-						     "\"note\":\"  two\\nlines \"}"),
+	CU_ASSERT_EQUAL(validate_json(&arena,
+				      object("{\"title\":\" T \",\"category\":null,"
+					     "\"note\":\"  two\\nlines \"}"),
 				      table, 3, VALIDATE_REJECT_UNKNOWN, NULL, &r),
 			SOUK_OK);
 	CU_ASSERT_PTR_NULL(r.errors);
@@ -713,8 +711,8 @@ struct typed_case {
 	enum validate_type type;
 	long long min, max;
 	const char *json_value; /* of member "v" */
-	const char *want;       /* the normal object's text, or NULL when refused */
-	const char *why;        /* the error, when refused */
+	const char *want;	/* the normal object's text, or NULL when refused */
+	const char *why;	/* the error, when refused */
 };
 
 /* The types the catalog needs: currency, URL, lists; integer ranges before
@@ -724,16 +722,22 @@ static void test_validate_typed_values(void)
 	static const struct typed_case cases[] = {
 	    {VALIDATE_CURRENCY, 3, 3, "\"inr\"", "{\"v\":\"INR\"}", NULL},
 	    {VALIDATE_CURRENCY, 3, 3, "\"rupees\"", NULL, "must be a three-letter ISO 4217 code"},
-	    {VALIDATE_URL, 1, 2000, "\"https://cdn.example/a.png\"", "{\"v\":\"https://cdn.example/a.png\"}", NULL},
+	    {VALIDATE_URL, 1, 2000, "\"https://cdn.example/a.png\"",
+	     "{\"v\":\"https://cdn.example/a.png\"}", NULL},
 	    {VALIDATE_URL, 1, 2000, "\"/media/a.png\"", "{\"v\":\"/media/a.png\"}", NULL},
-	    {VALIDATE_URL, 1, 2000, "\"http://x.example/a\"", NULL, "must be an https:// URL or a path on this site"},
-	    {VALIDATE_URL, 1, 2000, "\"//evil.example/a\"", NULL, "must be an https:// URL or a path on this site"},
-	    {VALIDATE_URL, 1, 2000, "\"javascript:alert(1)\"", NULL, "must be an https:// URL or a path on this site"},
+	    {VALIDATE_URL, 1, 2000, "\"http://x.example/a\"", NULL,
+	     "must be an https:// URL or a path on this site"},
+	    {VALIDATE_URL, 1, 2000, "\"//evil.example/a\"", NULL,
+	     "must be an https:// URL or a path on this site"},
+	    {VALIDATE_URL, 1, 2000, "\"javascript:alert(1)\"", NULL,
+	     "must be an https:// URL or a path on this site"},
 	    {VALIDATE_SLUG_LIST, 0, 2, "[\"A\",\"b\",\"a\"]", "{\"v\":[\"a\",\"b\"]}", NULL},
 	    {VALIDATE_SLUG_LIST, 0, 2, "[\"a\",\"b\",\"c\"]", NULL, "must have at most 2 items"},
-	    {VALIDATE_SLUG_LIST, 0, 2, "[\"a b\"]", NULL, "item 1 may contain only lower-case letters, digits and single dashes"},
+	    {VALIDATE_SLUG_LIST, 0, 2, "[\"a b\"]", NULL,
+	     "item 1 may contain only lower-case letters, digits and single dashes"},
 	    {VALIDATE_SLUG_LIST, 0, 2, "\"a\"", NULL, "must be an array of strings"},
-	    {VALIDATE_URL_LIST, 0, 3, "[\"/m/1.png\",\"/m/1.png\"]", "{\"v\":[\"/m/1.png\",\"/m/1.png\"]}", NULL},
+	    {VALIDATE_URL_LIST, 0, 3, "[\"/m/1.png\",\"/m/1.png\"]",
+	     "{\"v\":[\"/m/1.png\",\"/m/1.png\"]}", NULL},
 	    {VALIDATE_URL_LIST, 0, 3, "[1]", NULL, "item 1 must be a string"},
 	    {VALIDATE_INT, 0, 100, "1e300", NULL, "must be a whole number"},
 	    {VALIDATE_INT, 0, 100, "-0", "{\"v\":0}", NULL},
@@ -742,10 +746,12 @@ static void test_validate_typed_values(void)
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const struct typed_case *c = &cases[i];
-		const struct validate_field f[] = {{"v", c->type, 0, c->min, c->max, VALIDATE_NO_STORE}};
+		const struct validate_field f[] = {
+		    {"v", c->type, 0, c->min, c->max, VALIDATE_NO_STORE}};
 		struct validate_result r;
-		int rc = validate_json(&arena, object(arena_printf(&arena, "{\"v\":%s}", c->json_value)),
-				       f, 1, VALIDATE_REJECT_UNKNOWN, NULL, &r);
+		int rc =
+		    validate_json(&arena, object(arena_printf(&arena, "{\"v\":%s}", c->json_value)),
+				  f, 1, VALIDATE_REJECT_UNKNOWN, NULL, &r);
 
 		if (c->want != NULL) {
 			CU_ASSERT_EQUAL(rc, SOUK_OK);

@@ -107,8 +107,8 @@ static void test_static_match(void)
 static void test_parameter_safety(void)
 {
 	static const char *const refused[] = {
-	    "/api/v1/products/%2E%2E", "/api/v1/products/..", "/api/v1/products/.",
-	    "/api/v1/products/a%2Fb", "/api/v1/products/%2F", "/api/v1/shops/%2e/products/x",
+	    "/api/v1/products/%2E%2E", "/api/v1/products/..",  "/api/v1/products/.",
+	    "/api/v1/products/a%2Fb",  "/api/v1/products/%2F", "/api/v1/shops/%2e/products/x",
 	};
 	struct match m;
 

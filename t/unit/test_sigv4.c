@@ -848,7 +848,8 @@ static void test_server_calls_unreachable(void)
 
 	cfg.s3_endpoint = "http://127.0.0.1:1";
 	CU_ASSERT_EQUAL(s3_head(&arena, &cfg, "products/a.zip", &size, &type), SOUK_EUPSTREAM);
-	CU_ASSERT_EQUAL(s3_sha256(&arena, &cfg, "products/a.zip", 100, hash, &size), SOUK_EUPSTREAM);
+	CU_ASSERT_EQUAL(s3_sha256(&arena, &cfg, "products/a.zip", 100, hash, &size),
+			SOUK_EUPSTREAM);
 	CU_ASSERT_EQUAL(s3_delete(&arena, &cfg, "products/a.zip"), SOUK_EUPSTREAM);
 	CU_ASSERT(fd >= 0);
 	if (fd >= 0) {
