@@ -58,8 +58,8 @@ struct souk_config {
 	const char *s3_secret_key;  /* SOUK_S3_SECRET_KEY (never logged) */
 	long s3_path_style; /* SOUK_S3_PATH_STYLE: 1 = endpoint/bucket/key, 0 = bucket.endpoint/key
 			     */
-	const char
-	    *s3_public_url; /* SOUK_S3_PUBLIC_URL: base URL of public images ("" = the bucket's) */
+	/* SOUK_S3_PUBLIC_URL: base URL of public images ("" = the bucket's) */
+	const char *s3_public_url;
 	const char *media_url;	  /* SOUK_MEDIA_URL: base URL of public images on local storage */
 	long upload_limit;	  /* SOUK_UPLOAD_LIMIT: bytes of one product file */
 	long upload_timeout;	  /* SOUK_UPLOAD_TIMEOUT: seconds an upload request may take */
@@ -67,8 +67,29 @@ struct souk_config {
 	long download_limit;	  /* SOUK_DOWNLOAD_LIMIT: downloads per file of an entitlement */
 	long download_link_ttl;	  /* SOUK_DOWNLOAD_LINK_TTL: seconds a download link works */
 	long catalog_cache_ttl; /* SOUK_CATALOG_CACHE_TTL: seconds of a Redis catalog cache entry */
-	const char *
-	    catalog_version_file; /* SOUK_CATALOG_VERSION_FILE: for nginx's cache key ("" = none) */
+	/* SOUK_CATALOG_VERSION_FILE: for nginx's cache key ("" = none) */
+	const char *catalog_version_file;
+
+	/* nginx in front: souk-fcgi --render fills nginx/\*.in from these */
+	const char *home;	       /* SOUK_HOME: the tree holding nginx/ (errors, souk.js) */
+	const char *web_root;	       /* SOUK_WEB_ROOT: the built front end nginx serves */
+	const char *nginx_dir;	       /* SOUK_NGINX_DIR: nginx's prefix (conf, pid, temp, cache) */
+	const char *log_dir;	       /* SOUK_LOG_DIR: nginx's logs */
+	const char *tls_cert;	       /* SOUK_TLS_CERT: PEM certificate chain */
+	const char *tls_key;	       /* SOUK_TLS_KEY: PEM key (root reads it) */
+	const char *listen_host;       /* SOUK_LISTEN_HOST */
+	long http_port;		       /* SOUK_HTTP_PORT */
+	long https_port;	       /* SOUK_HTTPS_PORT */
+	long redirect_https;	       /* SOUK_REDIRECT_HTTPS: 1 = plain HTTP answers 301 */
+	const char *api_rate;	       /* SOUK_API_RATE: "200r/s" per client on /api/ */
+	long api_burst;		       /* SOUK_API_BURST */
+	const char *auth_rate;	       /* SOUK_AUTH_RATE: on /api/v1/auth/ */
+	long auth_burst;	       /* SOUK_AUTH_BURST */
+	const char *client_max_body;   /* SOUK_CLIENT_MAX_BODY: nginx's body limit ("10m") */
+	long nginx_keepalive;	       /* SOUK_NGINX_KEEPALIVE: upstream keepalive connections */
+	long nginx_catalog_cache;      /* SOUK_NGINX_CATALOG_CACHE: 0 = no microcache */
+	const char *nginx_user;	       /* SOUK_NGINX_USER: nginx's workers' user ("" = none) */
+	const char *nginx_rate_exempt; /* SOUK_NGINX_RATE_EXEMPT: CIDRs without rate limits */
 };
 
 /*
@@ -84,6 +105,18 @@ void config_free(struct souk_config *cfg);
 /* The effective value of setting `name` as text into buf[len] (for scripts:
  * `souk-fcgi --get NAME`). SOUK_OK or SOUK_ENOTFOUND for an unknown name. */
 int config_get(const struct souk_config *cfg, const char *name, char *buf, size_t len);
+
+/*
+ * Renders a template (nginx/\*.in): every @SOUK_NAME@ becomes that setting's
+ * value, and the derived @SOUK_NGINX_...@ names what nginx needs from the
+ * settings (READ_TIMEOUT, UPLOAD_READ_TIMEOUT, USER_DIRECTIVE,
+ * UPSTREAM_KEEPALIVE, KEEP_CONN, CACHE_ZONE, RATE_EXEMPT_GEO). SOUK_OK with
+ * *out (malloc'd, the caller frees it); SOUK_EINVALID with the reason (and
+ * line) in err for an unknown name, a rate that is not "<N>r/s", or a value
+ * that could break out of its nginx directive (; { } quotes $ # newlines).
+ */
+int config_render(const struct souk_config *cfg, const char *template_text, char **out, char *err,
+		  size_t errlen);
 
 /* Workers to run: cfg->workers, or 2 x online CPUs when it is 0. */
 long config_worker_count(const struct souk_config *cfg);

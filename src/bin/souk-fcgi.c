@@ -1,5 +1,6 @@
 /* souk-fcgi - the FastCGI worker pool. main() only; see include/souk/server.h. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <curl/curl.h>
@@ -8,21 +9,57 @@
 #include "souk/err.h"
 #include "souk/server.h"
 
+/* --render: the template, filled in, on stdout; 0, or 2 with the reason. */
+static int render_template(const struct souk_config *cfg, const char *path)
+{
+	char err[256] = "", *text = NULL, *out = NULL;
+	size_t n = 0;
+	FILE *f = fopen(path, "r");
+	int rc;
+
+	if (f == NULL) {
+		fprintf(stderr, "souk-fcgi: cannot read %s\n", path);
+		return 2;
+	}
+	text = calloc(1, 4 << 20);
+	if (text != NULL)
+		n = fread(text, 1, (4 << 20) - 1, f);
+	fclose(f);
+	if (text == NULL || n == (4 << 20) - 1) {
+		fprintf(stderr, "souk-fcgi: %s: too large\n", path);
+		free(text);
+		return 2;
+	}
+	rc = config_render(cfg, text, &out, err, sizeof(err));
+	free(text);
+	if (rc != SOUK_OK) {
+		fprintf(stderr, "souk-fcgi: %s: %s\n", path, err);
+		return 2;
+	}
+	fputs(out, stdout);
+	free(out);
+	return ferror(stdout) ? 1 : 0;
+}
+
 static void usage(FILE *out)
 {
-	fprintf(out,
-		"usage: souk-fcgi [--env-file FILE]            run the pool in the foreground\n"
-		"       souk-fcgi [--env-file FILE] --status [--json]\n"
-		"                                               print the running pool's state\n"
-		"       souk-fcgi [--env-file FILE] --get SOUK_NAME\n"
-		"                                               print one effective setting\n"
-		"       souk-fcgi --version\n"
-		"Settings come from SOUK_* variables and the env file (default ./souk.env).\n");
+	fprintf(
+	    out,
+	    "usage: souk-fcgi [--env-file FILE]            run the pool in the foreground\n"
+	    "       souk-fcgi [--env-file FILE] --status [--json]\n"
+	    "                                               print the running pool's state\n"
+	    "       souk-fcgi [--env-file FILE] --get SOUK_NAME\n"
+	    "                                               print one effective setting\n"
+	    "       souk-fcgi [--env-file FILE] --render TEMPLATE\n"
+	    "                                               print TEMPLATE (nginx/*.in) with its\n"
+	    "                                               @SOUK_*@ names filled in\n"
+	    "       souk-fcgi --version\n"
+	    "Settings come from SOUK_* variables and the env file (default ./souk.env).\n");
 }
 
 int main(int argc, char **argv)
 {
-	const char *env_file = NULL, *get = NULL;
+	const char *env_file = NULL, *get = NULL, *render = NULL;
 	int status = 0, json = 0, rc;
 	struct souk_config cfg;
 	char err[256];
@@ -34,6 +71,8 @@ int main(int argc, char **argv)
 			status = 1;
 		} else if (strcmp(argv[i], "--get") == 0 && i + 1 < argc) {
 			get = argv[++i];
+		} else if (strcmp(argv[i], "--render") == 0 && i + 1 < argc) {
+			render = argv[++i];
 		} else if (strcmp(argv[i], "--json") == 0) {
 			json = 1;
 		} else if (strcmp(argv[i], "--version") == 0) {
@@ -61,6 +100,11 @@ int main(int argc, char **argv)
 			fprintf(stderr, "souk-fcgi: no setting named %s\n", get);
 		config_free(&cfg);
 		return rc == SOUK_OK ? 0 : 2;
+	}
+	if (render != NULL) {
+		rc = render_template(&cfg, render);
+		config_free(&cfg);
+		return rc;
 	}
 	if (status) {
 		const struct scoreboard *sb;

@@ -2,6 +2,7 @@
 #include "souk/config.h"
 
 #include <ctype.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,6 +93,26 @@ static const struct config_setting settings[] = {
     NUM(download_link_ttl, "SOUK_DOWNLOAD_LINK_TTL", "300", 10, 604800),
     NUM(catalog_cache_ttl, "SOUK_CATALOG_CACHE_TTL", "300", 0, 86400),
     STR(catalog_version_file, "SOUK_CATALOG_VERSION_FILE", ""),
+    /* nginx in front (config_render) */
+    STR(home, "SOUK_HOME", "."),
+    STR(web_root, "SOUK_WEB_ROOT", "web/dist"),
+    STR(nginx_dir, "SOUK_NGINX_DIR", "var/nginx"),
+    STR(log_dir, "SOUK_LOG_DIR", "var/log"),
+    STR(tls_cert, "SOUK_TLS_CERT", "var/tls/cert.pem"),
+    STR(tls_key, "SOUK_TLS_KEY", "var/tls/key.pem"),
+    STR(listen_host, "SOUK_LISTEN_HOST", "127.0.0.1"),
+    NUM(http_port, "SOUK_HTTP_PORT", "8080", 1, 65535),
+    NUM(https_port, "SOUK_HTTPS_PORT", "8443", 1, 65535),
+    NUM(redirect_https, "SOUK_REDIRECT_HTTPS", "0", 0, 1),
+    STR(api_rate, "SOUK_API_RATE", "200r/s"),
+    NUM(api_burst, "SOUK_API_BURST", "400", 0, 1000000),
+    STR(auth_rate, "SOUK_AUTH_RATE", "5r/s"),
+    NUM(auth_burst, "SOUK_AUTH_BURST", "10", 0, 1000000),
+    STR(client_max_body, "SOUK_CLIENT_MAX_BODY", "10m"),
+    NUM(nginx_keepalive, "SOUK_NGINX_KEEPALIVE", "0", 0, 1024),
+    NUM(nginx_catalog_cache, "SOUK_NGINX_CATALOG_CACHE", "1", 0, 1),
+    STR(nginx_user, "SOUK_NGINX_USER", ""),
+    STR(nginx_rate_exempt, "SOUK_NGINX_RATE_EXEMPT", ""),
 };
 
 #define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
@@ -272,6 +293,138 @@ int config_get(const struct souk_config *cfg, const char *name, char *buf, size_
 		snprintf(buf, len, "%s", *(const char *const *)(base + s->offset));
 	else
 		snprintf(buf, len, "%ld", *(const long *)(base + s->offset));
+	return SOUK_OK;
+}
+
+/* ---------------------------------------------------------------------------
+ * Rendering nginx's templates
+ * ------------------------------------------------------------------------- */
+
+/* True when value can stand inside one nginx directive: nothing that ends
+ * it, opens a block, quotes, starts a comment or names a variable. */
+static bool render_value_safe(const char *value)
+{
+	return strpbrk(value, ";{}\"'`#$\\\r\n") == NULL;
+}
+
+/* "<N>r/s" or "<N>r/m", as limit_req_zone wants. */
+static bool render_rate_valid(const char *v)
+{
+	size_t digits = strspn(v, "0123456789");
+
+	return digits > 0 && digits < 10 &&
+	       (strcmp(v + digits, "r/s") == 0 || strcmp(v + digits, "r/m") == 0);
+}
+
+/* "127.0.0.0/8,::1" -> "127.0.0.0/8 1; ::1 1;": lines of a geo block. */
+static void render_geo(const char *list, char *buf, size_t len)
+{
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (const char *p = list; *p != '\0';) {
+		size_t n = strcspn(p, ", ");
+
+		if (n > 0 && o + n + 5 < len)
+			o += (size_t)snprintf(buf + o, len - o, "%s%.*s 1;", o ? " " : "", (int)n,
+					      p);
+		p += n;
+		p += strspn(p, ", ");
+	}
+}
+
+/* The value of a derived name (SOUK_NGINX_*) into buf; false if unknown. */
+static bool render_derived(const struct souk_config *cfg, const char *name, char *buf, size_t len)
+{
+	if (strcmp(name, "SOUK_NGINX_READ_TIMEOUT") == 0)
+		snprintf(buf, len, "%lds", cfg->request_timeout + 5);
+	else if (strcmp(name, "SOUK_NGINX_UPLOAD_READ_TIMEOUT") == 0)
+		snprintf(buf, len, "%lds", cfg->upload_timeout + 5);
+	else if (strcmp(name, "SOUK_NGINX_USER_DIRECTIVE") == 0)
+		snprintf(buf, len, "%s%s%s", cfg->nginx_user[0] ? "user " : "# (no user directive",
+			 cfg->nginx_user, cfg->nginx_user[0] ? ";" : ")");
+	else if (strcmp(name, "SOUK_NGINX_UPSTREAM_KEEPALIVE") == 0 && cfg->nginx_keepalive > 0)
+		snprintf(buf, len, "keepalive %ld;", cfg->nginx_keepalive);
+	else if (strcmp(name, "SOUK_NGINX_UPSTREAM_KEEPALIVE") == 0)
+		snprintf(buf, len, "# no keepalive");
+	else if (strcmp(name, "SOUK_NGINX_KEEP_CONN") == 0)
+		snprintf(buf, len, "%s", cfg->nginx_keepalive > 0 ? "on" : "off");
+	else if (strcmp(name, "SOUK_NGINX_CACHE_ZONE") == 0)
+		snprintf(buf, len, "%s", cfg->nginx_catalog_cache ? "souk_catalog" : "off");
+	else if (strcmp(name, "SOUK_NGINX_RATE_EXEMPT_GEO") == 0)
+		render_geo(cfg->nginx_rate_exempt, buf, len);
+	else
+		return false;
+	return true;
+}
+
+int config_render(const struct souk_config *cfg, const char *template_text, char **out, char *err,
+		  size_t errlen)
+{
+	struct buf b;
+	const char *p = template_text;
+	int line = 1, rc = SOUK_OK;
+
+	if (!render_rate_valid(cfg->api_rate) || !render_rate_valid(cfg->auth_rate)) {
+		snprintf(err, errlen, "SOUK_API_RATE and SOUK_AUTH_RATE must look like \"200r/s\"");
+		return SOUK_EINVALID;
+	}
+	if (!render_value_safe(cfg->nginx_rate_exempt)) {
+		snprintf(err, errlen,
+			 "SOUK_NGINX_RATE_EXEMPT holds a character nginx reads as syntax");
+		return SOUK_EINVALID;
+	}
+	buf_init(&b, 4 << 20);
+	while (rc == SOUK_OK && *p != '\0') {
+		const char *at = strchr(p, '@'), *end;
+		size_t n;
+		char name[64], value[4096];
+
+		if (at == NULL) {
+			rc = buf_appends(&b, p);
+			break;
+		}
+		for (const char *c = p; c < at; c++)
+			line += *c == '\n';
+		rc = buf_append(&b, p, (size_t)(at - p));
+		end = strchr(at + 1, '@');
+		n = end ? (size_t)(end - at - 1) : 0;
+		if (strncmp(at + 1, "SOUK_", 5) != 0 || end == NULL || n >= sizeof(name) ||
+		    strspn(at + 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != n) {
+			if (rc == SOUK_OK)
+				rc = buf_append(&b, "@", 1); /* not a placeholder */
+			p = at + 1;
+			continue;
+		}
+		memcpy(name, at + 1, n);
+		name[n] = '\0';
+		if (!render_derived(cfg, name, value, sizeof(value))) {
+			if (config_get(cfg, name, value, sizeof(value)) != SOUK_OK) {
+				snprintf(err, errlen, "line %d: no setting named %s", line, name);
+				rc = SOUK_EINVALID;
+				break;
+			}
+			if (!render_value_safe(value)) {
+				snprintf(err, errlen,
+					 "line %d: %s holds a character nginx reads as syntax",
+					 line, name);
+				rc = SOUK_EINVALID;
+				break;
+			}
+		}
+		if (rc == SOUK_OK)
+			rc = buf_appends(&b, value);
+		p = end + 1;
+	}
+	if (rc == SOUK_ETOOLARGE)
+		snprintf(err, errlen, "the rendered file is larger than 4 MiB");
+	if (rc != SOUK_OK) {
+		buf_free(&b);
+		return SOUK_EINVALID;
+	}
+	*out = b.data != NULL ? b.data : strdup("");
+	if (*out == NULL)
+		abort();
 	return SOUK_OK;
 }
 

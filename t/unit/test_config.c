@@ -262,6 +262,51 @@ static void test_account_scale_not_in_production(void)
 	env_file_remove();
 }
 
+/* nginx's templates are filled from the same settings: values, derived
+ * names, and refusals of what would break out of a directive. */
+static void test_render(void)
+{
+	struct souk_config cfg;
+	char err[256] = "", *out = NULL;
+
+	CU_ASSERT_EQUAL_FATAL(
+	    env_file_write("SOUK_HTTP_PORT=9090\nSOUK_REQUEST_TIMEOUT=7\n"
+			   "SOUK_NGINX_RATE_EXEMPT=127.0.0.0/8,::1\n"
+			   "SOUK_NGINX_USER=www-data\nSOUK_NGINX_CATALOG_CACHE=0\n"),
+	    0);
+	CU_ASSERT_EQUAL_FATAL(config_load(&cfg, env_path, err, sizeof(err)), SOUK_OK);
+	CU_ASSERT_EQUAL(
+	    config_render(&cfg,
+			  "listen @SOUK_HTTP_PORT@; t @SOUK_NGINX_READ_TIMEOUT@;\n"
+			  "@SOUK_NGINX_USER_DIRECTIVE@ geo { @SOUK_NGINX_RATE_EXEMPT_GEO@ }\n"
+			  "cache @SOUK_NGINX_CACHE_ZONE@; kc @SOUK_NGINX_KEEP_CONN@;"
+			  " mail me@example.com, @SOUK_*@ stays",
+			  &out, err, sizeof(err)),
+	    SOUK_OK);
+	ASSERT_STR_EQ(out, "listen 9090; t 12s;\nuser www-data; geo { 127.0.0.0/8 1; ::1 1; }\n"
+			   "cache off; kc off; mail me@example.com, @SOUK_*@ stays");
+	free(out);
+	out = NULL;
+	CU_ASSERT_EQUAL(config_render(&cfg, "a\nb @SOUK_NO_SUCH@", &out, err, sizeof(err)),
+			SOUK_EINVALID);
+	ASSERT_STR_EQ(err, "line 2: no setting named SOUK_NO_SUCH");
+	CU_ASSERT_PTR_NULL(out);
+	config_free(&cfg);
+
+	/* a value that would end its directive, and a rate that is not one */
+	CU_ASSERT_EQUAL_FATAL(env_file_write("SOUK_LISTEN_HOST=0.0.0.0; include /etc/passwd\n"), 0);
+	CU_ASSERT_EQUAL_FATAL(config_load(&cfg, env_path, err, sizeof(err)), SOUK_OK);
+	CU_ASSERT_EQUAL(config_render(&cfg, "listen @SOUK_LISTEN_HOST@;", &out, err, sizeof(err)),
+			SOUK_EINVALID);
+	ASSERT_STR_CONTAINS(err, "SOUK_LISTEN_HOST");
+	config_free(&cfg);
+	CU_ASSERT_EQUAL_FATAL(env_file_write("SOUK_API_RATE=fast\n"), 0);
+	CU_ASSERT_EQUAL_FATAL(config_load(&cfg, env_path, err, sizeof(err)), SOUK_OK);
+	CU_ASSERT_EQUAL(config_render(&cfg, "x", &out, err, sizeof(err)), SOUK_EINVALID);
+	config_free(&cfg);
+	env_file_remove();
+}
+
 struct bad_setting {
 	const char *name, *value, *message;
 };
@@ -394,6 +439,7 @@ int suite_config(void)
 	    {"SOUK_ENV_FILE names the file", test_env_file_from_variable},
 	    {"SOUK_AUTH_ACCOUNT_SCALE is refused in production",
 	     test_account_scale_not_in_production},
+	    {"render: nginx templates from the settings", test_render},
 	    {"out-of-range numbers name the setting", test_out_of_range_env},
 	    {"malformed and unreadable files", test_bad_file},
 	    {"the error message respects errlen", test_error_buffer_is_bounded},
