@@ -100,6 +100,24 @@ bool search_typing(const char *q);
 uint32_t search_fingerprint(const struct search_query *sq, const char *words);
 
 /* ------------------------------------------------------------------------
+ * Search highlights (src/catalog/highlight.c), made in the worker: words
+ * stemmed with Snowball's english stemmer (as PostgreSQL's english_stem)
+ * and compared with the lexemes of the query's tsquery.
+ * ------------------------------------------------------------------------ */
+
+struct highlight;
+
+/* The lexemes of tsquery (PostgreSQL's text form: 'templat' & 'notion':*)
+ * and a stemmer, in the arena. SOUK_OK or SOUK_EINTERNAL (no memory). */
+int highlight_prepare(struct arena *a, const char *tsquery, struct highlight **out);
+/* text as escaped HTML with every matching word in <mark>...</mark>. */
+char *highlight_all(struct arena *a, const struct highlight *h, const char *text);
+/* Up to two fragments of at most 20 words around the first matches, joined
+ * by " … " (the first 8 words when nothing matches), as escaped HTML with
+ * the matches in <mark>...</mark>. */
+char *highlight_snippet(struct arena *a, const struct highlight *h, const char *text);
+
+/* ------------------------------------------------------------------------
  * Products and categories (src/catalog/catalog.c). JSON comes back as text
  * PostgreSQL built, arena-owned. SOUK_ENOTFOUND when there is no such row.
  * ------------------------------------------------------------------------ */

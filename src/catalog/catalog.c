@@ -1,7 +1,9 @@
 /*
  * catalog.c - the SQL on products and categories (see include/souk/catalog.h).
  *
- * Reads are built as JSON by PostgreSQL in one round trip. Writes take a
+ * Reads are JSON from PostgreSQL in one round trip: a public product page is
+ * the document the last change assembled (product_pages, schema/010), staff
+ * reads are built per request. Writes take a
  * JSON object of already validated, normalised fields (the handler's work)
  * and apply only the members present, so one statement serves every partial
  * update; optimistic concurrency is "UPDATE ... WHERE version = $n".
@@ -41,10 +43,11 @@
 	"   FROM (SELECT DISTINCT ON (label) * FROM product_files"                                  \
 	"         WHERE product_id = p.id ORDER BY label, version DESC) f)"
 
+/* The document a change assembled (schema/010: product_pages holds published
+ * products only). */
 static struct db_statement product_public = {
 	.name = "catalog_product_public",
-	.sql = "SELECT json_build_object(" PRODUCT_PUBLIC_FIELDS ")::text FROM products p"
-	       " WHERE p.slug = $1 AND p.status = 'published'",
+	.sql = "SELECT detail FROM product_pages WHERE slug = $1",
 	.nparams = 1,
 	.flags = DB_READONLY,
 };

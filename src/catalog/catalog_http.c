@@ -55,7 +55,10 @@ static int cached_read(struct worker *w, struct http_request *req, struct http_r
 	const char *version = NULL, *body = NULL;
 	size_t len = 0;
 	char *json = NULL;
-	int rc = catalog_cache_get(w, req->arena, key, &version, &body, &len);
+	/* SOUK_CATALOG_CACHE_TTL=0: no Redis copy, so not even a look for one */
+	int rc = w->config->catalog_cache_ttl > 0
+		     ? catalog_cache_get(w, req->arena, key, &version, &body, &len)
+		     : SOUK_ENOTFOUND;
 
 	if (rc == SOUK_OK) {
 		if (len == 0) /* a remembered "no such product" */

@@ -37,6 +37,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,12 +47,14 @@
 #include "souk/crypto.h"
 #include "souk/db.h"
 #include "souk/err.h"
+#include "souk/json.h"
 #include "souk/page.h"
 #include "souk/str.h"
 #include "souk/worker.h"
 
 #define SEARCH_WINDOW 100  /* matches ranked by relevance (the most popular ones) */
 #define FACET_SAMPLE 1000  /* matches counted for facets */
+#define SEARCH_PROBE 500   /* popular products a relevance search looks at first */
 #define SEARCH_MAX_WORDS 8 /* words of q used */
 #define SEARCH_MAX_WORD 40 /* bytes of one word; longer ones are dropped */
 
@@ -87,202 +90,332 @@ static struct db_statement terms_statement = {
 };
 
 /*
- * Parameters of every page statement:
- *   $1 tsquery text or NULL   $2 category slug   $3 tags "a,b"   $4 min price
- *   $5 max price   $6 free (boolean)   $7 limit   $8, $9, $10 cursor keys (NULL
- *   on the first page)   $11 facets (boolean)   $12 highlight (boolean)
- * Results: items JSON, more (boolean), the keys of the page's last item, the
- * facets JSON or NULL, and for relevance whether matches follow the window
- * and the window's last popularity key.
+ * The page statements are built from fixed fragments, one per shape of the
+ * request: which filters are given, whether a cursor, facets and highlights
+ * are, and the sort. Each shape is its own prepared statement (named
+ * search_<sort>_<shape>), so a request plans nothing and no predicate reads
+ * "$n IS NULL OR ...": the plan is made for exactly the filters asked for.
+ * Shapes with q are planned for their values every time (DB_CUSTOM_PLAN),
+ * because a common word wants the sort index walked and stopped early and a
+ * rare one the GIN bitmap; the relevance statement bounds its own work (the
+ * probe below), so it is prepared like the others. Parameters are numbered
+ * in one order (shape_numbers()), which the SQL and the values share.
+ *
+ * Every statement answers one row: items (or, with highlights, rows of
+ * [item, title, text] for the worker to mark up), whether more follow, the
+ * keys of the page's last item, facets or NULL, and for relevance whether
+ * matches follow the window and the window's last popularity key.
  */
 
-#define Q_MATCH "($1::tsquery IS NULL OR s.document @@ $1::tsquery)"
-#define S_MATCH "s.document @@ $1::tsquery" /* relevance: q is never NULL */
+enum search_shape {
+	SH_Q = 1 << 0,
+	SH_CATEGORY = 1 << 1,
+	SH_TAGS = 1 << 2,
+	SH_MIN = 1 << 3,
+	SH_MAX = 1 << 4,
+	SH_FREE = 1 << 5, /* free=true */
+	SH_PAID = 1 << 6, /* free=false */
+	SH_AFTER = 1 << 7,
+	SH_FACETS = 1 << 8,
+	SH_HIGHLIGHT = 1 << 9,
+	SH__COUNT = 1 << 10
+};
 
-/* Unknown category slug: the subquery is NULL and nothing matches; the
- * second condition has no column of s, so it is a one-time filter that stops
+enum search_order {
+	ORDER_NEWEST,
+	ORDER_PRICE_ASC,
+	ORDER_PRICE_DESC,
+	ORDER_POPULAR,
+	ORDER_RELEVANCE,
+	ORDER__MAX
+};
+
+/* What a statement's parameters are, in their one order ($1, $2, ...). */
+struct shape_numbers {
+	int q, category, tags, min, max, limit, k1, k2, id, count;
+};
+
+static void shape_numbers(unsigned shape, enum search_order order, struct shape_numbers *p)
+{
+	int n = 0;
+
+	memset(p, 0, sizeof(*p));
+	if (shape & SH_Q)
+		p->q = ++n;
+	if (shape & SH_CATEGORY)
+		p->category = ++n;
+	if (shape & SH_TAGS)
+		p->tags = ++n;
+	if (shape & SH_MIN)
+		p->min = ++n;
+	if (shape & SH_MAX)
+		p->max = ++n;
+	p->limit = ++n;
+	if (shape & SH_AFTER) {
+		p->k1 = ++n;
+		if (order == ORDER_RELEVANCE)
+			p->k2 = ++n;
+		p->id = ++n;
+	}
+	p->count = n;
+}
+
+/* Appends printf output to b (fragments with parameter numbers). */
+static void put(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void put(struct buf *b, const char *fmt, ...)
+{
+	char text[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	buf_appends(b, text);
+}
+
+/* The filters other than q and the category, on alias s. */
+static void put_other_filters(struct buf *b, unsigned shape, const struct shape_numbers *p)
+{
+	if (shape & SH_TAGS)
+		put(b, " AND s.tags @> string_to_array($%d::text, ',')", p->tags);
+	if (shape & SH_MIN)
+		put(b, " AND s.price_paise >= $%d::bigint", p->min);
+	if (shape & SH_MAX)
+		put(b, " AND s.price_paise <= $%d::bigint", p->max);
+	if (shape & SH_FREE)
+		put(b, " AND s.price_paise = 0");
+	if (shape & SH_PAID)
+		put(b, " AND s.price_paise > 0");
+}
+
+/* The category filter: an unknown slug matches nothing, and its second
+ * condition, which names no column of s, is a one-time filter that stops
  * the scan before it starts (else a walk would read the whole index). */
-#define F_CATEGORY                                                                                 \
-	"($2::text IS NULL OR s.category_id = (SELECT id FROM categories WHERE slug = $2::text))"  \
-	" AND ($2::text IS NULL OR (SELECT count(*) FROM categories WHERE slug = $2::text) > 0)"
-#define F_OTHERS                                                                                   \
-	" AND ($3::text IS NULL OR s.tags @> string_to_array($3::text, ','))"                      \
-	" AND ($4::bigint IS NULL OR s.price_paise >= $4::bigint)"                                 \
-	" AND ($5::bigint IS NULL OR s.price_paise <= $5::bigint)"                                 \
-	" AND (NOT coalesce($6::boolean, false) OR s.price_paise = 0)"                             \
-	" AND (coalesce($6::boolean, true) OR s.price_paise > 0)"
-#define FILTERS " AND " F_CATEGORY F_OTHERS
+static void put_category(struct buf *b, const char *alias, unsigned shape,
+			 const struct shape_numbers *p)
+{
+	if (shape & SH_CATEGORY)
+		put(b,
+		    " AND %s.category_id = (SELECT id FROM categories WHERE slug = $%d::text)"
+		    " AND (SELECT count(*) FROM categories WHERE slug = $%d::text) > 0",
+		    alias, p->category, p->category);
+}
 
-#define TS_UTC(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
-#define MICROS(col) "(extract(epoch FROM " col ") * 1000000)::bigint"
-
-/* U+E000 / U+E001 mark the matches; souk_mark_html() escapes the rest. */
-#define HL_OPTIONS "'StartSel=\"' || U&'\\E000' || '\", StopSel=\"' || U&'\\E001' || '\"'"
-#define ITEM_FIELDS                                                                                \
-	"'id', p.public_id, 'slug', p.slug, 'title', p.title, 'summary', p.summary,"               \
-	" 'price_paise', p.price_paise, 'currency', p.currency, 'tax_rate_bp', p.tax_rate_bp,"     \
-	" 'is_free', p.price_paise = 0,"                                                           \
-	" 'category', CASE WHEN c.id IS NOT NULL"                                                  \
-	"   THEN json_build_object('slug', c.slug, 'name', c.name) END,"                           \
-	" 'tags', p.tags, 'cover_image_url', p.cover_image_url,"                                   \
-	" 'published_at', " TS_UTC("p.published_at") ", 'sales_count', p.sales_count"
-#define ITEM_JSON                                                                                  \
-	"CASE WHEN $12::boolean AND $1::tsquery IS NOT NULL THEN json_build_object(" ITEM_FIELDS   \
-	", 'highlight', json_build_object("                                                        \
-	"   'title', souk_mark_html(ts_headline('english',"                                        \
-	"      translate(p.title, U&'\\E000\\E001', ''), $1::tsquery,"                             \
-	"      'HighlightAll=true, ' || " HL_OPTIONS ")),"                                         \
-	"   'snippet', souk_mark_html(ts_headline('english',"                                      \
-	"      translate(p.summary || E'\\n' || p.description, U&'\\E000\\E001*#`', ''),"          \
-	"      $1::tsquery, 'MaxFragments=2, MaxWords=20, MinWords=8,"                             \
-	"      FragmentDelimiter=\" … \", ' || " HL_OPTIONS "))))"                                 \
-	" ELSE json_build_object(" ITEM_FIELDS ") END"
-
-/* page: (product_id, n = position 1.., key columns); items in page order */
-#define ITEMS_OF_PAGE                                                                              \
-	"(SELECT coalesce(json_agg(" ITEM_JSON " ORDER BY pg.n), '[]')::text"                      \
-	"   FROM page pg JOIN products p ON p.id = pg.product_id AND p.status = 'published'"       \
-	"   LEFT JOIN categories c ON c.id = p.category_id WHERE pg.n <= $7::int)"
+static void put_filters(struct buf *b, unsigned shape, const struct shape_numbers *p)
+{
+	put_category(b, "s", shape, p);
+	put_other_filters(b, shape, p);
+}
 
 /*
  * Facets: the first FACET_SAMPLE + 1 matches of q and every filter but the
  * category (so the other categories can be offered); tags also apply the
- * category. Evaluated only when $11 is true (a CASE around a subquery).
- * "First" is storage order (a sequential or bitmap scan that stops early):
- * selecting ctid rules out an index-only scan of the category index, whose
- * order would fill the sample with one category. The match is written twice
- * (the copy, "IS TRUE", is a filter, never an index condition): the planner
- * prices a row's tsvector match like an integer comparison and would scan
- * the table sequentially until 1001 matches turn up, which for a word in 2 %
- * of the catalog reads 50 000 rows; squaring the estimated selectivity makes
- * it take the GIN bitmap unless the word is really common (then the
- * sequential scan finds its sample at once). Counting costs ~3 us a match
- * here, so a broad query's facets count a sample and say so.
+ * category. "First" is storage order (a sequential or bitmap scan that
+ * stops early): selecting ctid rules out an index-only scan of the category
+ * index, whose order would fill the sample with one category. With q, the
+ * match is written twice (the copy, "IS TRUE", is a filter, never an index
+ * condition): the planner prices a row's tsvector match like an integer
+ * comparison and would scan the table sequentially until 1001 matches turn
+ * up; squaring the estimated selectivity makes it take the GIN bitmap unless
+ * the word is really common. Tags are counted by unnest() in the select
+ * list (one pass), not a function scan per row.
  */
-#define FACET_SAMPLE_S "1000"
-#define FACETS_OF(MATCH)                                                                           \
-	"CASE WHEN $11::boolean THEN (WITH fb AS MATERIALIZED ("                                   \
-	"   SELECT s.ctid, s.category_id, s.tags FROM product_search s"                            \
-	"    WHERE " MATCH " AND (" MATCH ") IS TRUE" F_OTHERS "   LIMIT " FACET_SAMPLE_S " + 1)"  \
-	" SELECT json_build_object("                                                               \
-	"  'categories', (SELECT coalesce(json_agg(json_build_object('slug', c.slug,"              \
-	"      'name', c.name, 'count', f.n) ORDER BY c.sort_order, c.name), '[]')"                \
-	"    FROM (SELECT category_id, count(*) AS n FROM fb GROUP BY category_id) f"              \
-	"    JOIN categories c ON c.id = f.category_id),"                                          \
-	"  'tags', (SELECT coalesce(json_agg(json_build_object('tag', x.tag, 'count', x.n)"        \
-	"      ORDER BY x.n DESC, x.tag), '[]') FROM ("                                            \
-	"    SELECT t.tag, count(*) AS n FROM fb s, unnest(s.tags) AS t (tag)"                     \
-	"     WHERE " F_CATEGORY " GROUP BY t.tag ORDER BY n DESC, t.tag LIMIT 20) x),"            \
-	"  'approximate', (SELECT count(*) FROM fb) > " FACET_SAMPLE_S ")::text) END"
-#define FACETS FACETS_OF(Q_MATCH)
+static void put_facets(struct buf *b, unsigned shape, const struct shape_numbers *p)
+{
+	if (!(shape & SH_FACETS)) {
+		put(b, "NULL::text");
+		return;
+	}
+	put(b,
+	    "(WITH fb AS MATERIALIZED (SELECT s.ctid, s.category_id, s.tags FROM product_search s"
+	    " WHERE true");
+	if (shape & SH_Q)
+		put(b, " AND s.document @@ $%d::tsquery AND (s.document @@ $%d::tsquery) IS TRUE",
+		    p->q, p->q);
+	put_other_filters(b, shape, p);
+	put(b,
+	    " LIMIT %d + 1)"
+	    " SELECT json_build_object("
+	    "  'categories', (SELECT coalesce(json_agg(json_build_object('slug', c.slug,"
+	    "      'name', c.name, 'count', f.n) ORDER BY c.sort_order, c.name), '[]')"
+	    "    FROM (SELECT category_id, count(*) AS n FROM fb GROUP BY category_id) f"
+	    "    JOIN categories c ON c.id = f.category_id),"
+	    "  'tags', (SELECT coalesce(json_agg(json_build_object('tag', x.tag, 'count', x.n)"
+	    "      ORDER BY x.n DESC, x.tag), '[]') FROM ("
+	    "    SELECT tag, count(*) AS n FROM (SELECT unnest(f.tags) AS tag FROM fb f WHERE true",
+	    FACET_SAMPLE);
+	put_category(b, "f", shape, p);
+	put(b,
+	    ") u GROUP BY tag ORDER BY n DESC, tag LIMIT 20) x),"
+	    "  'approximate', (SELECT count(*) FROM fb) > %d)::text)",
+	    FACET_SAMPLE);
+}
 
-/* One statement per sort: order, keyset condition, the key columns. */
-#define LIST_SQL(ORDER, AFTER, KEY1)                                                               \
-	"WITH page AS ("                                                                           \
-	" SELECT s.product_id, " KEY1 " AS k1, row_number() OVER (ORDER BY " ORDER ") AS n"        \
-	"   FROM product_search s WHERE " Q_MATCH FILTERS "    AND ($10::bigint IS NULL OR " AFTER \
-	")"                                                                                        \
-	"  ORDER BY " ORDER " LIMIT $7::int + 1)"                                                  \
-	" SELECT " ITEMS_OF_PAGE ","                                                               \
-	" (SELECT count(*) FROM page) > $7::int,"                                                  \
-	" (SELECT k1 FROM page WHERE n = $7::int), $9::bigint, /* unused */"                       \
-	" (SELECT product_id FROM page WHERE n = $7::int), " FACETS ", false, NULL, NULL"
+/* The page's items, from the documents product_pages holds (schema/010);
+ * with highlights, [item, title, text] rows for highlight.c. */
+static void put_items(struct buf *b, unsigned shape, const struct shape_numbers *p)
+{
+	if (shape & SH_HIGHLIGHT)
+		put(b,
+		    "(SELECT coalesce(json_agg(json_build_array(pp.item, x.title,"
+		    "   x.summary || E'\\n' || x.description) ORDER BY pg.n), '[]')::text"
+		    " FROM page pg JOIN product_pages pp ON pp.product_id = pg.product_id"
+		    " JOIN products x ON x.id = pg.product_id WHERE pg.n <= $%d::int)",
+		    p->limit);
+	else
+		put(b,
+		    "(SELECT coalesce('[' || string_agg(pp.item, ',' ORDER BY pg.n) || ']', '[]')"
+		    " FROM page pg JOIN product_pages pp ON pp.product_id = pg.product_id"
+		    " WHERE pg.n <= $%d::int)",
+		    p->limit);
+}
 
-static struct db_statement list_newest = {
-    .name = "search_list_newest",
-    .sql = LIST_SQL("s.published_at DESC, s.product_id DESC",
-		    "(s.published_at, s.product_id) < (timestamptz 'epoch' + $8::bigint"
-		    " * interval '1 microsecond', $10::bigint)",
-		    MICROS("s.published_at")),
-    .nparams = 12,
-    .flags = DB_READONLY | DB_CUSTOM_PLAN,
+static const struct {
+	const char *name, *order, *key1, *after; /* after: with $K1 then $ID */
+} list_orders[] = {
+    [ORDER_NEWEST] = {"newest", "s.published_at DESC, s.product_id DESC",
+		      "(extract(epoch FROM s.published_at) * 1000000)::bigint",
+		      "(s.published_at, s.product_id) < (timestamptz 'epoch' + $%d::bigint"
+		      " * interval '1 microsecond', $%d::bigint)"},
+    [ORDER_PRICE_ASC] = {"price_asc", "s.price_paise, s.product_id", "s.price_paise",
+			 "(s.price_paise, s.product_id) > ($%d::bigint, $%d::bigint)"},
+    [ORDER_PRICE_DESC] = {"price_desc", "s.price_paise DESC, s.product_id DESC", "s.price_paise",
+			  "(s.price_paise, s.product_id) < ($%d::bigint, $%d::bigint)"},
+    [ORDER_POPULAR] = {"popular", "s.sales_count DESC, s.product_id DESC", "s.sales_count",
+		       "(s.sales_count, s.product_id) < ($%d::bigint, $%d::bigint)"},
 };
 
-static struct db_statement list_price_asc = {
-    .name = "search_list_price_asc",
-    .sql = LIST_SQL("s.price_paise, s.product_id",
-		    "(s.price_paise, s.product_id) > ($8::bigint, $10::bigint)", "s.price_paise"),
-    .nparams = 12,
-    .flags = DB_READONLY | DB_CUSTOM_PLAN,
-};
+static void build_list(struct buf *b, unsigned shape, enum search_order o)
+{
+	struct shape_numbers p;
 
-static struct db_statement list_price_desc = {
-    .name = "search_list_price_desc",
-    .sql = LIST_SQL("s.price_paise DESC, s.product_id DESC",
-		    "(s.price_paise, s.product_id) < ($8::bigint, $10::bigint)", "s.price_paise"),
-    .nparams = 12,
-    .flags = DB_READONLY | DB_CUSTOM_PLAN,
-};
-
-/* Also the tail of a relevance search, after its window. */
-static struct db_statement list_popular = {
-    .name = "search_list_popular",
-    .sql = LIST_SQL("s.sales_count DESC, s.product_id DESC",
-		    "(s.sales_count, s.product_id) < ($8::bigint, $10::bigint)", "s.sales_count"),
-    .nparams = 12,
-    .flags = DB_READONLY | DB_CUSTOM_PLAN,
-};
-
-#define SEARCH_WINDOW_S "100"
-#define SEARCH_PROBE_S "2000"
+	shape_numbers(shape, o, &p);
+	put(b,
+	    "WITH page AS MATERIALIZED (SELECT s.product_id, %s AS k1,"
+	    " row_number() OVER (ORDER BY %s) AS n FROM product_search s WHERE true",
+	    list_orders[o].key1, list_orders[o].order);
+	if (shape & SH_Q)
+		put(b, " AND s.document @@ $%d::tsquery", p.q);
+	put_filters(b, shape, &p);
+	if (shape & SH_AFTER) {
+		put(b, " AND ");
+		put(b, list_orders[o].after, p.k1, p.id);
+	}
+	put(b, " ORDER BY %s LIMIT $%d::int + 1) SELECT ", list_orders[o].order, p.limit);
+	put_items(b, shape, &p);
+	put(b,
+	    ", (SELECT count(*) FROM page) > $%d::int, (SELECT k1 FROM page WHERE n = $%d::int),"
+	    " NULL::bigint, (SELECT product_id FROM page WHERE n = $%d::int), ",
+	    p.limit, p.limit, p.limit);
+	put_facets(b, shape, &p);
+	put(b, ", false, NULL::bigint, NULL::bigint");
+}
 
 /*
  * Relevance. The window is the SEARCH_WINDOW most popular matches (plus one,
  * to know whether more follow), ranked; the page is keyset on (rank, sales,
- * id): $8 is the rank (real, exact text form), $9 sales, $10 id.
+ * id).
  *
  * Finding the window without trusting the planner's guess of how common the
- * words are (it prices a row's tsvector match like an integer comparison,
- * and a filter that matches nothing, such as q in a category without it,
- * would walk the whole popularity index, ~1.4 us a row):
+ * words are (and a filter that matches nothing, such as q in a category
+ * without it, would otherwise walk the whole popularity index):
  *   probe: the SEARCH_PROBE most popular products, filtered: a bounded walk
  *     of the popularity index that stops at the 101st match. A common word
  *     ("template", 40 %) ends here after ~250 rows.
  *   all: only when the probe came up short (a one-time filter), every match
- *     from the GIN bitmap, top 101 by popularity (~1.3 us a match, and under
- *     5 % of the catalog matches). Its match is written twice so that the
- *     planner takes the bitmap (see FACETS).
+ *     from the GIN bitmap, top 101 by popularity (its match is written
+ *     twice so that the planner takes the bitmap: see put_facets()).
  * Both give the same rows: the most popular matches. Only ids and sales are
  * sorted; the 101 documents are read back by id to be ranked.
  */
-static struct db_statement search_relevance = {
-    .name = "search_relevance",
-    .sql = "WITH probe AS MATERIALIZED ("
-	   " SELECT s.product_id, s.sales_count"
-	   "   FROM (SELECT s.product_id, s.category_id, s.tags, s.price_paise, s.sales_count,"
-	   "                s.document FROM product_search s"
-	   "          ORDER BY s.sales_count DESC, s.product_id DESC"
-	   "          LIMIT " SEARCH_PROBE_S ") s"
-	   "  WHERE " S_MATCH FILTERS
-	   "  ORDER BY s.sales_count DESC, s.product_id DESC LIMIT " SEARCH_WINDOW_S " + 1),"
-	   " window_rows AS ("
-	   " SELECT * FROM probe WHERE (SELECT count(*) FROM probe) > " SEARCH_WINDOW_S " UNION ALL"
-	   " SELECT * FROM (SELECT s.product_id, s.sales_count FROM product_search s"
-	   "   WHERE (SELECT count(*) FROM probe) <= " SEARCH_WINDOW_S "     AND " S_MATCH
-	   " AND (" S_MATCH ") IS TRUE" FILTERS "   ORDER BY s.sales_count DESC, s.product_id DESC"
-	   "   LIMIT " SEARCH_WINDOW_S " + 1) a),"
-	   " cand AS MATERIALIZED ("
-	   " SELECT w.product_id, w.sales_count, ts_rank_cd(d.document, $1::tsquery) AS rank,"
-	   "        row_number() OVER (ORDER BY w.sales_count DESC, w.product_id DESC) AS pos"
-	   "   FROM window_rows w JOIN product_search d ON d.product_id = w.product_id),"
-	   " page AS ("
-	   " SELECT product_id, rank, sales_count,"
-	   "        row_number() OVER (ORDER BY rank DESC, sales_count DESC, product_id DESC) AS n"
-	   "   FROM cand WHERE pos <= " SEARCH_WINDOW_S "    AND ($10::bigint IS NULL"
-	   "         OR (rank, sales_count, product_id) < ($8::real, $9::bigint, $10::bigint))"
-	   "  ORDER BY rank DESC, sales_count DESC, product_id DESC LIMIT $7::int + 1)"
-	   " SELECT " ITEMS_OF_PAGE ","
-	   " (SELECT count(*) FROM page) > $7::int,"
-	   " (SELECT rank::text FROM page WHERE n = $7::int),"
-	   " (SELECT sales_count FROM page WHERE n = $7::int),"
-	   " (SELECT product_id FROM page WHERE n = $7::int), " FACETS_OF(
-	       S_MATCH) ","
-			" EXISTS (SELECT 1 FROM cand WHERE pos > " SEARCH_WINDOW_S "),"
-			" (SELECT sales_count FROM cand WHERE pos = " SEARCH_WINDOW_S "),"
-			" (SELECT product_id FROM cand WHERE pos = " SEARCH_WINDOW_S ")",
-    .nparams = 12,
-    .flags = DB_READONLY,
-};
+static void build_relevance(struct buf *b, unsigned shape)
+{
+	struct shape_numbers p;
+
+	shape_numbers(shape, ORDER_RELEVANCE, &p);
+	put(b,
+	    "WITH probe AS MATERIALIZED (SELECT s.product_id, s.sales_count FROM ("
+	    "SELECT s.product_id, s.category_id, s.tags, s.price_paise, s.sales_count, s.document"
+	    " FROM product_search s ORDER BY s.sales_count DESC, s.product_id DESC LIMIT %d) s"
+	    " WHERE s.document @@ $%d::tsquery",
+	    SEARCH_PROBE, p.q);
+	put_filters(b, shape, &p);
+	put(b,
+	    " ORDER BY s.sales_count DESC, s.product_id DESC LIMIT %d + 1),"
+	    " window_rows AS (SELECT * FROM probe WHERE (SELECT count(*) FROM probe) > %d"
+	    " UNION ALL SELECT * FROM (SELECT s.product_id, s.sales_count FROM product_search s"
+	    " WHERE (SELECT count(*) FROM probe) <= %d AND s.document @@ $%d::tsquery"
+	    " AND (s.document @@ $%d::tsquery) IS TRUE",
+	    SEARCH_WINDOW, SEARCH_WINDOW, SEARCH_WINDOW, p.q, p.q);
+	put_filters(b, shape, &p);
+	put(b,
+	    " ORDER BY s.sales_count DESC, s.product_id DESC LIMIT %d + 1) a),"
+	    " cand AS MATERIALIZED (SELECT w.product_id, w.sales_count,"
+	    " ts_rank_cd(d.document, $%d::tsquery) AS rank,"
+	    " row_number() OVER (ORDER BY w.sales_count DESC, w.product_id DESC) AS pos"
+	    " FROM window_rows w JOIN product_search d ON d.product_id = w.product_id),"
+	    " page AS MATERIALIZED (SELECT product_id, rank, sales_count,"
+	    " row_number() OVER (ORDER BY rank DESC, sales_count DESC, product_id DESC) AS n"
+	    " FROM cand WHERE pos <= %d",
+	    SEARCH_WINDOW, p.q, SEARCH_WINDOW);
+	if (shape & SH_AFTER)
+		put(b,
+		    " AND (rank, sales_count, product_id) < ($%d::real, $%d::bigint, $%d::bigint)",
+		    p.k1, p.k2, p.id);
+	put(b, " ORDER BY rank DESC, sales_count DESC, product_id DESC LIMIT $%d::int + 1) SELECT ",
+	    p.limit);
+	put_items(b, shape, &p);
+	put(b,
+	    ", (SELECT count(*) FROM page) > $%d::int,"
+	    " (SELECT rank::text FROM page WHERE n = $%d::int),"
+	    " (SELECT sales_count FROM page WHERE n = $%d::int),"
+	    " (SELECT product_id FROM page WHERE n = $%d::int), ",
+	    p.limit, p.limit, p.limit, p.limit);
+	put_facets(b, shape, &p);
+	put(b,
+	    ", EXISTS (SELECT 1 FROM cand WHERE pos > %d),"
+	    " (SELECT sales_count FROM cand WHERE pos = %d),"
+	    " (SELECT product_id FROM cand WHERE pos = %d)",
+	    SEARCH_WINDOW, SEARCH_WINDOW, SEARCH_WINDOW);
+}
+
+/* The statement of a shape, built on first use and kept for the life of
+ * the process (each connection prepares it on its first use there). */
+static struct db_statement *shape_statement(unsigned shape, enum search_order o)
+{
+	static struct db_statement *made[ORDER__MAX][SH__COUNT];
+	struct db_statement *st = made[o][shape];
+	struct shape_numbers p;
+	struct buf b;
+	char *name;
+
+	if (st != NULL)
+		return st;
+	buf_init(&b, 64 * 1024);
+	if (o == ORDER_RELEVANCE)
+		build_relevance(&b, shape);
+	else
+		build_list(&b, shape, o);
+	shape_numbers(shape, o, &p);
+	st = calloc(1, sizeof(*st));
+	if (st == NULL || b.data == NULL || b.len >= b.cap) {
+		fprintf(stderr,
+			"{\"level\":\"fatal\",\"msg\":\"cannot build a search statement\"}\n");
+		abort();
+	}
+	name = malloc(64);
+	if (name == NULL)
+		abort();
+	snprintf(name, 64, "search_%s_%03x",
+		 o == ORDER_RELEVANCE ? "relevance" : list_orders[o].name, shape);
+	st->name = name;
+	st->sql = b.data; /* kept: the statement lives as long as the process */
+	st->nparams = p.count;
+	st->flags = DB_READONLY | ((shape & SH_Q) && o != ORDER_RELEVANCE ? DB_CUSTOM_PLAN : 0);
+	made[o][shape] = st;
+	return st;
+}
 
 /* ------------------------------------------------------------- words --- */
 
@@ -378,6 +511,53 @@ static char *search_document(struct arena *a, const char *items, const char *cur
 			    corrected ? ",\"corrected\":" : "", corrected ? corrected : "");
 }
 
+/* Appends s as a JSON string, quotes included. */
+static void json_string_to(struct buf *b, const char *s)
+{
+	buf_appends(b, "\"");
+	buf_append_json_escaped(b, s);
+	buf_appends(b, "\"");
+}
+
+/*
+ * Items with highlights: rows is [[item, title, text], ...] (put_items()),
+ * each item a JSON object; the answer is the items with
+ * "highlight":{"title":...,"snippet":...} added. NULL when rows is not
+ * what the statement makes.
+ */
+static const char *highlighted_items(struct arena *a, const char *tsquery, const char *rows)
+{
+	cJSON *list = json_own(a, cJSON_Parse(rows)), *row;
+	struct highlight *h;
+	struct buf *b = buf_in_arena(a, 1024 * 1024);
+	bool first = true;
+
+	if (!cJSON_IsArray(list) || highlight_prepare(a, tsquery, &h) != SOUK_OK)
+		return NULL;
+	buf_appends(b, "[");
+	cJSON_ArrayForEach(row, list)
+	{
+		cJSON *item = cJSON_GetArrayItem(row, 0), *title = cJSON_GetArrayItem(row, 1),
+		      *text = cJSON_GetArrayItem(row, 2);
+		size_t n;
+
+		if (!cJSON_IsString(item) || !cJSON_IsString(title) || !cJSON_IsString(text) ||
+		    (n = strlen(item->valuestring)) < 2 || item->valuestring[n - 1] != '}') {
+			return NULL;
+		}
+		buf_appends(b, first ? "" : ",");
+		buf_append(b, item->valuestring, n - 1);
+		buf_appends(b, ",\"highlight\":{\"title\":");
+		json_string_to(b, highlight_all(a, h, title->valuestring));
+		buf_appends(b, ",\"snippet\":");
+		json_string_to(b, highlight_snippet(a, h, text->valuestring));
+		buf_appends(b, "}}");
+		first = false;
+	}
+	buf_appends(b, "]");
+	return b->data;
+}
+
 static const char *value_or_null(PGresult *r, int col)
 {
 	return PQgetisnull(r, 0, col) ? NULL : PQgetvalue(r, 0, col);
@@ -387,7 +567,10 @@ int search_products(struct worker *w, struct arena *a, const struct search_query
 		    const char **why)
 {
 	char words[SEARCH_MAX_WORDS * (SEARCH_MAX_WORD + 1) + 1];
-	char *tags = NULL, *k1 = NULL, *k2 = NULL, *id = NULL, *min = NULL, *max = NULL;
+	const char *p[16] = {0}, *items;
+	struct shape_numbers num;
+	enum search_order order;
+	unsigned shape;
 	char next[PAGE_CURSOR_MAX];
 	const char *tsquery = NULL, *corrected = NULL, *cursor_out = NULL;
 	struct page_cursor cur = {0}, nc = {0};
@@ -423,9 +606,9 @@ int search_products(struct worker *w, struct arena *a, const struct search_query
 	}
 
 	if (nwords > 0) {
-		const char *p[2] = {words, search_typing(sq->q) ? "t" : "f"};
+		const char *tp[2] = {words, search_typing(sq->q) ? "t" : "f"};
 
-		rc = db_exec(&w->db, a, &terms_statement, p, &r);
+		rc = db_exec(&w->db, a, &terms_statement, tp, &r);
 		if (rc != SOUK_OK)
 			return rc;
 		tsquery = value_or_null(r, 0);
@@ -440,37 +623,50 @@ int search_products(struct worker *w, struct arena *a, const struct search_query
 
 	switch (sort) {
 	case SEARCH_SORT_RELEVANCE:
-		st = cur.kind == 't' ? &list_popular : &search_relevance;
+		order = cur.kind == 't' ? ORDER_POPULAR : ORDER_RELEVANCE;
 		break;
 	case SEARCH_SORT_PRICE_ASC:
-		st = &list_price_asc;
+		order = ORDER_PRICE_ASC;
 		break;
 	case SEARCH_SORT_PRICE_DESC:
-		st = &list_price_desc;
+		order = ORDER_PRICE_DESC;
 		break;
 	case SEARCH_SORT_POPULAR:
-		st = &list_popular;
+		order = ORDER_POPULAR;
 		break;
 	default:
-		st = &list_newest;
+		order = ORDER_NEWEST;
 		break;
 	}
-	if (sq->ntags > 0) {
-		struct buf b;
+	shape = (tsquery ? SH_Q : 0) | (sq->category ? SH_CATEGORY : 0) |
+		(sq->ntags > 0 ? SH_TAGS : 0) | (sq->min_price >= 0 ? SH_MIN : 0) |
+		(sq->max_price >= 0 ? SH_MAX : 0) | (sq->free == 1 ? SH_FREE : 0) |
+		(sq->free == 0 ? SH_PAID : 0) | (sq->cursor ? SH_AFTER : 0) |
+		(sq->facets ? SH_FACETS : 0) | (sq->highlight && tsquery ? SH_HIGHLIGHT : 0);
+	st = shape_statement(shape, order);
+	shape_numbers(shape, order, &num);
+	if (num.q)
+		p[num.q - 1] = tsquery;
+	if (num.category)
+		p[num.category - 1] = sq->category;
+	if (num.tags) {
+		struct buf *b = buf_in_arena(a, 4096);
 
-		buf_init(&b, 4096);
 		for (size_t i = 0; i < sq->ntags; i++) {
-			(void)buf_appends(&b, i ? "," : "");
-			(void)buf_appends(&b, sq->tags[i]);
+			(void)buf_appends(b, i ? "," : "");
+			(void)buf_appends(b, sq->tags[i]);
 		}
-		tags = arena_strdup(a, b.data ? b.data : "");
-		buf_free(&b);
+		p[num.tags - 1] = b->data ? b->data : "";
 	}
-	if (sq->min_price >= 0)
-		min = arena_printf(a, "%lld", sq->min_price);
-	if (sq->max_price >= 0)
-		max = arena_printf(a, "%lld", sq->max_price);
-	if (sq->cursor != NULL) {
+	if (num.min)
+		p[num.min - 1] = arena_printf(a, "%lld", sq->min_price);
+	if (num.max)
+		p[num.max - 1] = arena_printf(a, "%lld", sq->max_price);
+	p[num.limit - 1] = arena_printf(a, "%d",
+					sq->limit < 1	  ? 1
+					: sq->limit > 100 ? 100
+							  : sq->limit);
+	if (num.k1) {
 		if (cur.kind == 'r') {
 			float rank;
 			uint32_t bits = (uint32_t)cur.k1;
@@ -480,34 +676,15 @@ int search_products(struct worker *w, struct arena *a, const struct search_query
 				*why = "malformed cursor";
 				return SOUK_EINVALID;
 			}
-			k1 = arena_printf(a, "%.9g", (double)rank);
+			p[num.k1 - 1] = arena_printf(a, "%.9g", (double)rank);
 		} else {
-			k1 = arena_printf(a, "%" PRId64, cur.k1);
+			p[num.k1 - 1] = arena_printf(a, "%" PRId64, cur.k1);
 		}
-		k2 = arena_printf(a, "%" PRId64, cur.k2);
-		id = arena_printf(a, "%" PRId64, cur.id);
+		if (num.k2)
+			p[num.k2 - 1] = arena_printf(a, "%" PRId64, cur.k2);
+		p[num.id - 1] = arena_printf(a, "%" PRId64, cur.id);
 	}
-	{
-		const char *p[12] = {
-		    tsquery,
-		    sq->category,
-		    tags,
-		    min,
-		    max,
-		    sq->free < 0 ? NULL : (sq->free ? "t" : "f"),
-		    arena_printf(a, "%d",
-				 sq->limit < 1	   ? 1
-				 : sq->limit > 100 ? 100
-						   : sq->limit),
-		    k1,
-		    k2,
-		    id,
-		    sq->facets ? "t" : "f",
-		    sq->highlight ? "t" : "f",
-		};
-
-		rc = db_exec(&w->db, a, st, p, &r);
-	}
+	rc = db_exec(&w->db, a, st, p, &r);
 	if (rc != SOUK_OK)
 		return rc;
 	if (PQntuples(r) != 1 || PQnfields(r) != 9)
@@ -518,7 +695,7 @@ int search_products(struct worker *w, struct arena *a, const struct search_query
 	if (strcmp(PQgetvalue(r, 0, 1), "t") == 0) {
 		const char *v1 = PQgetvalue(r, 0, 2);
 
-		nc.kind = st == &search_relevance ? 'r' : (kind == 'r' ? 't' : kind);
+		nc.kind = order == ORDER_RELEVANCE ? 'r' : (kind == 'r' ? 't' : kind);
 		if (nc.kind == 'r') {
 			float rank = strtof(v1, NULL);
 			uint32_t bits;
@@ -530,7 +707,7 @@ int search_products(struct worker *w, struct arena *a, const struct search_query
 			nc.k1 = strtoll(v1, NULL, 10);
 		}
 		nc.id = strtoll(PQgetvalue(r, 0, 4), NULL, 10);
-	} else if (st == &search_relevance && strcmp(PQgetvalue(r, 0, 6), "t") == 0) {
+	} else if (order == ORDER_RELEVANCE && strcmp(PQgetvalue(r, 0, 6), "t") == 0) {
 		nc.kind = 't';
 		nc.k1 = strtoll(PQgetvalue(r, 0, 7), NULL, 10);
 		nc.id = strtoll(PQgetvalue(r, 0, 8), NULL, 10);
@@ -540,7 +717,13 @@ int search_products(struct worker *w, struct arena *a, const struct search_query
 			return SOUK_EINTERNAL;
 		cursor_out = next;
 	}
-	*json = search_document(a, PQgetvalue(r, 0, 0), cursor_out,
-				sq->facets ? value_or_null(r, 5) : NULL, corrected);
+	items = PQgetvalue(r, 0, 0);
+	if (shape & SH_HIGHLIGHT) {
+		items = highlighted_items(a, tsquery, items);
+		if (items == NULL)
+			return SOUK_EINTERNAL;
+	}
+	*json = search_document(a, items, cursor_out, sq->facets ? value_or_null(r, 5) : NULL,
+				corrected);
 	return SOUK_OK;
 }

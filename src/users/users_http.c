@@ -12,6 +12,7 @@
 #include "souk/arena.h"
 #include "souk/audit.h"
 #include "souk/auth.h"
+#include "souk/catalog.h"
 #include "souk/config.h"
 #include "souk/db.h"
 #include "souk/err.h"
@@ -166,7 +167,8 @@ int users_me_update(struct worker *w, struct http_request *req, struct http_resp
 			cJSON_AddStringToObject(data, "avatar_url", in.avatar_url);
 		rc = audit(w, req, "user.profile_update", req->principal->public_id, data);
 	}
-	rc = db_end(&w->db, req->arena, rc);
+	/* a new name shows on the pages of the products the user wrote */
+	rc = in.name ? catalog_commit(w, req->arena, rc) : db_end(&w->db, req->arena, rc);
 	if (rc != SOUK_OK)
 		return rc;
 	return answer_user(w, req, res, uid);
@@ -325,7 +327,7 @@ int users_me_delete(struct worker *w, struct http_request *req, struct http_resp
 		rc = session_revoke_all(w, req->arena, uid);
 	if (rc == SOUK_OK)
 		rc = audit(w, req, "user.delete", req->principal->public_id, NULL);
-	rc = db_end(&w->db, req->arena, rc);
+	rc = catalog_commit(w, req->arena, rc); /* an author's name leaves product pages */
 	if (rc != SOUK_OK)
 		return rc;
 	session_clear_cookies(w, req, res);
@@ -449,7 +451,7 @@ static int admin_status(struct worker *w, struct http_request *req, struct http_
 	if (rc == SOUK_OK)
 		rc = audit(w, req, disable ? "admin.user_disable" : "admin.user_enable",
 			   http_path_param(req, "id"), NULL);
-	rc = db_end(&w->db, req->arena, rc);
+	rc = catalog_commit(w, req->arena, rc); /* as is the name of a disabled author */
 	if (rc != SOUK_OK)
 		return rc;
 	answer_status(res, req, status);

@@ -1,9 +1,10 @@
-/* test_search.c - page cursors (src/core/page.c) and the pure parts of
- * search.c: words, fingerprints
+/* test_search.c - page cursors (src/core/page.c), the pure parts of
+ * search.c: words, fingerprints, and the highlights of highlight.c
  * (include/souk/catalog.h, search part). */
 #include <stdint.h>
 #include <string.h>
 
+#include "souk/arena.h"
 #include "souk/catalog.h"
 #include "souk/err.h"
 #include "souk/page.h"
@@ -159,6 +160,111 @@ static void test_fingerprint(void)
 	CU_ASSERT_NOT_EQUAL(search_fingerprint(&b, "notion"), base);
 }
 
+static struct highlight *prepared(struct arena *a, const char *tsquery)
+{
+	struct highlight *h = NULL;
+
+	CU_ASSERT_EQUAL_FATAL(highlight_prepare(a, tsquery, &h), SOUK_OK);
+	return h;
+}
+
+static void test_highlight_words(void)
+{
+	struct arena a;
+	struct highlight *h;
+
+	arena_init(&a, 4096);
+	/* stems as PostgreSQL's english_stem: templates, Template -> templat */
+	h = prepared(&a, "'templat' & 'notion':*");
+	CU_ASSERT_STRING_EQUAL(highlight_all(&a, h, "Notion Templates for teams"),
+			       "<mark>Notion</mark> <mark>Templates</mark> for teams");
+	CU_ASSERT_STRING_EQUAL(
+	    highlight_all(&a, h, "NOTIONAL template, templated."),
+	    "<mark>NOTIONAL</mark> <mark>template</mark>, <mark>templated</mark>.");
+	CU_ASSERT_STRING_EQUAL(highlight_all(&a, h, "temple notary"), "temple notary");
+	/* a prefix matches any stem it begins; a whole lexeme only itself */
+	h = prepared(&a, "'temp':*");
+	CU_ASSERT_STRING_EQUAL(highlight_all(&a, h, "Templating tempo tmp"),
+			       "<mark>Templating</mark> <mark>tempo</mark> tmp");
+	h = prepared(&a, "'temp'");
+	CU_ASSERT_STRING_EQUAL(highlight_all(&a, h, "Templating temp"),
+			       "Templating <mark>temp</mark>");
+	/* OR-ed corrections, weights, and Latin-1 capitals in UTF-8 */
+	h = prepared(&a, "( 'madhubani' | 'madhuban' ) & 'café':AB*");
+	CU_ASSERT_STRING_EQUAL(highlight_all(&a, h, "MADHUBANI art at the CAFÉ"),
+			       "<mark>MADHUBANI</mark> art at the <mark>CAFÉ</mark>");
+	/* an empty query marks nothing, and text without words stays as it is */
+	h = prepared(&a, "");
+	CU_ASSERT_STRING_EQUAL(highlight_all(&a, h, "Notion templates"), "Notion templates");
+	CU_ASSERT_STRING_EQUAL(highlight_all(&a, h, " -- "), " -- ");
+	CU_ASSERT_STRING_EQUAL(highlight_all(&a, h, ""), "");
+	arena_destroy(&a);
+}
+
+static void test_highlight_escapes(void)
+{
+	struct arena a;
+	struct highlight *h;
+	const char *out;
+
+	arena_init(&a, 4096);
+	h = prepared(&a, "'script' & 'templat'");
+	out = highlight_all(&a, h, "<script>alert(\"x&y\")</script> 'template'");
+	CU_ASSERT_STRING_EQUAL(out, "&lt;<mark>script</mark>&gt;alert(&quot;x&amp;y&quot;)&lt;/"
+				    "<mark>script</mark>&gt; &#39;<mark>template</mark>&#39;");
+	out = highlight_snippet(&a, h, "<img src=x onerror=alert(1)> **template** `code` # title");
+	CU_ASSERT_STRING_EQUAL(out, "img src=x onerror=alert(1)&gt; <mark>template</mark> code  "
+				    "title");
+	/* the title keeps its Markdown-looking characters */
+	CU_ASSERT_STRING_EQUAL(highlight_all(&a, h, "C# *template*"), "C# *<mark>template</mark>*");
+	arena_destroy(&a);
+}
+
+static void test_highlight_snippet(void)
+{
+	static const char text[] =
+	    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+	    "fifteen sixteen seventeen eighteen nineteen twenty alpha template beta gamma delta "
+	    "w1 w2 w3 w4 w5 w6 w7 w8 w9 w10 w11 w12 w13 w14 w15 w16 w17 w18 w19 w20 w21 w22 w23 "
+	    "w24 w25 w26 w27 w28 w29 w30 templates end";
+	struct arena a;
+	struct highlight *h;
+	const char *out, *sep;
+
+	arena_init(&a, 4096);
+	/* nothing matches: the first 8 words */
+	h = prepared(&a, "'nomatch'");
+	CU_ASSERT_STRING_EQUAL(highlight_snippet(&a, h, text),
+			       "one two three four five six seven eight");
+	CU_ASSERT_STRING_EQUAL(highlight_snippet(&a, h, "just three words"), "just three words");
+	CU_ASSERT_STRING_EQUAL(highlight_snippet(&a, h, ""), "");
+	/* two fragments of at most 20 words around the first two matches */
+	h = prepared(&a, "'templat'");
+	out = highlight_snippet(&a, h, text);
+	sep = strstr(out, " \xe2\x80\xa6 ");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sep);
+	CU_ASSERT_PTR_NULL(strstr(sep + 1, " \xe2\x80\xa6 "));
+	CU_ASSERT_EQUAL(strncmp(out, "thirteen fourteen", 17), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "alpha <mark>template</mark> beta"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(sep, "<mark>templates</mark> end"));
+	CU_ASSERT_PTR_NULL(strstr(out, "twelve"));
+	/* each fragment holds 20 words */
+	for (const char *f = out, *stop = sep; f != NULL;) {
+		size_t words = 1;
+
+		for (const char *c = f; c < stop; c++)
+			words += *c == ' ';
+		CU_ASSERT_EQUAL(words, 20);
+		if (stop == sep) {
+			f = sep + 5;
+			stop = f + strlen(f);
+		} else {
+			f = NULL;
+		}
+	}
+	arena_destroy(&a);
+}
+
 int suite_search(void)
 {
 	static const struct unit_test tests[] = {
@@ -169,6 +275,9 @@ int suite_search(void)
 	    {"words", test_words},
 	    {"typing", test_typing},
 	    {"fingerprint", test_fingerprint},
+	    {"highlight: words and stems", test_highlight_words},
+	    {"highlight: hostile text escaped", test_highlight_escapes},
+	    {"highlight: snippet fragments", test_highlight_snippet},
 	    {NULL, NULL},
 	};
 
