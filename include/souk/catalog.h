@@ -51,7 +51,7 @@ struct search_query {
 
 /*
  * Runs sq against the published catalog and returns the response document as
- * JSON text in *json (arena-owned), built by PostgreSQL:
+ * JSON text in *json (arena-owned), of this shape:
  *   {"items": [item...], "next_cursor": "..." | null,
  *    "facets": {"categories": [{"slug","name","count"}...],
  *               "tags": [{"tag","count"}...] (top 20),
@@ -62,7 +62,9 @@ struct search_query {
  *   "tags", "cover_image_url", "published_at" (RFC 3339 UTC), "sales_count",
  *   "highlight": {"title", "snippet"} (only when sq->highlight and q: HTML-
  *   escaped text in which only <mark>...</mark> is markup)}.
- * One round trip without q, two with q (the words become a tsquery first).
+ * One statement without q, two with q (the words become a tsquery first),
+ * one more for facets; PostgreSQL sends each page's stored item documents
+ * (product_pages) and the worker joins them.
  * Category facet counts ignore the category filter (to offer the others);
  * tag counts apply every filter. Facets count at most 1000 matches (in
  * storage order): "approximate" is true when there were more. Relevance ranks the 100 most

@@ -25,6 +25,9 @@ void buf_init(struct buf *b, size_t cap);
 /* Appends n bytes; SOUK_OK or SOUK_ETOOLARGE (buffer unchanged). */
 int buf_append(struct buf *b, const void *p, size_t n);
 int buf_appends(struct buf *b, const char *s);
+/* Makes room for n more bytes (and the NUL) without appending: SOUK_OK, or
+ * SOUK_ETOOLARGE past the cap. */
+int buf_reserve(struct buf *b, size_t n);
 /* Appends s as the inside of a JSON string (quotes not included). */
 int buf_append_json_escaped(struct buf *b, const char *s);
 void buf_free(struct buf *b);

@@ -3,20 +3,28 @@
  * search; see include/souk/catalog.h (search part) and schema/008.
  *
  * Reads go to product_search (published products only, one narrow row each,
- * kept by triggers on products), joined to products only for the rows of the
- * page. With q, a first statement turns the words into a tsquery: the last
- * word matches as a prefix while it is being typed, and a word that is not in
- * search_lexicon is OR-ed with its closest lexicon word (typo tolerance). The
- * second statement gets the tsquery as a parameter and builds the whole
- * response document.
+ * kept by triggers on products). With q, a first statement turns the words
+ * into a tsquery: the last word matches as a prefix while it is being typed,
+ * and a word that is not in search_lexicon is OR-ed with its closest lexicon
+ * word (typo tolerance). The page statement then answers one row per item of
+ * the page (plus one, to know whether more follow): the item's document as
+ * product_pages stores it (schema/010) and its sort keys. The worker joins
+ * the documents into the answer (and marks up highlights, highlight.c), so
+ * PostgreSQL aggregates nothing per request. Facets, when asked for, are a
+ * third statement over the same filters.
  *
- * Plans: the list statements are DB_CUSTOM_PLAN, planned for their values
- * on every call: a generic plan could neither fold the "$n IS NULL OR ..."
- * optional filters away nor know that "template" matches 40 % of the
- * catalog (walk a sort index, stop early) and "madhubani" 0.1 % (GIN bitmap,
- * then sort). The relevance statement is prepared as usual: its strategy is
- * spelled out in the SQL (a bounded probe, then the bitmap only if needed),
- * so any plan of it is a good one, and it saves ~0.7 ms of planning.
+ * Plans: every shape of filters is its own statement, so none reads
+ * "$n IS NULL OR ...". Shapes without q are prepared and keep one generic
+ * plan per connection: their LIMIT is written as a sub-select, so a custom
+ * plan cannot see it either and PostgreSQL settles on the generic plan after
+ * its five trial plans (with a visible LIMIT it judged custom plans cheaper
+ * and planned every page: ~0.3 ms of a 0.5 ms page). List shapes with q are
+ * DB_CUSTOM_PLAN, planned for their values on every call: "template" matches
+ * 40 % of the catalog (walk a sort index, stop early) and "madhubani" 0.1 %
+ * (GIN bitmap, then sort). The relevance and facets statements are prepared
+ * as usual: their strategy is spelled out in the SQL (a bounded probe, then
+ * the bitmap only if needed; a bounded sample), so any plan of them is a
+ * good one.
  *
  * Relevance: ts_rank_cd() with the column's weights (title A > tags B >
  * summary C > description D), ties broken by sales_count then id. Ranking
@@ -70,7 +78,9 @@
  * templat:*, and "template" already matches "templates" by stem); operands are
  * AND-ed. Words contain no quote or backslash (search_words() keeps letters
  * and digits only), lexicon words are letters only: the text always parses.
- * Words that are only stop words leave an empty tsquery.
+ * Words that are only stop words leave an empty tsquery. PostgreSQL plans
+ * it for its words each time (~0.2 ms): a generic plan, which cannot see
+ * how many words there are, was measured slower (1.3 ms against 0.7).
  */
 static struct db_statement terms_statement = {
     .name = "search_terms",
@@ -91,20 +101,14 @@ static struct db_statement terms_statement = {
 
 /*
  * The page statements are built from fixed fragments, one per shape of the
- * request: which filters are given, whether a cursor, facets and highlights
- * are, and the sort. Each shape is its own prepared statement (named
- * search_<sort>_<shape>), so a request plans nothing and no predicate reads
- * "$n IS NULL OR ...": the plan is made for exactly the filters asked for.
- * Shapes with q are planned for their values every time (DB_CUSTOM_PLAN),
- * because a common word wants the sort index walked and stopped early and a
- * rare one the GIN bitmap; the relevance statement bounds its own work (the
- * probe below), so it is prepared like the others. Parameters are numbered
- * in one order (shape_numbers()), which the SQL and the values share.
- *
- * Every statement answers one row: items (or, with highlights, rows of
- * [item, title, text] for the worker to mark up), whether more follow, the
- * keys of the page's last item, facets or NULL, and for relevance whether
- * matches follow the window and the window's last popularity key.
+ * request: which filters are given, whether a cursor and highlights are, and
+ * the sort. Each shape is its own statement (named search_<sort>_<shape>;
+ * the facets of a set of filters are search_facets_<shape>), so no predicate
+ * reads "$n IS NULL OR ...": the plan is made for exactly the filters asked
+ * for (see "Plans" at the top). Parameters are numbered in one order
+ * (shape_numbers(): q and the filters first, which is all the facets
+ * statement takes), which the SQL and the values share. Page rows are
+ * described by enum page_column.
  */
 
 enum search_shape {
@@ -178,7 +182,8 @@ static void put(struct buf *b, const char *fmt, ...)
 static void put_other_filters(struct buf *b, unsigned shape, const struct shape_numbers *p)
 {
 	if (shape & SH_TAGS)
-		put(b, " AND s.tags @> string_to_array($%d::text, ',')", p->tags);
+		/* a sub-select: the array is made once, not once per row */
+		put(b, " AND s.tags @> (SELECT string_to_array($%d::text, ','))", p->tags);
 	if (shape & SH_MIN)
 		put(b, " AND s.price_paise >= $%d::bigint", p->min);
 	if (shape & SH_MAX)
@@ -209,31 +214,32 @@ static void put_filters(struct buf *b, unsigned shape, const struct shape_number
 }
 
 /*
- * Facets: the first FACET_SAMPLE + 1 matches of q and every filter but the
- * category (so the other categories can be offered); tags also apply the
- * category. "First" is storage order (a sequential or bitmap scan that
- * stops early): selecting ctid rules out an index-only scan of the category
- * index, whose order would fill the sample with one category. With q, the
- * match is written twice (the copy, "IS TRUE", is a filter, never an index
- * condition): the planner prices a row's tsvector match like an integer
- * comparison and would scan the table sequentially until 1001 matches turn
- * up; squaring the estimated selectivity makes it take the GIN bitmap unless
- * the word is really common. Tags are counted by unnest() in the select
- * list (one pass), not a function scan per row.
+ * The facets statement of a shape: the first FACET_SAMPLE + 1 matches of q
+ * and every filter but the category (so the other categories can be
+ * offered); tags also apply the category. Its parameters are the page
+ * statement's first ones (q and the filters: shape_numbers() puts them
+ * first), so both take the same values. "First" is storage order (a
+ * sequential or bitmap scan that stops early): selecting ctid rules out an
+ * index-only scan of the category index, whose order would fill the sample
+ * with one category. With q, the match is written twice (the copy, "IS
+ * TRUE", is a filter, never an index condition): the planner prices a row's
+ * tsvector match like an integer comparison and would scan the table
+ * sequentially until 1001 matches turn up; squaring the estimated
+ * selectivity makes it take the GIN bitmap unless the word is really
+ * common. Tags are counted by unnest() in the select list (one pass), not a
+ * function scan per row.
  */
-static void put_facets(struct buf *b, unsigned shape, const struct shape_numbers *p)
+static void build_facets(struct buf *b, unsigned shape)
 {
-	if (!(shape & SH_FACETS)) {
-		put(b, "NULL::text");
-		return;
-	}
-	put(b,
-	    "(WITH fb AS MATERIALIZED (SELECT s.ctid, s.category_id, s.tags FROM product_search s"
-	    " WHERE true");
+	struct shape_numbers p;
+
+	shape_numbers(shape, ORDER_NEWEST, &p);
+	put(b, "WITH fb AS MATERIALIZED (SELECT s.ctid, s.category_id, s.tags FROM product_search s"
+	       " WHERE true");
 	if (shape & SH_Q)
 		put(b, " AND s.document @@ $%d::tsquery AND (s.document @@ $%d::tsquery) IS TRUE",
-		    p->q, p->q);
-	put_other_filters(b, shape, p);
+		    p.q, p.q);
+	put_other_filters(b, shape, &p);
 	put(b,
 	    " LIMIT %d + 1)"
 	    " SELECT json_build_object("
@@ -245,30 +251,40 @@ static void put_facets(struct buf *b, unsigned shape, const struct shape_numbers
 	    "      ORDER BY x.n DESC, x.tag), '[]') FROM ("
 	    "    SELECT tag, count(*) AS n FROM (SELECT unnest(f.tags) AS tag FROM fb f WHERE true",
 	    FACET_SAMPLE);
-	put_category(b, "f", shape, p);
+	put_category(b, "f", shape, &p);
 	put(b,
 	    ") u GROUP BY tag ORDER BY n DESC, tag LIMIT 20) x),"
-	    "  'approximate', (SELECT count(*) FROM fb) > %d)::text)",
+	    "  'approximate', (SELECT count(*) FROM fb) > %d)::text",
 	    FACET_SAMPLE);
 }
 
-/* The page's items, from the documents product_pages holds (schema/010);
- * with highlights, [item, title, text] rows for highlight.c. */
-static void put_items(struct buf *b, unsigned shape, const struct shape_numbers *p)
+/* The columns every page statement answers, one row per item (at most
+ * limit + 1: one more says that more follow), in page order. */
+enum page_column {
+	COL_ITEM,  /* the item's document (product_pages.item) */
+	COL_K1,	   /* sort keys of the row, for the next cursor (text) */
+	COL_K2,	   /* relevance: sales_count; else NULL */
+	COL_ID,	   /* product id, the tie-breaker */
+	COL_TITLE, /* with highlights: the title to mark up */
+	COL_TEXT,  /* with highlights: summary and description */
+};
+
+/* The item columns of a page's row on alias src (its product_id), joined
+ * to product_pages as pp (and, with highlights, products as x); the JOIN
+ * clause is put by put_item_joins(). */
+static void put_item_columns(struct buf *b, unsigned shape, const char *k1, const char *k2,
+			     const char *id)
 {
+	put(b, "SELECT pp.item, (%s)::text, %s, %s", k1, k2, id);
 	if (shape & SH_HIGHLIGHT)
-		put(b,
-		    "(SELECT coalesce(json_agg(json_build_array(pp.item, x.title,"
-		    "   x.summary || E'\\n' || x.description) ORDER BY pg.n), '[]')::text"
-		    " FROM page pg JOIN product_pages pp ON pp.product_id = pg.product_id"
-		    " JOIN products x ON x.id = pg.product_id WHERE pg.n <= $%d::int)",
-		    p->limit);
-	else
-		put(b,
-		    "(SELECT coalesce('[' || string_agg(pp.item, ',' ORDER BY pg.n) || ']', '[]')"
-		    " FROM page pg JOIN product_pages pp ON pp.product_id = pg.product_id"
-		    " WHERE pg.n <= $%d::int)",
-		    p->limit);
+		put(b, ", x.title, x.summary || E'\\n' || x.description");
+}
+
+static void put_item_joins(struct buf *b, unsigned shape, const char *src)
+{
+	put(b, " JOIN product_pages pp ON pp.product_id = %s.product_id", src);
+	if (shape & SH_HIGHLIGHT)
+		put(b, " JOIN products x ON x.id = %s.product_id", src);
 }
 
 static const struct {
@@ -286,15 +302,17 @@ static const struct {
 		       "(s.sales_count, s.product_id) < ($%d::bigint, $%d::bigint)"},
 };
 
+/* A list page: a keyset walk of product_search in the sort's order, each
+ * row joined to its stored document; nothing is aggregated. */
 static void build_list(struct buf *b, unsigned shape, enum search_order o)
 {
 	struct shape_numbers p;
 
 	shape_numbers(shape, o, &p);
-	put(b,
-	    "WITH page AS MATERIALIZED (SELECT s.product_id, %s AS k1,"
-	    " row_number() OVER (ORDER BY %s) AS n FROM product_search s WHERE true",
-	    list_orders[o].key1, list_orders[o].order);
+	put_item_columns(b, shape, list_orders[o].key1, "NULL::bigint", "s.product_id");
+	put(b, " FROM product_search s");
+	put_item_joins(b, shape, "s");
+	put(b, " WHERE true");
 	if (shape & SH_Q)
 		put(b, " AND s.document @@ $%d::tsquery", p.q);
 	put_filters(b, shape, &p);
@@ -302,14 +320,8 @@ static void build_list(struct buf *b, unsigned shape, enum search_order o)
 		put(b, " AND ");
 		put(b, list_orders[o].after, p.k1, p.id);
 	}
-	put(b, " ORDER BY %s LIMIT $%d::int + 1) SELECT ", list_orders[o].order, p.limit);
-	put_items(b, shape, &p);
-	put(b,
-	    ", (SELECT count(*) FROM page) > $%d::int, (SELECT k1 FROM page WHERE n = $%d::int),"
-	    " NULL::bigint, (SELECT product_id FROM page WHERE n = $%d::int), ",
-	    p.limit, p.limit, p.limit);
-	put_facets(b, shape, &p);
-	put(b, ", false, NULL::bigint, NULL::bigint");
+	/* the limit behind a sub-select: see "Plans" at the top */
+	put(b, " ORDER BY %s LIMIT (SELECT $%d::int + 1)", list_orders[o].order, p.limit);
 }
 
 /*
@@ -325,9 +337,13 @@ static void build_list(struct buf *b, unsigned shape, enum search_order o)
  *     ("template", 40 %) ends here after ~250 rows.
  *   all: only when the probe came up short (a one-time filter), every match
  *     from the GIN bitmap, top 101 by popularity (its match is written
- *     twice so that the planner takes the bitmap: see put_facets()).
+ *     twice so that the planner takes the bitmap: see build_facets()).
  * Both give the same rows: the most popular matches. Only ids and sales are
  * sorted; the 101 documents are read back by id to be ranked.
+ *
+ * After the page's rows comes, when matches follow the window, one more row
+ * without an item: the keys of the window's last match (COL_K2, COL_ID),
+ * where the popularity-ordered tail starts.
  */
 static void build_relevance(struct buf *b, unsigned shape)
 {
@@ -363,58 +379,60 @@ static void build_relevance(struct buf *b, unsigned shape)
 		put(b,
 		    " AND (rank, sales_count, product_id) < ($%d::real, $%d::bigint, $%d::bigint)",
 		    p.k1, p.k2, p.id);
-	put(b, " ORDER BY rank DESC, sales_count DESC, product_id DESC LIMIT $%d::int + 1) SELECT ",
+	put(b,
+	    " ORDER BY rank DESC, sales_count DESC, product_id DESC LIMIT (SELECT $%d::int + 1)) ",
 	    p.limit);
-	put_items(b, shape, &p);
+	put_item_columns(b, shape, "pg.rank", "pg.sales_count", "pg.product_id");
+	put(b, ", pg.n FROM page pg");
+	put_item_joins(b, shape, "pg");
 	put(b,
-	    ", (SELECT count(*) FROM page) > $%d::int,"
-	    " (SELECT rank::text FROM page WHERE n = $%d::int),"
-	    " (SELECT sales_count FROM page WHERE n = $%d::int),"
-	    " (SELECT product_id FROM page WHERE n = $%d::int), ",
-	    p.limit, p.limit, p.limit, p.limit);
-	put_facets(b, shape, &p);
-	put(b,
-	    ", EXISTS (SELECT 1 FROM cand WHERE pos > %d),"
-	    " (SELECT sales_count FROM cand WHERE pos = %d),"
-	    " (SELECT product_id FROM cand WHERE pos = %d)",
-	    SEARCH_WINDOW, SEARCH_WINDOW, SEARCH_WINDOW);
+	    " UNION ALL SELECT NULL, NULL, t.sales_count, t.product_id%s, %d"
+	    " FROM cand t WHERE t.pos = %d AND EXISTS (SELECT 1 FROM cand WHERE pos > %d)"
+	    " ORDER BY n",
+	    (shape & SH_HIGHLIGHT) ? ", NULL, NULL" : "", SEARCH_WINDOW + 2, SEARCH_WINDOW,
+	    SEARCH_WINDOW);
 }
 
-/* The statement of a shape, built on first use and kept for the life of
- * the process (each connection prepares it on its first use there). */
-static struct db_statement *shape_statement(unsigned shape, enum search_order o)
+/* A statement, built on first use and kept for the life of the process
+ * (each connection prepares it on its first use there): the page of a
+ * shape and order, or (facets) the facets of a shape's filters. */
+static struct db_statement *shape_statement(unsigned shape, enum search_order o, bool facets)
 {
-	static struct db_statement *made[ORDER__MAX][SH__COUNT];
-	struct db_statement *st = made[o][shape];
+	static struct db_statement *made[ORDER__MAX + 1][SH__COUNT];
+	struct db_statement **slot = &made[facets ? ORDER__MAX : o][shape];
 	struct shape_numbers p;
 	struct buf b;
 	char *name;
 
-	if (st != NULL)
-		return st;
+	if (*slot != NULL)
+		return *slot;
 	buf_init(&b, 64 * 1024);
-	if (o == ORDER_RELEVANCE)
+	if (facets)
+		build_facets(&b, shape);
+	else if (o == ORDER_RELEVANCE)
 		build_relevance(&b, shape);
 	else
 		build_list(&b, shape, o);
 	shape_numbers(shape, o, &p);
-	st = calloc(1, sizeof(*st));
-	if (st == NULL || b.data == NULL || b.len >= b.cap) {
+	*slot = calloc(1, sizeof(**slot));
+	name = malloc(64);
+	if (*slot == NULL || name == NULL || b.data == NULL || b.len >= b.cap) {
 		fprintf(stderr,
 			"{\"level\":\"fatal\",\"msg\":\"cannot build a search statement\"}\n");
 		abort();
 	}
-	name = malloc(64);
-	if (name == NULL)
-		abort();
 	snprintf(name, 64, "search_%s_%03x",
-		 o == ORDER_RELEVANCE ? "relevance" : list_orders[o].name, shape);
-	st->name = name;
-	st->sql = b.data; /* kept: the statement lives as long as the process */
-	st->nparams = p.count;
-	st->flags = DB_READONLY | ((shape & SH_Q) && o != ORDER_RELEVANCE ? DB_CUSTOM_PLAN : 0);
-	made[o][shape] = st;
-	return st;
+		 facets			? "facets"
+		 : o == ORDER_RELEVANCE ? "relevance"
+					: list_orders[o].name,
+		 shape);
+	(*slot)->name = name;
+	(*slot)->sql = b.data; /* kept: the statement lives as long as the process */
+	/* the facets take the filters' values only (the first ones) */
+	(*slot)->nparams = facets ? p.limit - 1 : p.count;
+	(*slot)->flags =
+	    DB_READONLY | ((shape & SH_Q) && !facets && o != ORDER_RELEVANCE ? DB_CUSTOM_PLAN : 0);
+	return *slot;
 }
 
 /* ------------------------------------------------------------- words --- */
@@ -501,14 +519,36 @@ static char cursor_kind_of(enum search_sort sort)
 
 static const char EMPTY_FACETS[] = "{\"categories\":[],\"tags\":[],\"approximate\":false}";
 
-/* {"items":..., "next_cursor":..., "facets":..., "corrected":...} */
+/* {"items":..., "next_cursor":..., "facets":..., "corrected":...}, in one
+ * allocation (a page is ~12 KB: no printf over it). */
 static char *search_document(struct arena *a, const char *items, const char *cursor,
 			     const char *facets, const char *corrected)
 {
-	return arena_printf(a, "{\"items\":%s,\"next_cursor\":%s%s%s%s%s%s%s}", items,
-			    cursor ? "\"" : "", cursor ? cursor : "null", cursor ? "\"" : "",
-			    facets ? ",\"facets\":" : "", facets ? facets : "",
-			    corrected ? ",\"corrected\":" : "", corrected ? corrected : "");
+	const char *parts[10];
+	size_t n = 0, len = 0;
+	char *doc, *o;
+
+	parts[n++] = "{\"items\":";
+	parts[n++] = items;
+	parts[n++] = cursor ? ",\"next_cursor\":\"" : ",\"next_cursor\":null";
+	parts[n++] = cursor ? cursor : "";
+	parts[n++] = cursor ? "\"" : "";
+	parts[n++] = facets ? ",\"facets\":" : "";
+	parts[n++] = facets ? facets : "";
+	parts[n++] = corrected ? ",\"corrected\":" : "";
+	parts[n++] = corrected ? corrected : "";
+	parts[n++] = "}";
+	for (size_t i = 0; i < n; i++)
+		len += strlen(parts[i]);
+	o = doc = arena_alloc(a, len + 1);
+	for (size_t i = 0; i < n; i++) {
+		size_t l = strlen(parts[i]);
+
+		memcpy(o, parts[i], l);
+		o += l;
+	}
+	*o = '\0';
+	return doc;
 }
 
 /* Appends s as a JSON string, quotes included. */
@@ -520,47 +560,55 @@ static void json_string_to(struct buf *b, const char *s)
 }
 
 /*
- * Items with highlights: rows is [[item, title, text], ...] (put_items()),
- * each item a JSON object; the answer is the items with
- * "highlight":{"title":...,"snippet":...} added. NULL when rows is not
- * what the statement makes.
+ * The items of the page's first n rows as a JSON array: each row's document
+ * as stored, or with highlights (h not NULL) with
+ * "highlight":{"title":...,"snippet":...} added from its title and text
+ * columns. NULL when a row is not what the statement makes.
  */
-static const char *highlighted_items(struct arena *a, const char *tsquery, const char *rows)
+static const char *page_items(struct arena *a, PGresult *r, int n, const struct highlight *h)
 {
-	cJSON *list = json_own(a, cJSON_Parse(rows)), *row;
-	struct highlight *h;
-	struct buf *b = buf_in_arena(a, 1024 * 1024);
-	bool first = true;
+	struct buf *b = buf_in_arena(a, 16 * 1024 * 1024);
+	size_t want = 2;
 
-	if (!cJSON_IsArray(list) || highlight_prepare(a, tsquery, &h) != SOUK_OK)
+	for (int i = 0; i < n; i++)
+		want += (size_t)PQgetlength(r, i, COL_ITEM) + 1;
+	if (h != NULL)
+		want *= 2;
+	if (buf_reserve(b, want) != SOUK_OK)
 		return NULL;
 	buf_appends(b, "[");
-	cJSON_ArrayForEach(row, list)
-	{
-		cJSON *item = cJSON_GetArrayItem(row, 0), *title = cJSON_GetArrayItem(row, 1),
-		      *text = cJSON_GetArrayItem(row, 2);
-		size_t n;
+	for (int i = 0; i < n; i++) {
+		const char *item = PQgetvalue(r, i, COL_ITEM);
+		size_t len = (size_t)PQgetlength(r, i, COL_ITEM);
 
-		if (!cJSON_IsString(item) || !cJSON_IsString(title) || !cJSON_IsString(text) ||
-		    (n = strlen(item->valuestring)) < 2 || item->valuestring[n - 1] != '}') {
+		if (PQgetisnull(r, i, COL_ITEM) || len < 2 || item[len - 1] != '}')
 			return NULL;
+		if (i > 0)
+			buf_appends(b, ",");
+		if (h == NULL) {
+			buf_append(b, item, len);
+			continue;
 		}
-		buf_appends(b, first ? "" : ",");
-		buf_append(b, item->valuestring, n - 1);
+		buf_append(b, item, len - 1);
 		buf_appends(b, ",\"highlight\":{\"title\":");
-		json_string_to(b, highlight_all(a, h, title->valuestring));
+		json_string_to(b, highlight_all(a, h, PQgetvalue(r, i, COL_TITLE)));
 		buf_appends(b, ",\"snippet\":");
-		json_string_to(b, highlight_snippet(a, h, text->valuestring));
+		json_string_to(b, highlight_snippet(a, h, PQgetvalue(r, i, COL_TEXT)));
 		buf_appends(b, "}}");
-		first = false;
 	}
-	buf_appends(b, "]");
+	if (buf_appends(b, "]") != SOUK_OK)
+		return NULL;
 	return b->data;
 }
 
 static const char *value_or_null(PGresult *r, int col)
 {
 	return PQgetisnull(r, 0, col) ? NULL : PQgetvalue(r, 0, col);
+}
+
+static long long value_ll(PGresult *r, int row, int col)
+{
+	return strtoll(PQgetvalue(r, row, col), NULL, 10);
 }
 
 int search_products(struct worker *w, struct arena *a, const struct search_query *sq, char **json,
@@ -574,7 +622,10 @@ int search_products(struct worker *w, struct arena *a, const struct search_query
 	char next[PAGE_CURSOR_MAX];
 	const char *tsquery = NULL, *corrected = NULL, *cursor_out = NULL;
 	struct page_cursor cur = {0}, nc = {0};
-	struct db_statement *st;
+	struct db_statement *st, *facets_st;
+	struct highlight *h = NULL;
+	const char *facets = NULL;
+	int limit, ncols, rows, tail = -1;
 	enum search_sort sort = sq->sort;
 	size_t nwords = search_words(sq->q, words, sizeof(words));
 	uint32_t fp = search_fingerprint(sq, words);
@@ -641,9 +692,10 @@ int search_products(struct worker *w, struct arena *a, const struct search_query
 	shape = (tsquery ? SH_Q : 0) | (sq->category ? SH_CATEGORY : 0) |
 		(sq->ntags > 0 ? SH_TAGS : 0) | (sq->min_price >= 0 ? SH_MIN : 0) |
 		(sq->max_price >= 0 ? SH_MAX : 0) | (sq->free == 1 ? SH_FREE : 0) |
-		(sq->free == 0 ? SH_PAID : 0) | (sq->cursor ? SH_AFTER : 0) |
-		(sq->facets ? SH_FACETS : 0) | (sq->highlight && tsquery ? SH_HIGHLIGHT : 0);
-	st = shape_statement(shape, order);
+		(sq->free == 0 ? SH_PAID : 0);
+	facets_st = sq->facets ? shape_statement(shape, ORDER_NEWEST, true) : NULL;
+	shape |= (sq->cursor ? SH_AFTER : 0) | (sq->highlight && tsquery ? SH_HIGHLIGHT : 0);
+	st = shape_statement(shape, order, false);
 	shape_numbers(shape, order, &num);
 	if (num.q)
 		p[num.q - 1] = tsquery;
@@ -662,10 +714,8 @@ int search_products(struct worker *w, struct arena *a, const struct search_query
 		p[num.min - 1] = arena_printf(a, "%lld", sq->min_price);
 	if (num.max)
 		p[num.max - 1] = arena_printf(a, "%lld", sq->max_price);
-	p[num.limit - 1] = arena_printf(a, "%d",
-					sq->limit < 1	  ? 1
-					: sq->limit > 100 ? 100
-							  : sq->limit);
+	limit = sq->limit < 1 ? 1 : sq->limit > 100 ? 100 : sq->limit;
+	p[num.limit - 1] = arena_printf(a, "%d", limit);
 	if (num.k1) {
 		if (cur.kind == 'r') {
 			float rank;
@@ -687,13 +737,20 @@ int search_products(struct worker *w, struct arena *a, const struct search_query
 	rc = db_exec(&w->db, a, st, p, &r);
 	if (rc != SOUK_OK)
 		return rc;
-	if (PQntuples(r) != 1 || PQnfields(r) != 9)
+	ncols = COL_ID + 1 + ((shape & SH_HIGHLIGHT) ? 2 : 0) + (order == ORDER_RELEVANCE);
+	rows = PQntuples(r);
+	if (PQnfields(r) != ncols)
 		return SOUK_EINTERNAL;
+	/* relevance: a last row without an item marks where the tail begins */
+	if (order == ORDER_RELEVANCE && rows > 0 && PQgetisnull(r, rows - 1, COL_ITEM)) {
+		tail = rows - 1;
+		rows--;
+	}
 
 	/* next page: more in this part, else (relevance) the tail after the window */
 	nc.fingerprint = fp;
-	if (strcmp(PQgetvalue(r, 0, 1), "t") == 0) {
-		const char *v1 = PQgetvalue(r, 0, 2);
+	if (rows > limit) {
+		const char *v1 = PQgetvalue(r, limit - 1, COL_K1);
 
 		nc.kind = order == ORDER_RELEVANCE ? 'r' : (kind == 'r' ? 't' : kind);
 		if (nc.kind == 'r') {
@@ -702,28 +759,36 @@ int search_products(struct worker *w, struct arena *a, const struct search_query
 
 			memcpy(&bits, &rank, sizeof(bits));
 			nc.k1 = (int64_t)bits;
-			nc.k2 = strtoll(PQgetvalue(r, 0, 3), NULL, 10);
+			nc.k2 = value_ll(r, limit - 1, COL_K2);
 		} else {
 			nc.k1 = strtoll(v1, NULL, 10);
 		}
-		nc.id = strtoll(PQgetvalue(r, 0, 4), NULL, 10);
-	} else if (order == ORDER_RELEVANCE && strcmp(PQgetvalue(r, 0, 6), "t") == 0) {
+		nc.id = value_ll(r, limit - 1, COL_ID);
+	} else if (tail >= 0) {
 		nc.kind = 't';
-		nc.k1 = strtoll(PQgetvalue(r, 0, 7), NULL, 10);
-		nc.id = strtoll(PQgetvalue(r, 0, 8), NULL, 10);
+		nc.k1 = value_ll(r, tail, COL_K2);
+		nc.id = value_ll(r, tail, COL_ID);
 	}
 	if (nc.kind != '\0') {
 		if (page_cursor_encode(&nc, next, sizeof(next)) != SOUK_OK)
 			return SOUK_EINTERNAL;
 		cursor_out = next;
 	}
-	items = PQgetvalue(r, 0, 0);
-	if (shape & SH_HIGHLIGHT) {
-		items = highlighted_items(a, tsquery, items);
-		if (items == NULL)
+	if ((shape & SH_HIGHLIGHT) && highlight_prepare(a, tsquery, &h) != SOUK_OK)
+		return SOUK_EINTERNAL;
+	items = page_items(a, r, rows > limit ? limit : rows, (shape & SH_HIGHLIGHT) ? h : NULL);
+	if (items == NULL)
+		return SOUK_EINTERNAL;
+	if (facets_st != NULL) {
+		PGresult *fr = NULL;
+
+		rc = db_exec(&w->db, a, facets_st, p, &fr);
+		if (rc != SOUK_OK)
+			return rc;
+		if (PQntuples(fr) != 1 || PQnfields(fr) != 1)
 			return SOUK_EINTERNAL;
+		facets = value_or_null(fr, 0);
 	}
-	*json = search_document(a, items, cursor_out, sq->facets ? value_or_null(r, 5) : NULL,
-				corrected);
+	*json = search_document(a, items, cursor_out, facets, corrected);
 	return SOUK_OK;
 }

@@ -21,7 +21,7 @@ void buf_init(struct buf *b, size_t cap)
 	b->cap = cap;
 }
 
-int buf_append(struct buf *b, const void *p, size_t n)
+int buf_reserve(struct buf *b, size_t n)
 {
 	if (n > b->cap - b->len)
 		return SOUK_ETOOLARGE;
@@ -39,6 +39,13 @@ int buf_append(struct buf *b, const void *p, size_t n)
 		b->data = grown;
 		b->size = want;
 	}
+	return SOUK_OK;
+}
+
+int buf_append(struct buf *b, const void *p, size_t n)
+{
+	if (buf_reserve(b, n) != SOUK_OK)
+		return SOUK_ETOOLARGE;
 	if (n > 0)
 		memcpy(b->data + b->len, p, n);
 	b->len += n;
