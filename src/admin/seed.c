@@ -424,9 +424,12 @@ int admin_seed_bulk(struct db *db, const struct souk_config *cfg, long n, FILE *
 	}
 	fprintf(msg, "seed --bulk: %s products added in %.1f s\n", PQcmdTuples(r),
 		(double)(clock_monotonic_us() - started) / 1e6);
-	/* fresh statistics for the planner, and visibility maps for index-only scans */
-	rc = db_exec_sql(db, &a, "VACUUM (ANALYZE) products, product_search, search_lexicon", 0,
-			 NULL, NULL);
+	/* fresh statistics for the planner, visibility maps for index-only scans,
+	 * and no dead row versions left by the load (each product is written,
+	 * then published: its documents are rebuilt) */
+	rc = db_exec_sql(db, &a,
+			 "VACUUM (ANALYZE) products, product_search, product_pages, search_lexicon",
+			 0, NULL, NULL);
 	if (rc != SOUK_OK) {
 		fprintf(msg, "souk-admin: VACUUM ANALYZE failed: %s\n", db->message);
 		goto out;
