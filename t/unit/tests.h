@@ -22,6 +22,7 @@ int suite_sigv4(void);
 int suite_catalog(void);
 int suite_search(void);
 int suite_core(void);
+int suite_commerce(void);
 
 /*
  * NULL-safe string assertions: CUnit's CU_ASSERT_STRING_EQUAL passes NULL to

@@ -1,0 +1,152 @@
+/*
+ * commerce.h - the money rules of a sale: GST on every line, coupon
+ * discounts spread over the lines, GSTIN and place-of-supply checks,
+ * invoice numbering and the total in words, and Razorpay's signatures.
+ *
+ * Everything here is pure computation on integer paise (no I/O, no
+ * allocation), so the rules are unit-tested on their own and every caller
+ * (cart reads, checkout, invoices) gets the same figures.
+ *
+ * Rounding rule (written down once, here):
+ *   - a percent coupon's discount is round-half-up(eligible subtotal x bp /
+ *     10000), a fixed one min(value, eligible subtotal);
+ *   - the discount is spread over the eligible lines in proportion to their
+ *     prices (largest remainder; ties go to the earlier line), so the lines'
+ *     shares add up to the discount exactly;
+ *   - a line's tax is round-half-up(taxable x tax_rate_bp / 10000), where
+ *     taxable = price - its share of the discount;
+ *   - within the seller's state the line's tax is split into CGST and SGST,
+ *     half each; an odd paisa goes to CGST (CGST = ceil(tax / 2)), so the
+ *     buyer pays the same total wherever in India they are;
+ *   - to another Indian state the whole tax is IGST;
+ *   - outside India (export of services) no GST is charged.
+ */
+#ifndef SOUK_COMMERCE_H
+#define SOUK_COMMERCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#define COMMERCE_MAX_LINES 100		     /* lines of a cart or an order */
+#define COMMERCE_MAX_PAISE 100000000000000LL /* 1e14 paise: no product or order above */
+#define GST_DEFAULT_RATE_BP 1800	     /* 18 % */
+
+/* ------------------------------------------------------------ GST --- */
+
+enum gst_supply {
+	GST_INTRA_STATE, /* buyer in the seller's state: CGST + SGST */
+	GST_INTER_STATE, /* another Indian state: IGST */
+	GST_EXPORT,	 /* outside India: export of services, no GST */
+};
+
+/* One line going in: what PostgreSQL says it costs (never the client). */
+struct gst_line_in {
+	int64_t price_paise; /* 0 .. COMMERCE_MAX_PAISE */
+	int32_t tax_rate_bp; /* 0 .. 10000 */
+	bool discountable;   /* the coupon applies to this line */
+};
+
+/* One line coming out. */
+struct gst_line_out {
+	int64_t discount_paise; /* this line's share of the discount */
+	int64_t taxable_paise;	/* price - discount */
+	int64_t cgst_paise, sgst_paise, igst_paise;
+	int64_t tax_paise; /* cgst + sgst + igst */
+};
+
+struct gst_totals {
+	int64_t subtotal_paise; /* sum of prices */
+	int64_t discount_paise; /* sum of the lines' discounts */
+	int64_t taxable_paise;	/* subtotal - discount */
+	int64_t cgst_paise, sgst_paise, igst_paise;
+	int64_t tax_paise;   /* cgst + sgst + igst */
+	int64_t total_paise; /* taxable + tax: what the buyer pays */
+};
+
+enum coupon_kind { COUPON_NONE, COUPON_PERCENT, COUPON_FIXED };
+
+/*
+ * The discount of a coupon (kind, value: basis points for percent, paise for
+ * fixed) on an eligible subtotal, by the rounding rule above; never more than
+ * the subtotal. 0 for COUPON_NONE.
+ */
+int64_t gst_coupon_discount(enum coupon_kind kind, int64_t value, int64_t eligible_paise);
+
+/*
+ * Prices n lines (n <= COMMERCE_MAX_LINES) for a supply and a discount that
+ * gst_coupon_discount() gave for the discountable lines' subtotal: fills
+ * out[0..n) and *totals. SOUK_OK, or SOUK_EINVALID for out-of-range input
+ * (a price, a rate, n, or a discount above the discountable subtotal), in
+ * which case nothing is written.
+ */
+int gst_price(const struct gst_line_in *in, size_t n, int64_t discount_paise,
+	      enum gst_supply supply, struct gst_line_out *out, struct gst_totals *totals);
+
+/*
+ * The supply from the seller's and buyer's places: country is ISO 3166-1
+ * alpha-2 ("IN"), states are GST state codes ("29"). A buyer outside India
+ * is an export whatever the state says.
+ */
+enum gst_supply gst_supply_of(const char *seller_state, const char *buyer_country,
+			      const char *buyer_state);
+
+/* The name of a GST state code ("29" -> "Karnataka"), or NULL if it is none. */
+const char *gst_state_name(const char *code);
+
+/*
+ * True when s is a well-formed GSTIN: 15 characters (state code of a real
+ * state, PAN, entity number, 'Z', check character) whose check character is
+ * right (the base-36 weighted checksum of the GST network).
+ */
+bool gstin_valid(const char *s);
+
+/* ------------------------------------------------------- invoices --- */
+
+#define INVOICE_NUMBER_MAX 16 /* characters, CGST rule 46 */
+
+/* The Indian financial year (April to March, in IST) that t falls in, as
+ * the year it starts: 2026-04-01 00:00 IST .. 2027-03-31 -> 2026. */
+int invoice_financial_year(time_t t);
+
+/* "2026-27" for 2026 (the invoices.financial_year form) into out[8]. */
+void invoice_financial_year_label(int start_year, char out[8]);
+
+/*
+ * The number of a document: prefix ("SK" for invoices, "CN" for credit
+ * notes: each its own series), the financial year's two two-digit years and
+ * the sequence, zero-padded to 6 digits: SK2627-000123. SOUK_OK, or
+ * SOUK_EINVALID when it would not fit INVOICE_NUMBER_MAX characters (a
+ * prefix over 3 characters or a sequence over 999,999,999) or sequence < 1.
+ */
+int invoice_number(const char *prefix, int start_year, long sequence,
+		   char out[INVOICE_NUMBER_MAX + 1]);
+
+/*
+ * An amount in words, Indian numbering (thousand, lakh, crore), as invoices
+ * print it: 12345678 paise -> "Rupees One Lakh Twenty-Three Thousand Four
+ * Hundred Fifty-Six and Seventy-Eight Paise Only". Writes at most size bytes
+ * (NUL included); SOUK_OK, or SOUK_EINVALID for a negative amount or a
+ * buffer too small (out is then "").
+ */
+int amount_in_words(int64_t paise, char *out, size_t size);
+
+/* ------------------------------------------------------- Razorpay --- */
+
+#define RAZORPAY_SIGNATURE_HEX 64
+
+/* hex HMAC-SHA256(key secret, order_id + "|" + payment_id): what Razorpay
+ * Checkout returns as razorpay_signature. */
+void razorpay_payment_signature(const char *key_secret, const char *order_id,
+				const char *payment_id, char out[RAZORPAY_SIGNATURE_HEX + 1]);
+
+/* hex HMAC-SHA256(webhook secret, the raw body bytes): X-Razorpay-Signature. */
+void razorpay_webhook_signature(const char *webhook_secret, const void *body, size_t len,
+				char out[RAZORPAY_SIGNATURE_HEX + 1]);
+
+/* True when given (client input, possibly NULL) equals expected, in time
+ * that does not depend on where they differ. */
+bool razorpay_signature_equal(const char *expected, const char *given);
+
+#endif

@@ -1,0 +1,325 @@
+/* test_commerce.c - GST lines and rounding, coupon discounts, GSTINs, invoice
+ * numbers, amounts in words and Razorpay signatures (src/commerce/). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "souk/commerce.h"
+#include "souk/err.h"
+#include "tests.h"
+
+/* Prices lines for a supply; returns the totals (asserting SOUK_OK). */
+static struct gst_totals price(const struct gst_line_in *in, size_t n, int64_t discount,
+			       enum gst_supply supply, struct gst_line_out *out)
+{
+	struct gst_totals t = {0};
+
+	CU_ASSERT_EQUAL(gst_price(in, n, discount, supply, out, &t), SOUK_OK);
+	/* the invariants every order row checks */
+	CU_ASSERT_EQUAL(t.total_paise, t.subtotal_paise - t.discount_paise + t.tax_paise);
+	CU_ASSERT_EQUAL(t.tax_paise, t.cgst_paise + t.sgst_paise + t.igst_paise);
+	CU_ASSERT(t.igst_paise == 0 || (t.cgst_paise == 0 && t.sgst_paise == 0));
+	return t;
+}
+
+static void test_gst_one_line(void)
+{
+	struct gst_line_in in[] = {{99900, 1800, true}};
+	struct gst_line_out out[1];
+	struct gst_totals t;
+
+	/* Rs 999 at 18 %: 17,982 paise of tax, half each within the state */
+	t = price(in, 1, 0, GST_INTRA_STATE, out);
+	CU_ASSERT_EQUAL(out[0].cgst_paise, 8991);
+	CU_ASSERT_EQUAL(out[0].sgst_paise, 8991);
+	CU_ASSERT_EQUAL(t.total_paise, 117882);
+	t = price(in, 1, 0, GST_INTER_STATE, out);
+	CU_ASSERT_EQUAL(out[0].igst_paise, 17982);
+	CU_ASSERT_EQUAL(t.cgst_paise + t.sgst_paise, 0);
+	CU_ASSERT_EQUAL(t.total_paise, 117882); /* the same total anywhere in India */
+	t = price(in, 1, 0, GST_EXPORT, out);
+	CU_ASSERT_EQUAL(t.tax_paise, 0);
+	CU_ASSERT_EQUAL(t.total_paise, 99900);
+}
+
+static void test_gst_rounding(void)
+{
+	struct gst_line_in in[] = {{1003, 1800, true},
+				   {25, 1800, true},
+				   {24, 1800, true},
+				   {1000, 0, true},
+				   {1001, 500, true}};
+	struct gst_line_out out[5];
+	struct gst_totals t = price(in, 5, 0, GST_INTRA_STATE, out);
+
+	/* 180.54 -> 181: the odd paisa goes to CGST */
+	CU_ASSERT_EQUAL(out[0].tax_paise, 181);
+	CU_ASSERT_EQUAL(out[0].cgst_paise, 91);
+	CU_ASSERT_EQUAL(out[0].sgst_paise, 90);
+	/* 4.5 -> 5 (half up), 4.32 -> 4 */
+	CU_ASSERT_EQUAL(out[1].tax_paise, 5);
+	CU_ASSERT_EQUAL(out[1].cgst_paise, 3);
+	CU_ASSERT_EQUAL(out[2].tax_paise, 4);
+	/* a zero-rated product, and 5 % of 10.01 = 0.5005 -> 1 */
+	CU_ASSERT_EQUAL(out[3].tax_paise, 0);
+	CU_ASSERT_EQUAL(out[4].tax_paise, 50);
+	CU_ASSERT_EQUAL(t.tax_paise, 181 + 5 + 4 + 0 + 50);
+	CU_ASSERT_EQUAL(t.subtotal_paise, 3053);
+}
+
+static void test_gst_discount_spread(void)
+{
+	struct gst_line_in in[] = {{1000, 1800, true}, {2000, 1800, true}, {3000, 1800, true}};
+	struct gst_line_in some[] = {{1000, 1800, false}, {3000, 1800, true}};
+	struct gst_line_out out[3];
+	struct gst_totals t;
+
+	/* 100 over 1000 / 2000 / 3000: 16.67, 33.33, 50 -> 17, 33, 50 (largest remainder) */
+	t = price(in, 3, 100, GST_INTER_STATE, out);
+	CU_ASSERT_EQUAL(out[0].discount_paise, 17);
+	CU_ASSERT_EQUAL(out[1].discount_paise, 33);
+	CU_ASSERT_EQUAL(out[2].discount_paise, 50);
+	CU_ASSERT_EQUAL(t.discount_paise, 100);
+	CU_ASSERT_EQUAL(out[0].taxable_paise, 983);
+	CU_ASSERT_EQUAL(out[0].tax_paise, 177); /* 176.94 */
+	CU_ASSERT_EQUAL(t.taxable_paise, 5900);
+	/* ties go to the earlier line: 2 over three equal lines */
+	struct gst_line_in eq[] = {{100, 0, true}, {100, 0, true}, {100, 0, true}};
+	price(eq, 3, 2, GST_EXPORT, out);
+	CU_ASSERT_EQUAL(out[0].discount_paise, 1);
+	CU_ASSERT_EQUAL(out[1].discount_paise, 1);
+	CU_ASSERT_EQUAL(out[2].discount_paise, 0);
+	/* only the coupon's lines share it; the whole of them at most */
+	t = price(some, 2, 3000, GST_INTRA_STATE, out);
+	CU_ASSERT_EQUAL(out[0].discount_paise, 0);
+	CU_ASSERT_EQUAL(out[1].discount_paise, 3000);
+	CU_ASSERT_EQUAL(out[1].tax_paise, 0);
+	CU_ASSERT_EQUAL(t.total_paise, 1180);
+	CU_ASSERT_EQUAL(gst_price(some, 2, 3001, GST_INTRA_STATE, out, &t), SOUK_EINVALID);
+}
+
+static void test_gst_refuses(void)
+{
+	struct gst_line_in bad_price[] = {{-1, 1800, true}};
+	struct gst_line_in bad_rate[] = {{100, 10001, true}};
+	struct gst_line_in huge[] = {{COMMERCE_MAX_PAISE + 1, 1800, true}};
+	struct gst_line_in max[] = {{COMMERCE_MAX_PAISE, 10000, true}};
+	static struct gst_line_in many[COMMERCE_MAX_LINES + 1];
+	static struct gst_line_out out[COMMERCE_MAX_LINES + 1];
+	struct gst_totals t = {.total_paise = 42};
+
+	CU_ASSERT_EQUAL(gst_price(bad_price, 1, 0, GST_INTRA_STATE, out, &t), SOUK_EINVALID);
+	CU_ASSERT_EQUAL(gst_price(bad_rate, 1, 0, GST_INTRA_STATE, out, &t), SOUK_EINVALID);
+	CU_ASSERT_EQUAL(gst_price(huge, 1, 0, GST_INTRA_STATE, out, &t), SOUK_EINVALID);
+	CU_ASSERT_EQUAL(gst_price(many, COMMERCE_MAX_LINES + 1, 0, GST_EXPORT, out, &t),
+			SOUK_EINVALID);
+	CU_ASSERT_EQUAL(gst_price(bad_price, 1, -5, GST_INTRA_STATE, out, &t), SOUK_EINVALID);
+	CU_ASSERT_EQUAL(t.total_paise, 42); /* untouched on error */
+	/* the largest line at 100 % tax and 100 lines fit in 64 bits */
+	for (size_t i = 0; i < COMMERCE_MAX_LINES; i++)
+		many[i] = max[0];
+	t = price(many, COMMERCE_MAX_LINES, COMMERCE_MAX_PAISE, GST_INTRA_STATE, out);
+	CU_ASSERT_EQUAL(t.subtotal_paise, COMMERCE_MAX_PAISE * COMMERCE_MAX_LINES);
+	CU_ASSERT_EQUAL(t.discount_paise, COMMERCE_MAX_PAISE);
+	/* an empty cart */
+	t = price(NULL, 0, 0, GST_INTRA_STATE, NULL);
+	CU_ASSERT_EQUAL(t.total_paise, 0);
+}
+
+static void test_coupon_discount(void)
+{
+	CU_ASSERT_EQUAL(gst_coupon_discount(COUPON_PERCENT, 1000, 99900), 9990);
+	CU_ASSERT_EQUAL(gst_coupon_discount(COUPON_PERCENT, 1250, 999), 125); /* 124.875 */
+	CU_ASSERT_EQUAL(gst_coupon_discount(COUPON_PERCENT, 10000, 999), 999);
+	CU_ASSERT_EQUAL(gst_coupon_discount(COUPON_FIXED, 50000, 30000), 30000);
+	CU_ASSERT_EQUAL(gst_coupon_discount(COUPON_FIXED, 500, 30000), 500);
+	CU_ASSERT_EQUAL(gst_coupon_discount(COUPON_NONE, 500, 30000), 0);
+	CU_ASSERT_EQUAL(gst_coupon_discount(COUPON_PERCENT, 1000, 0), 0);
+}
+
+static void test_supply_and_states(void)
+{
+	CU_ASSERT_EQUAL(gst_supply_of("29", "IN", "29"), GST_INTRA_STATE);
+	CU_ASSERT_EQUAL(gst_supply_of("29", "IN", "27"), GST_INTER_STATE);
+	CU_ASSERT_EQUAL(gst_supply_of("29", "US", "29"), GST_EXPORT);
+	CU_ASSERT_EQUAL(gst_supply_of("29", NULL, NULL), GST_EXPORT);
+	ASSERT_STR_EQ(gst_state_name("29"), "Karnataka");
+	ASSERT_STR_EQ(gst_state_name("07"), "Delhi");
+	CU_ASSERT_PTR_NULL(gst_state_name("25")); /* merged into 26 in 2020 */
+	CU_ASSERT_PTR_NULL(gst_state_name("2"));
+	CU_ASSERT_PTR_NULL(gst_state_name(NULL));
+}
+
+static void test_gstin(void)
+{
+	/* published examples (the GST network's sample and a company's) */
+	CU_ASSERT(gstin_valid("27AAPFU0939F1ZV"));
+	CU_ASSERT(gstin_valid("29AAGCB7383J1Z4"));
+	CU_ASSERT(gstin_valid("29ABCDE1234F2ZV"));
+	CU_ASSERT(!gstin_valid("27AAPFU0939F1ZW")); /* wrong check character */
+	CU_ASSERT(!gstin_valid("29AAGCB7383J1Z5"));
+	CU_ASSERT(!gstin_valid("27aapfu0939f1zv"));
+	CU_ASSERT(!gstin_valid("27AAPFU0939F1Z"));
+	CU_ASSERT(!gstin_valid("27AAPFU0939F1ZVX"));
+	CU_ASSERT(!gstin_valid("99AAPFU0939F1ZK")); /* checksum right, no such state */
+	CU_ASSERT(!gstin_valid("25AAPFU0939F1ZZ"));
+	CU_ASSERT(!gstin_valid("27AAPFU0939F0ZW")); /* entity number 0 */
+	CU_ASSERT(!gstin_valid("27AAPF10939F1ZV")); /* a digit in the PAN's letters */
+	CU_ASSERT(!gstin_valid(""));
+	CU_ASSERT(!gstin_valid(NULL));
+}
+
+static void test_invoice_numbers(void)
+{
+	char n[INVOICE_NUMBER_MAX + 1], fy[8];
+
+	/* 2026-03-31 23:59:59 IST is still 2025-26; a second later is 2026-27 */
+	CU_ASSERT_EQUAL(invoice_financial_year((time_t)1774981799), 2025);
+	CU_ASSERT_EQUAL(invoice_financial_year((time_t)1774981800), 2026);
+	CU_ASSERT_EQUAL(invoice_financial_year((time_t)1798761599),
+			2026); /* 2027-01-01 IST: still 2026-27 */
+	invoice_financial_year_label(2026, fy);
+	ASSERT_STR_EQ(fy, "2026-27");
+	invoice_financial_year_label(2099, fy);
+	ASSERT_STR_EQ(fy, "2099-00");
+	CU_ASSERT_EQUAL(invoice_number("SK", 2026, 123, n), SOUK_OK);
+	ASSERT_STR_EQ(n, "SK2627-000123");
+	CU_ASSERT_EQUAL(invoice_number("CN", 2026, 1, n), SOUK_OK);
+	ASSERT_STR_EQ(n, "CN2627-000001");
+	CU_ASSERT_EQUAL(invoice_number("SK", 2099, 999999999L, n), SOUK_OK);
+	ASSERT_STR_EQ(n, "SK9900-999999999");
+	CU_ASSERT_EQUAL(strlen(n), INVOICE_NUMBER_MAX);
+	CU_ASSERT_EQUAL(invoice_number("SK", 2026, 1000000000L, n), SOUK_EINVALID);
+	CU_ASSERT_EQUAL(invoice_number("SK", 2026, 0, n), SOUK_EINVALID);
+	CU_ASSERT_EQUAL(invoice_number("SKXX", 2026, 1, n), SOUK_EINVALID);
+	CU_ASSERT_EQUAL(invoice_number("sk", 2026, 1, n), SOUK_EINVALID);
+	CU_ASSERT_EQUAL(invoice_number("", 2026, 1, n), SOUK_EINVALID);
+}
+
+static void words_case(int64_t paise, const char *expected)
+{
+	char out[512];
+
+	CU_ASSERT_EQUAL(amount_in_words(paise, out, sizeof(out)), SOUK_OK);
+	ASSERT_STR_EQ(out, expected);
+}
+
+static void test_amount_in_words(void)
+{
+	char small[16];
+
+	words_case(12345678, "Rupees One Lakh Twenty-Three Thousand Four Hundred Fifty-Six and "
+			     "Seventy-Eight Paise Only");
+	words_case(0, "Rupees Zero Only");
+	words_case(50, "Rupees Zero and Fifty Paise Only");
+	words_case(100, "Rupees One Only");
+	words_case(11800, "Rupees One Hundred Eighteen Only");
+	words_case(117882,
+		   "Rupees One Thousand One Hundred Seventy-Eight and Eighty-Two Paise Only");
+	words_case(2100000, "Rupees Twenty-One Thousand Only");
+	words_case(1000000000, "Rupees One Crore Only");
+	words_case(1000000001, "Rupees One Crore and One Paise Only");
+	words_case(9999999999, "Rupees Nine Crore Ninety-Nine Lakh Ninety-Nine Thousand Nine "
+			       "Hundred Ninety-Nine and Ninety-Nine Paise Only");
+	words_case(COMMERCE_MAX_PAISE, "Rupees One Lakh Crore Only");
+	words_case(1010101000, "Rupees One Crore One Lakh One Thousand Ten Only");
+	CU_ASSERT_EQUAL(amount_in_words(12345678, small, sizeof(small)), SOUK_EINVALID);
+	ASSERT_STR_EQ(small, "");
+	CU_ASSERT_EQUAL(amount_in_words(-1, small, sizeof(small)), SOUK_EINVALID);
+}
+
+/* t/api/razorpay-vectors.json: the same vectors the official SDK accepts in
+ * t/api/razorpay-sdk.test.mjs. */
+static cJSON *read_vectors(void)
+{
+	const char *srcdir = getenv("srcdir");
+	char path[1024], *text;
+	long size;
+	cJSON *doc;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/t/api/razorpay-vectors.json",
+		 srcdir != NULL ? srcdir : ".");
+	f = fopen(path, "rb");
+	if (f == NULL)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	size = ftell(f);
+	rewind(f);
+	text = calloc(1, (size_t)size + 1);
+	if (text == NULL || fread(text, 1, (size_t)size, f) != (size_t)size) {
+		free(text);
+		fclose(f);
+		return NULL;
+	}
+	fclose(f);
+	doc = cJSON_Parse(text);
+	free(text);
+	return doc;
+}
+
+static const char *member(const cJSON *o, const char *name)
+{
+	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, name));
+}
+
+static void test_razorpay_signatures(void)
+{
+	cJSON *doc = read_vectors(), *v;
+	char sig[RAZORPAY_SIGNATURE_HEX + 1];
+	int payments = 0, webhooks = 0;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(doc, "payment"))
+	{
+		razorpay_payment_signature(member(v, "secret"), member(v, "order_id"),
+					   member(v, "payment_id"), sig);
+		ASSERT_STR_EQ(sig, member(v, "signature"));
+		CU_ASSERT(razorpay_signature_equal(sig, member(v, "signature")));
+		payments++;
+	}
+	cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(doc, "webhook"))
+	{
+		const char *body = member(v, "body");
+
+		razorpay_webhook_signature(member(v, "secret"), body, strlen(body), sig);
+		ASSERT_STR_EQ(sig, member(v, "signature"));
+		webhooks++;
+	}
+	CU_ASSERT(payments >= 3 && webhooks >= 3);
+	cJSON_Delete(doc);
+
+	razorpay_payment_signature("k", "order_A", "pay_B", sig);
+	CU_ASSERT(razorpay_signature_equal(sig, sig));
+	char other[RAZORPAY_SIGNATURE_HEX + 1];
+	memcpy(other, sig, sizeof(other));
+	other[0] = other[0] == 'a' ? 'b' : 'a';
+	CU_ASSERT(!razorpay_signature_equal(sig, other));
+	CU_ASSERT(!razorpay_signature_equal(sig, NULL));
+	CU_ASSERT(!razorpay_signature_equal(sig, ""));
+	CU_ASSERT(!razorpay_signature_equal(sig, "abc"));
+	CU_ASSERT(!razorpay_signature_equal(NULL, sig));
+	/* the message is order|payment: moving the bar changes the signature */
+	razorpay_payment_signature("k", "order_A|", "pay_B", other);
+	CU_ASSERT(!razorpay_signature_equal(sig, other));
+}
+
+int suite_commerce(void)
+{
+	CU_pSuite s = CU_add_suite("commerce", NULL, NULL);
+
+	if (s == NULL || !CU_add_test(s, "GST on one line", test_gst_one_line) ||
+	    !CU_add_test(s, "GST rounding and the odd paisa", test_gst_rounding) ||
+	    !CU_add_test(s, "discount spread over lines", test_gst_discount_spread) ||
+	    !CU_add_test(s, "GST refuses bad input", test_gst_refuses) ||
+	    !CU_add_test(s, "coupon discounts", test_coupon_discount) ||
+	    !CU_add_test(s, "supply and states", test_supply_and_states) ||
+	    !CU_add_test(s, "GSTIN checksum", test_gstin) ||
+	    !CU_add_test(s, "invoice numbers", test_invoice_numbers) ||
+	    !CU_add_test(s, "amount in words", test_amount_in_words) ||
+	    !CU_add_test(s, "Razorpay signatures", test_razorpay_signatures))
+		return -1;
+	return 0;
+}
