@@ -138,6 +138,32 @@ struct product_ref {
 	long link_ttl;	     /* seconds, 0 = the site default */
 };
 
+/* A product as a sale sees it (cart lines, checkout): what PostgreSQL says
+ * it costs now, never what a cart or a client remembers (strings arena-owned). */
+struct sale_product {
+	const char *id; /* products.id */
+	const char *public_id;
+	const char *slug;
+	const char *title;
+	const char *status;	 /* draft | published | archived */
+	const char *category_id; /* NULL when uncategorised */
+	int64_t price_paise;
+	int32_t tax_rate_bp;
+	bool owned; /* user_id holds a live entitlement (not revoked, not expired) */
+};
+
+/*
+ * The products whose public ids are ids[0..n) (n <= 100; ids that are not
+ * canonical UUIDs or name no product are left out), in no order; user_id NULL
+ * (a guest) owns nothing. On SOUK_OK *out (arena) holds *count products.
+ */
+int catalog_sale_products(struct worker *w, struct arena *a, const char *user_id,
+			  const char *const *ids, size_t n, struct sale_product **out,
+			  size_t *count);
+/* One product by public id or slug, any status. SOUK_ENOTFOUND when none. */
+int catalog_sale_product(struct worker *w, struct arena *a, const char *user_id,
+			 const char *id_or_slug, struct sale_product *out);
+
 /* GET /products/{slug}: the published product. */
 int catalog_product_public(struct worker *w, struct arena *a, const char *slug, char **json);
 /* Staff view of any product, by public id: status, version, every file version. */

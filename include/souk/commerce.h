@@ -3,9 +3,10 @@
  * discounts spread over the lines, GSTIN and place-of-supply checks,
  * invoice numbering and the total in words, and Razorpay's signatures.
  *
- * Everything here is pure computation on integer paise (no I/O, no
- * allocation), so the rules are unit-tested on their own and every caller
- * (cart reads, checkout, invoices) gets the same figures.
+ * The money rules are pure computation on integer paise (no I/O, no
+ * allocation), so they are unit-tested on their own and every caller (cart
+ * reads, checkout, invoices) gets the same figures. The cart (cart.c, at the
+ * end) is the part that does I/O.
  *
  * Rounding rule (written down once, here):
  *   - a percent coupon's discount is round-half-up(eligible subtotal x bp /
@@ -148,5 +149,36 @@ void razorpay_webhook_signature(const char *webhook_secret, const void *body, si
 /* True when given (client input, possibly NULL) equals expected, in time
  * that does not depend on where they differ. */
 bool razorpay_signature_equal(const char *expected, const char *given);
+
+/* ----------------------------------------------------------- cart --- */
+
+struct http_request;
+struct http_response;
+struct worker;
+
+/*
+ * The cart routes (src/commerce/cart.c). Each answers 200 with the priced
+ * cart: {"items":[{product, slug, title, price_paise, tax_rate_bp,
+ * discount_paise, taxable_paise, tax_paise, total_paise}], subtotal_paise,
+ * discount_paise, taxable_paise, cgst_paise, sgst_paise, igst_paise,
+ * tax_paise, total_paise, currency, supply, coupon, max_items,
+ * "notices":[{product, code, message}]}, taxed for ?country= and ?state=
+ * (defaults: India, the seller's state); 422 bad country or state; 503
+ * dependency_unavailable when Redis cannot be reached.
+ *   cart_get     GET /api/v1/cart
+ *   cart_add     POST /api/v1/cart/items {product: public id or slug}: 404 not
+ *                for sale, 409 already owned, 422 free or the cart is full
+ *   cart_remove  DELETE /api/v1/cart/items/{product} (public id or slug;
+ *                removing what is not there is not an error)
+ */
+int cart_get(struct worker *w, struct http_request *req, struct http_response *res);
+int cart_add(struct worker *w, struct http_request *req, struct http_response *res);
+int cart_remove(struct worker *w, struct http_request *req, struct http_response *res);
+
+/* At sign-in: moves the guest cart of req's souk_cart cookie into user_id's
+ * cart and clears the cookie on res. Never fails the sign-in: when Redis
+ * cannot be reached the guest cart is left for the next sign-in. */
+void cart_merge(struct worker *w, struct http_request *req, struct http_response *res,
+		const char *user_id);
 
 #endif

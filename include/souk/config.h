@@ -69,6 +69,11 @@ struct souk_config {
 	long catalog_cache_ttl; /* SOUK_CATALOG_CACHE_TTL: seconds of a Redis catalog cache entry */
 	/* SOUK_CATALOG_VERSION_FILE: for nginx's cache key ("" = none) */
 	const char *catalog_version_file;
+	/* the seller, printed on invoices; its state decides CGST+SGST or IGST */
+	const char *seller_state;   /* SOUK_SELLER_STATE: GST state code ("29") */
+	const char *seller_gstin;   /* SOUK_SELLER_GSTIN: "" until registered */
+	const char *seller_name;    /* SOUK_SELLER_NAME: legal name */
+	const char *seller_address; /* SOUK_SELLER_ADDRESS: one line */
 
 	/* nginx in front: souk-fcgi --render fills nginx/\*.in from these */
 	const char *home;	       /* SOUK_HOME: the tree holding nginx/ (errors, souk.js) */

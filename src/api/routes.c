@@ -7,6 +7,7 @@
 #include "souk/api.h"
 #include "souk/auth.h"
 #include "souk/catalog.h"
+#include "souk/commerce.h"
 #include "souk/users.h"
 
 const struct route api_routes[] = {
@@ -51,6 +52,11 @@ const struct route api_routes[] = {
     {"POST", "/api/v1/products/{slug}/download", delivery_download, ROUTE_SIGNED_IN,
      ROUTE_JSON_OPTIONAL},
     {"GET", "/api/v1/me/library", delivery_library, ROUTE_SIGNED_IN, 0},
+
+    /* the cart (src/commerce/cart.c): guests and signed-in users */
+    {"GET", "/api/v1/cart", cart_get, NULL, 0},
+    {"POST", "/api/v1/cart/items", cart_add, NULL, ROUTE_JSON_BODY},
+    {"DELETE", "/api/v1/cart/items/{product}", cart_remove, NULL, 0},
     {"GET", "/api/v1/downloads/{token}", delivery_fetch, NULL, ROUTE_ANONYMOUS},
 
     /* catalog administration */

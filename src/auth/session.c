@@ -13,6 +13,7 @@
 #include "souk/arena.h"
 #include "souk/audit.h"
 #include "souk/auth.h"
+#include "souk/commerce.h"
 #include "souk/config.h"
 #include "souk/crypto.h"
 #include "souk/db.h"
@@ -246,6 +247,7 @@ int session_login(struct worker *w, struct http_request *req, struct http_respon
 	rc = db_end(&w->db, req->arena, rc);
 	if (rc != SOUK_OK)
 		return rc;
+	cart_merge(w, req, res, user_id);
 	return session_answer(w, req, res, user_id, public_id, family, refresh, token_mode, body);
 }
 

@@ -18,6 +18,7 @@
 #include "souk/arena.h"
 #include "souk/db.h"
 #include "souk/err.h"
+#include "souk/json.h"
 #include "souk/worker.h"
 
 /* The public face of a product: never the status, version, storage keys or
@@ -569,5 +570,107 @@ int catalog_product_lock(struct worker *w, struct arena *a, const struct product
 		return rc;
 	*status = PQgetvalue(r, 0, 0);
 	*has_files = strcmp(PQgetvalue(f, 0, 0), "t") == 0;
+	return SOUK_OK;
+}
+
+/* ------------------------------------------------------ for a sale --- */
+
+#define SALE_COLUMNS                                                                               \
+	"SELECT p.id, p.public_id, p.slug, p.title, p.status, p.category_id, p.price_paise,"       \
+	" p.tax_rate_bp, EXISTS (SELECT 1 FROM entitlements e WHERE e.product_id = p.id"           \
+	" AND e.user_id = $1::bigint AND e.revoked_at IS NULL"                                     \
+	" AND (e.expires_at IS NULL OR e.expires_at > now())) FROM products p"
+
+static struct db_statement sale_by_ids = {
+    .name = "catalog_sale_by_ids",
+    .sql = SALE_COLUMNS " WHERE p.public_id = ANY ($2::uuid[])",
+    .nparams = 2,
+    .flags = DB_READONLY,
+};
+
+static struct db_statement sale_by_slug = {
+    .name = "catalog_sale_by_slug",
+    .sql = SALE_COLUMNS " WHERE p.slug = $2::text",
+    .nparams = 2,
+    .flags = DB_READONLY,
+};
+
+static struct db_statement sale_by_id = {
+    .name = "catalog_sale_by_id",
+    .sql = SALE_COLUMNS " WHERE p.public_id = $2::uuid",
+    .nparams = 2,
+    .flags = DB_READONLY,
+};
+
+static void sale_row(struct arena *a, PGresult *r, int i, struct sale_product *p)
+{
+	p->id = arena_strdup(a, PQgetvalue(r, i, 0));
+	p->public_id = arena_strdup(a, PQgetvalue(r, i, 1));
+	p->slug = arena_strdup(a, PQgetvalue(r, i, 2));
+	p->title = arena_strdup(a, PQgetvalue(r, i, 3));
+	p->status = arena_strdup(a, PQgetvalue(r, i, 4));
+	p->category_id = PQgetisnull(r, i, 5) ? NULL : arena_strdup(a, PQgetvalue(r, i, 5));
+	p->price_paise = strtoll(PQgetvalue(r, i, 6), NULL, 10);
+	p->tax_rate_bp = (int32_t)strtol(PQgetvalue(r, i, 7), NULL, 10);
+	p->owned = PQgetvalue(r, i, 8)[0] == 't';
+}
+
+int catalog_sale_products(struct worker *w, struct arena *a, const char *user_id,
+			  const char *const *ids, size_t n, struct sale_product **out,
+			  size_t *count)
+{
+	struct sale_product *rows;
+	char *list;
+	PGresult *r = NULL;
+	int rc;
+
+	if (n > 100)
+		return SOUK_EINVALID;
+	/* a PostgreSQL array literal of canonical UUIDs: nothing to quote */
+	list = arena_alloc(a, n * 37 + 3);
+	char *end = list;
+
+	*end++ = '{';
+	for (size_t i = 0; i < n; i++) {
+		if (!validate_uuid(ids[i]))
+			continue;
+		if (end > list + 1)
+			*end++ = ',';
+		memcpy(end, ids[i], 36);
+		end += 36;
+	}
+	*end++ = '}';
+	*end = '\0';
+	const char *params[] = {user_id != NULL ? user_id : "0", list};
+
+	rc = db_exec(&w->db, a, &sale_by_ids, params, &r);
+	if (rc != SOUK_OK)
+		return rc;
+	rows = arena_alloc(a, sizeof(*rows) * (size_t)(PQntuples(r) + 1));
+	for (int i = 0; i < PQntuples(r); i++)
+		sale_row(a, r, i, &rows[i]);
+	*out = rows;
+	*count = (size_t)PQntuples(r);
+	return SOUK_OK;
+}
+
+int catalog_sale_product(struct worker *w, struct arena *a, const char *user_id,
+			 const char *id_or_slug, struct sale_product *out)
+{
+	const char *params[] = {user_id != NULL ? user_id : "0", id_or_slug};
+	PGresult *r = NULL;
+	int rc;
+
+	if (validate_uuid(id_or_slug))
+		rc = db_exec(&w->db, a, &sale_by_id, params, &r);
+	else if (validate_slug(id_or_slug))
+		rc = db_exec(&w->db, a, &sale_by_slug, params, &r);
+	else
+		return SOUK_ENOTFOUND;
+	if (rc != SOUK_OK)
+		return rc;
+	if (PQntuples(r) != 1)
+		return SOUK_ENOTFOUND;
+	sale_row(a, r, 0, out);
 	return SOUK_OK;
 }

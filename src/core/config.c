@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "souk/commerce.h"
 #include "souk/err.h"
 #include "souk/str.h"
 
@@ -93,6 +94,11 @@ static const struct config_setting settings[] = {
     NUM(download_link_ttl, "SOUK_DOWNLOAD_LINK_TTL", "300", 10, 604800),
     NUM(catalog_cache_ttl, "SOUK_CATALOG_CACHE_TTL", "300", 0, 86400),
     STR(catalog_version_file, "SOUK_CATALOG_VERSION_FILE", ""),
+    /* the seller, for GST (src/commerce) */
+    STR(seller_state, "SOUK_SELLER_STATE", "29"),
+    STR(seller_gstin, "SOUK_SELLER_GSTIN", ""),
+    STR(seller_name, "SOUK_SELLER_NAME", "Souk Digital Private Limited"),
+    STR(seller_address, "SOUK_SELLER_ADDRESS", ""),
     /* nginx in front (config_render) */
     STR(home, "SOUK_HOME", "."),
     STR(web_root, "SOUK_WEB_ROOT", "web/dist"),
@@ -258,6 +264,18 @@ int config_load(struct souk_config *cfg, const char *env_file, char *err, size_t
 			if (rc != SOUK_OK)
 				return rc;
 		}
+	}
+	if (gst_state_name(cfg->seller_state) == NULL) {
+		snprintf(err, errlen,
+			 "SOUK_SELLER_STATE must be a GST state code (\"29\" for Karnataka)");
+		return SOUK_EINVALID;
+	}
+	if (cfg->seller_gstin[0] != '\0' &&
+	    (!gstin_valid(cfg->seller_gstin) ||
+	     strncmp(cfg->seller_gstin, cfg->seller_state, 2) != 0)) {
+		snprintf(err, errlen,
+			 "SOUK_SELLER_GSTIN is not a valid GSTIN of SOUK_SELLER_STATE's state");
+		return SOUK_EINVALID;
 	}
 	/* a development convenience that must never loosen a real shop */
 	if (strcmp(cfg->env, "production") == 0 && cfg->auth_account_scale != 1) {

@@ -1,0 +1,456 @@
+/*
+ * cart.c - the cart, in Redis; see include/souk/commerce.h (cart part).
+ *
+ * A cart is one Redis hash: field "p:<product public id>" -> when it was
+ * added (ms, which orders the lines). A guest's is cart:g:<token>, the token
+ * a random souk_cart cookie (HttpOnly); a signed-in user's is cart:u:<id>.
+ * Every use refreshes its 30-day expiry. At sign-in the guest cart moves
+ * into the user's (cart_merge()): a digital product is bought once, so a
+ * product in both is one line, and lines the user owns are dropped at the
+ * next read.
+ *
+ * The cart holds product ids only: every read prices the lines again from
+ * PostgreSQL (catalog_sale_products()) and drops, with a notice saying why,
+ * products that were unpublished or archived, became free, or are owned.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cjson/cJSON.h>
+
+#include "souk/arena.h"
+#include "souk/auth.h"
+#include "souk/catalog.h"
+#include "souk/commerce.h"
+#include "souk/crypto.h"
+#include "souk/err.h"
+#include "souk/http.h"
+#include "souk/json.h"
+#include "souk/log.h"
+#include "souk/redis.h"
+#include "souk/worker.h"
+
+#define CART_COOKIE "souk_cart"
+#define CART_TOKEN_BYTES 16
+#define CART_TTL_S (30L * 86400)
+#define CART_TTL_MS_TEXT "2592000000"
+#define CART_TEXT(x) #x
+#define CART_TEXT_OF(x) CART_TEXT(x)
+#define CART_MAX_TEXT CART_TEXT_OF(COMMERCE_MAX_LINES) /* "100", for the scripts */
+
+/* Adds one line unless the cart is full: KEYS[1] the cart, ARGV[1] the
+ * field, ARGV[2] when (ms), ARGV[3] the most lines, ARGV[4] the TTL (ms).
+ * Returns 1 added, 0 already there, -1 full. One script, so two adds at once
+ * cannot both pass the count. */
+static const char add_script[] = "local n = 0 "
+				 "for _, f in ipairs(redis.call('HKEYS', KEYS[1])) do "
+				 "  if string.sub(f, 1, 2) == 'p:' then n = n + 1 end end "
+				 "if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then "
+				 "  redis.call('PEXPIRE', KEYS[1], ARGV[4]) return 0 end "
+				 "if n >= tonumber(ARGV[3]) then return -1 end "
+				 "redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) "
+				 "redis.call('PEXPIRE', KEYS[1], ARGV[4]) return 1";
+
+/* Moves a guest cart into a user's: KEYS[1] guest, KEYS[2] user, ARGV[1] the
+ * most lines, ARGV[2] the TTL (ms). Lines already in the user's cart stay
+ * as they are; lines past the limit are left out. Returns the lines moved. */
+static const char merge_script[] =
+    "local g = redis.call('HGETALL', KEYS[1]) "
+    "if #g == 0 then return 0 end "
+    "local n = 0 "
+    "for _, f in ipairs(redis.call('HKEYS', KEYS[2])) do "
+    "  if string.sub(f, 1, 2) == 'p:' then n = n + 1 end end "
+    "local moved = 0 "
+    "for i = 1, #g, 2 do "
+    "  local f, v = g[i], g[i + 1] "
+    "  if string.sub(f, 1, 2) == 'p:' then "
+    "    if n < tonumber(ARGV[1]) and redis.call('HSETNX', KEYS[2], f, v) == 1 then "
+    "      n = n + 1 moved = moved + 1 end "
+    "  else redis.call('HSETNX', KEYS[2], f, v) end end "
+    "redis.call('DEL', KEYS[1]) "
+    "redis.call('PEXPIRE', KEYS[2], ARGV[2]) return moved";
+
+static bool token_valid(const char *t)
+{
+	if (t == NULL || strlen(t) != 2 * CART_TOKEN_BYTES)
+		return false;
+	for (const char *p = t; *p != '\0'; p++)
+		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
+			return false;
+	return true;
+}
+
+static const char *cart_cookie(const struct http_request *req, const char *value, long max_age)
+{
+	return arena_printf(req->arena, "%s=%s; Path=/api; Max-Age=%ld; SameSite=Lax; HttpOnly%s",
+			    CART_COOKIE, value, max_age, req->https ? "; Secure" : "");
+}
+
+/* The Redis key of the caller's cart, or NULL for a guest without a cart
+ * (create: give the guest one, setting its cookie on res). */
+static const char *cart_key(struct http_request *req, struct http_response *res, bool create)
+{
+	const char *token = http_cookie(req, CART_COOKIE);
+	unsigned char raw[CART_TOKEN_BYTES];
+	char hex[2 * CART_TOKEN_BYTES + 1];
+
+	if (req->principal != NULL)
+		return arena_printf(req->arena, "cart:u:%s", req->principal->user_id);
+	if (token_valid(token))
+		return arena_printf(req->arena, "cart:g:%s", token);
+	if (!create || crypto_random(raw, sizeof(raw)) != SOUK_OK)
+		return NULL;
+	crypto_hex(raw, sizeof(raw), hex);
+	http_response_header(res, "Set-Cookie", cart_cookie(req, hex, CART_TTL_S));
+	return arena_printf(req->arena, "cart:g:%s", hex);
+}
+
+/* A Redis reply that is an error is a failure of ours (a script bug), not
+ * an unreachable server. */
+static int reply_ok(const redisReply *r)
+{
+	if (r == NULL || r->type == REDIS_REPLY_ERROR) {
+		log_msg(LOG_ERROR, "cart: redis said %s", r != NULL ? r->str : "nothing");
+		return SOUK_EINTERNAL;
+	}
+	return SOUK_OK;
+}
+
+/* One line of the cart as Redis has it. */
+struct cart_entry {
+	const char *product; /* public id */
+	long long added_ms;
+};
+
+static int entry_order(const void *a, const void *b)
+{
+	const struct cart_entry *x = a, *y = b;
+
+	if (x->added_ms != y->added_ms)
+		return x->added_ms < y->added_ms ? -1 : 1;
+	return strcmp(x->product, y->product);
+}
+
+/* The lines of a cart, oldest first, and its expiry refreshed. */
+static int cart_entries(struct worker *w, struct arena *a, const char *key, struct cart_entry **out,
+			size_t *n)
+{
+	const char *get[] = {"HGETALL", key};
+	const char *touch[] = {"PEXPIRE", key, CART_TTL_MS_TEXT};
+	struct cart_entry *e;
+	redisReply *r = NULL;
+	size_t count = 0;
+	int rc = redis_command(&w->redis, a, &r, 1, 2, get, NULL);
+
+	if (rc == SOUK_OK)
+		rc = reply_ok(r);
+	if (rc != SOUK_OK)
+		return rc;
+	e = arena_alloc(a, sizeof(*e) * (r->elements / 2 + 1));
+	for (size_t i = 0; i + 1 < r->elements; i += 2) {
+		const char *f = r->element[i]->str;
+
+		if (f == NULL || strncmp(f, "p:", 2) != 0 || count >= COMMERCE_MAX_LINES)
+			continue;
+		e[count].product = arena_strdup(a, f + 2);
+		e[count].added_ms = strtoll(r->element[i + 1]->str, NULL, 10);
+		count++;
+	}
+	qsort(e, count, sizeof(*e), entry_order);
+	if (r->elements > 0) {
+		rc = redis_command(&w->redis, a, &r, 1, 3, touch, NULL);
+		if (rc == SOUK_OK)
+			rc = reply_ok(r);
+		if (rc != SOUK_OK)
+			return rc;
+	}
+	*out = e;
+	*n = count;
+	return SOUK_OK;
+}
+
+static int cart_remove_field(struct worker *w, struct arena *a, const char *key,
+			     const char *product)
+{
+	const char *argv[] = {"HDEL", key, arena_printf(a, "p:%s", product)};
+	redisReply *r = NULL;
+	int rc = redis_command(&w->redis, a, &r, 1, 3, argv, NULL);
+
+	return rc == SOUK_OK ? reply_ok(r) : rc;
+}
+
+static void add_notice(cJSON *notices, const char *product, const char *code, const char *message)
+{
+	cJSON *n = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(n, "product", product);
+	cJSON_AddStringToObject(n, "code", code);
+	cJSON_AddStringToObject(n, "message", message);
+	cJSON_AddItemToArray(notices, n);
+}
+
+/* Why a line cannot stay in the cart (code and message), or NULL. */
+static const char *line_problem(const struct sale_product *p, const char **message)
+{
+	if (p == NULL || strcmp(p->status, "published") != 0) {
+		*message = "This product is no longer for sale, so it was removed from your cart.";
+		return "unavailable";
+	}
+	if (p->owned) {
+		*message = "You already own this product, so it was removed from your cart.";
+		return "owned";
+	}
+	if (p->price_paise == 0) {
+		*message = "This product is now free: claim it from its page.";
+		return "free";
+	}
+	return NULL;
+}
+
+/* Where the buyer is, for the tax of a cart read: ?country= (ISO 3166-1
+ * alpha-2, default IN) and ?state= (GST state code, default the seller's). */
+static int cart_supply(struct worker *w, struct http_request *req, enum gst_supply *supply,
+		       const char **country_out)
+{
+	const char *country = http_query(req, "country"), *state = http_query(req, "state");
+	int rc = SOUK_OK;
+
+	if (country == NULL || *country == '\0')
+		country = "IN";
+	if (strlen(country) != 2 || country[0] < 'A' || country[0] > 'Z' || country[1] < 'A' ||
+	    country[1] > 'Z')
+		rc = http_field_error(req, "country", "must be an ISO 3166-1 code such as IN");
+	if (state == NULL || *state == '\0')
+		state = w->config->seller_state;
+	else if (gst_state_name(state) == NULL)
+		rc = http_field_error(req, "state", "must be a GST state code such as 29");
+	if (rc != SOUK_OK)
+		return rc;
+	*supply = gst_supply_of(w->config->seller_state, country, state);
+	*country_out = country;
+	return SOUK_OK;
+}
+
+static cJSON *paise(cJSON *o, const char *name, int64_t v)
+{
+	return cJSON_AddNumberToObject(o, name, (double)v);
+}
+
+/*
+ * The priced cart as JSON: its lines priced from PostgreSQL, the lines that
+ * cannot stay removed from Redis with a notice each. notices may already
+ * hold the caller's own.
+ */
+static int cart_document(struct worker *w, struct http_request *req, const char *key,
+			 enum gst_supply supply, cJSON *notices, cJSON **out)
+{
+	const char *user = req->principal != NULL ? req->principal->user_id : NULL;
+	struct gst_line_in in[COMMERCE_MAX_LINES];
+	struct gst_line_out priced[COMMERCE_MAX_LINES];
+	const struct sale_product *kept[COMMERCE_MAX_LINES];
+	struct sale_product *products = NULL;
+	struct cart_entry *e = NULL;
+	const char **ids;
+	size_t n = 0, nproducts = 0, nkept = 0;
+	struct gst_totals t;
+	int rc = key != NULL ? cart_entries(w, req->arena, key, &e, &n) : SOUK_OK;
+
+	if (rc != SOUK_OK)
+		return rc;
+	ids = arena_alloc(req->arena, sizeof(*ids) * (n + 1));
+	for (size_t i = 0; i < n; i++)
+		ids[i] = e[i].product;
+	if (n > 0)
+		rc = catalog_sale_products(w, req->arena, user, ids, n, &products, &nproducts);
+	for (size_t i = 0; rc == SOUK_OK && i < n; i++) {
+		const struct sale_product *p = NULL;
+		const char *code, *message = NULL;
+
+		for (size_t j = 0; j < nproducts; j++)
+			if (strcmp(products[j].public_id, e[i].product) == 0)
+				p = &products[j];
+		code = line_problem(p, &message);
+		if (code != NULL) {
+			add_notice(notices, e[i].product, code, message);
+			rc = cart_remove_field(w, req->arena, key, e[i].product);
+			continue;
+		}
+		in[nkept] = (struct gst_line_in){p->price_paise, p->tax_rate_bp, true};
+		kept[nkept++] = p;
+	}
+	if (rc == SOUK_OK)
+		rc = gst_price(in, nkept, 0, supply, priced, &t);
+	if (rc != SOUK_OK)
+		return rc;
+
+	cJSON *doc = json_new_object(req->arena), *items = cJSON_AddArrayToObject(doc, "items");
+
+	for (size_t i = 0; i < nkept; i++) {
+		cJSON *l = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(l, "product", kept[i]->public_id);
+		cJSON_AddStringToObject(l, "slug", kept[i]->slug);
+		cJSON_AddStringToObject(l, "title", kept[i]->title);
+		paise(l, "price_paise", kept[i]->price_paise);
+		cJSON_AddNumberToObject(l, "tax_rate_bp", kept[i]->tax_rate_bp);
+		paise(l, "discount_paise", priced[i].discount_paise);
+		paise(l, "taxable_paise", priced[i].taxable_paise);
+		paise(l, "tax_paise", priced[i].tax_paise);
+		paise(l, "total_paise", priced[i].taxable_paise + priced[i].tax_paise);
+		cJSON_AddItemToArray(items, l);
+	}
+	paise(doc, "subtotal_paise", t.subtotal_paise);
+	paise(doc, "discount_paise", t.discount_paise);
+	paise(doc, "taxable_paise", t.taxable_paise);
+	paise(doc, "cgst_paise", t.cgst_paise);
+	paise(doc, "sgst_paise", t.sgst_paise);
+	paise(doc, "igst_paise", t.igst_paise);
+	paise(doc, "tax_paise", t.tax_paise);
+	paise(doc, "total_paise", t.total_paise);
+	cJSON_AddStringToObject(doc, "currency", "INR");
+	cJSON_AddStringToObject(doc, "supply",
+				supply == GST_INTRA_STATE   ? "intra_state"
+				: supply == GST_INTER_STATE ? "inter_state"
+							    : "export");
+	cJSON_AddNullToObject(doc, "coupon");
+	cJSON_AddNumberToObject(doc, "max_items", COMMERCE_MAX_LINES);
+	cJSON_AddItemReferenceToObject(doc, "notices", notices);
+	*out = doc;
+	return SOUK_OK;
+}
+
+/* The answer of every cart route: the priced cart. */
+static int cart_answer(struct worker *w, struct http_request *req, struct http_response *res,
+		       const char *key, cJSON *notices)
+{
+	enum gst_supply supply;
+	const char *country;
+	cJSON *doc = NULL;
+	int rc = cart_supply(w, req, &supply, &country);
+
+	if (rc == SOUK_OK)
+		rc = cart_document(w, req, key, supply, notices, &doc);
+	if (rc != SOUK_OK)
+		return rc;
+	http_response_header(res, "Cache-Control", "private, no-store");
+	http_response_json(res, req->arena, 200, doc);
+	return SOUK_OK;
+}
+
+int cart_get(struct worker *w, struct http_request *req, struct http_response *res)
+{
+	return cart_answer(w, req, res, cart_key(req, res, false), json_new_array(req->arena));
+}
+
+struct cart_add_body {
+	const char *product;
+};
+
+static const struct validate_field cart_add_fields[] = {
+    {"product", VALIDATE_STRING, VALIDATE_REQUIRED, 1, 200,
+     offsetof(struct cart_add_body, product)},
+};
+
+int cart_add(struct worker *w, struct http_request *req, struct http_response *res)
+{
+	const char *user = req->principal != NULL ? req->principal->user_id : NULL;
+	struct cart_add_body in = {0};
+	struct sale_product p;
+	const char *key, *message = NULL, *code;
+	redisReply *r = NULL;
+	char when[24];
+	int rc = HTTP_VALIDATE(req, cart_add_fields, &in, NULL);
+
+	if (rc != SOUK_OK)
+		return rc;
+	rc = catalog_sale_product(w, req->arena, user, in.product, &p);
+	if (rc == SOUK_ENOTFOUND || (rc == SOUK_OK && strcmp(p.status, "published") != 0)) {
+		req->error_message = "No such product is for sale.";
+		return SOUK_ENOTFOUND;
+	}
+	if (rc != SOUK_OK)
+		return rc;
+	code = line_problem(&p, &message);
+	if (code != NULL && strcmp(code, "owned") == 0) {
+		req->error_message = "You already own this product: it is in your library.";
+		return SOUK_ECONFLICT;
+	}
+	if (code != NULL)
+		return http_field_error(req, "product", "is free: claim it from its page");
+	key = cart_key(req, res, true);
+	if (key == NULL)
+		return SOUK_EINTERNAL;
+	snprintf(when, sizeof(when), "%lld", (long long)time(NULL) * 1000LL);
+	const char *argv[] = {"EVAL",
+			      add_script,
+			      "1",
+			      key,
+			      arena_printf(req->arena, "p:%s", p.public_id),
+			      when,
+			      CART_MAX_TEXT,
+			      CART_TTL_MS_TEXT};
+
+	rc = redis_command(&w->redis, req->arena, &r, 0, 8, argv, NULL);
+	if (rc == SOUK_OK)
+		rc = reply_ok(r);
+	if (rc != SOUK_OK)
+		return rc;
+	if (r->type == REDIS_REPLY_INTEGER && r->integer < 0)
+		return http_field_error(req, "product",
+					"cannot be added: a cart holds at most 100 products");
+	return cart_answer(w, req, res, key, json_new_array(req->arena));
+}
+
+int cart_remove(struct worker *w, struct http_request *req, struct http_response *res)
+{
+	const char *user = req->principal != NULL ? req->principal->user_id : NULL;
+	const char *product = http_path_param(req, "product"), *key = cart_key(req, res, false);
+	struct sale_product p;
+	int rc = SOUK_OK;
+
+	/* a slug names the product it names now; the cart holds public ids */
+	if (!validate_uuid(product)) {
+		rc = catalog_sale_product(w, req->arena, user, product, &p);
+		if (rc == SOUK_ENOTFOUND)
+			return cart_answer(w, req, res, key, json_new_array(req->arena));
+		if (rc != SOUK_OK)
+			return rc;
+		product = p.public_id;
+	}
+	if (key != NULL)
+		rc = cart_remove_field(w, req->arena, key, product);
+	if (rc != SOUK_OK)
+		return rc;
+	return cart_answer(w, req, res, key, json_new_array(req->arena));
+}
+
+void cart_merge(struct worker *w, struct http_request *req, struct http_response *res,
+		const char *user_id)
+{
+	const char *token = http_cookie(req, CART_COOKIE);
+	redisReply *r = NULL;
+
+	if (!token_valid(token))
+		return;
+	const char *argv[] = {"EVAL",
+			      merge_script,
+			      "2",
+			      arena_printf(req->arena, "cart:g:%s", token),
+			      arena_printf(req->arena, "cart:u:%s", user_id),
+			      CART_MAX_TEXT,
+			      CART_TTL_MS_TEXT};
+
+	/* sign-in never fails for the cart's sake: the guest cart stays for a retry */
+	if (redis_command(&w->redis, req->arena, &r, 0, 7, argv, NULL) != SOUK_OK ||
+	    reply_ok(r) != SOUK_OK) {
+		log_msg(LOG_WARN, "cart: the guest cart was not merged at sign-in (%s)",
+			w->redis.message);
+		return;
+	}
+	http_response_header(res, "Set-Cookie", cart_cookie(req, "", 0));
+}

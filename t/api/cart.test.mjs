@@ -1,0 +1,218 @@
+// cart.test.mjs - the Redis cart through nginx: guest and user carts, the merge at
+// sign-in, prices always from PostgreSQL (never the client or the cart), GST on every
+// read, lines dropped with a notice, the 100-line limit, and Redis going away.
+import { test, describe, before } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  api, postJson, sql, freshEmail, tokenFor, call, expectError, Browser, setCookies, stackCtl,
+  until,
+} from './lib.mjs';
+
+const PASSWORD = 'a long enough passphrase';
+let run = 0;
+const tag = () => `cart-${process.pid}-${Date.now() % 1e7}-${++run}`;
+
+/** n published products straight in the database (price in paise, 18 % GST unless given). */
+function products(n, price = 49900, rate = 1800) {
+  const t = tag();
+  const r = sql(`insert into products (slug, title, price_paise, tax_rate_bp, status, published_at)
+    select '${t}-' || i, 'Cart test ${t} ' || i, ${price}, ${rate}, 'published', now()
+    from generate_series(1, ${n}) i returning public_id || ' ' || slug`);
+  assert.equal(r.code, 0, r.stderr);
+  return r.stdout.split('\n').map((l) => { const [id, slug] = l.split(' '); return { id, slug }; });
+}
+
+async function customer() {
+  const email = freshEmail('cart');
+  const r = await postJson('/api/v1/auth/register', { email, password: PASSWORD, name: 'Cart Buyer' });
+  assert.equal(r.status, 201, r.text);
+  const token = await tokenFor(email, PASSWORD);
+  const id = sql(`select id from users where email = '${email}'`).stdout;
+  return { email, token, id };
+}
+
+/** A guest: a cookie jar with no session. */
+const guest = () => new Browser();
+const add = (who, product) => (who instanceof Browser
+  ? who.req('/api/v1/cart/items', { method: 'POST', body: { product } })
+  : call(who.token, 'POST', '/api/v1/cart/items', { product }));
+const cart = (who, query = '') => (who instanceof Browser
+  ? who.req(`/api/v1/cart${query}`) : call(who.token, 'GET', `/api/v1/cart${query}`));
+const ids = (r) => r.json.items.map((i) => i.product);
+
+describe('cart', () => {
+  let p;
+  before(() => { p = products(4); });
+
+  test('a guest has an empty cart and no cookie until the first add, which sets an HttpOnly cookie', async () => {
+    const g = guest();
+    const empty = await cart(g);
+    assert.equal(empty.status, 200, empty.text);
+    assert.deepEqual(empty.json.items, []);
+    assert.equal(empty.json.total_paise, 0);
+    assert.deepEqual(setCookies(empty.headers), []);
+    const r = await add(g, p[0].id);
+    assert.equal(r.status, 200, r.text);
+    const cookie = setCookies(r.headers).find((c) => c.startsWith('souk_cart='));
+    assert.ok(cookie, 'no souk_cart cookie');
+    assert.match(cookie, /HttpOnly/);
+    assert.match(cookie, /SameSite=Lax/);
+    assert.match(cookie, /Max-Age=2592000/);
+    assert.deepEqual(ids(r), [p[0].id]);
+    assert.deepEqual(ids(await cart(g)), [p[0].id]);
+    // another guest sees nothing of it
+    assert.deepEqual((await cart(guest())).json.items, []);
+  });
+
+  test('lines are priced from PostgreSQL with GST: CGST+SGST at home, IGST elsewhere, none on export', async () => {
+    const c = await customer();
+    await add(c, p[0].id);
+    const home = await cart(c);
+    assert.equal(home.status, 200, home.text);
+    const [line] = home.json.items;
+    assert.deepEqual([line.price_paise, line.tax_rate_bp, line.tax_paise, line.total_paise],
+      [49900, 1800, 8982, 58882]);
+    assert.deepEqual([home.json.supply, home.json.cgst_paise, home.json.sgst_paise, home.json.igst_paise],
+      ['intra_state', 4491, 4491, 0]);
+    assert.equal(home.json.total_paise, 58882);
+    const away = await cart(c, '?state=27');
+    assert.deepEqual([away.json.supply, away.json.igst_paise, away.json.total_paise],
+      ['inter_state', 8982, 58882]);
+    const abroad = await cart(c, '?country=US');
+    assert.deepEqual([abroad.json.supply, abroad.json.tax_paise, abroad.json.total_paise],
+      ['export', 0, 49900]);
+    expectError(await cart(c, '?state=99'), 422, 'validation_failed');
+    expectError(await cart(c, '?country=india'), 422, 'validation_failed');
+    // the odd paisa goes to CGST: 18 % of Rs 10.03 = 180.54 -> 181
+    const [odd] = products(1, 1003);
+    await add(c, odd.id);
+    const r = await cart(c);
+    const l = r.json.items.find((i) => i.product === odd.id);
+    assert.equal(l.tax_paise, 181);
+    assert.equal(r.json.cgst_paise - r.json.sgst_paise, 1);
+  });
+
+  test('a price in the body is refused, and a price changed in the database shows at the next read', async () => {
+    const c = await customer();
+    expectError(await call(c.token, 'POST', '/api/v1/cart/items', { product: p[1].id, price_paise: 1 }),
+      422, 'validation_failed');
+    assert.equal((await add(c, p[1].id)).status, 200);
+    sql(`update products set price_paise = 10000 where public_id = '${p[1].id}'`);
+    try {
+      const r = await cart(c);
+      assert.equal(r.json.items[0].price_paise, 10000);
+      assert.equal(r.json.total_paise, 11800);
+    } finally {
+      sql(`update products set price_paise = 49900 where public_id = '${p[1].id}'`);
+    }
+  });
+
+  test('adding twice is one line; by slug or id; removing by slug or id; removing twice is fine', async () => {
+    const c = await customer();
+    await add(c, p[0].id);
+    await add(c, p[0].slug);
+    const r = await add(c, p[1].slug);
+    assert.deepEqual(ids(r), [p[0].id, p[1].id]);
+    const del = await call(c.token, 'DELETE', `/api/v1/cart/items/${p[0].slug}`);
+    assert.equal(del.status, 200, del.text);
+    assert.deepEqual(ids(del), [p[1].id]);
+    assert.deepEqual(ids(await call(c.token, 'DELETE', `/api/v1/cart/items/${p[1].id}`)), []);
+    assert.equal((await call(c.token, 'DELETE', `/api/v1/cart/items/${p[1].id}`)).status, 200);
+  });
+
+  test('what cannot be bought is refused: unknown 404, draft 404, free 422, owned 409, bad body 422', async () => {
+    const c = await customer();
+    expectError(await add(c, '00000000-0000-4000-8000-000000000000'), 404, 'not_found');
+    expectError(await add(c, 'no-such-product-anywhere'), 404, 'not_found');
+    const [draft] = products(1);
+    sql(`update products set status = 'draft', published_at = null where public_id = '${draft.id}'`);
+    expectError(await add(c, draft.id), 404, 'not_found');
+    const [free] = products(1, 0);
+    const r = await add(c, free.id);
+    expectError(r, 422, 'validation_failed');
+    assert.match(r.json.error.fields.product, /free/);
+    const [owned] = products(1);
+    sql(`insert into entitlements (user_id, product_id, source)
+      select ${c.id}, id, 'grant' from products where public_id = '${owned.id}'`);
+    expectError(await add(c, owned.id), 409, 'conflict');
+    expectError(await call(c.token, 'POST', '/api/v1/cart/items', {}), 422, 'validation_failed');
+    expectError(await call(c.token, 'POST', '/api/v1/cart/items', { product: 7 }), 422, 'validation_failed');
+    assert.deepEqual((await cart(c)).json.items, []);
+  });
+
+  test('lines that became archived, free or owned are dropped with one notice each, once', async () => {
+    const c = await customer();
+    const [a, b, f, o] = products(4);
+    for (const x of [a, b, f, o]) assert.equal((await add(c, x.id)).status, 200);
+    sql(`update products set status = 'archived' where public_id = '${a.id}'`);
+    sql(`update products set price_paise = 0 where public_id = '${f.id}'`);
+    sql(`insert into entitlements (user_id, product_id, source)
+      select ${c.id}, id, 'grant' from products where public_id = '${o.id}'`);
+    const r = await cart(c);
+    assert.deepEqual(ids(r), [b.id]);
+    const codes = Object.fromEntries(r.json.notices.map((n) => [n.product, n.code]));
+    assert.deepEqual(codes, { [a.id]: 'unavailable', [f.id]: 'free', [o.id]: 'owned' });
+    assert.ok(r.json.notices.every((n) => n.message.length > 10));
+    const again = await cart(c);
+    assert.deepEqual(again.json.notices, []);
+    assert.deepEqual(ids(again), [b.id]);
+  });
+
+  test('signing in merges the guest cart: no duplicates, owned products dropped, cookie cleared', async () => {
+    const c = await customer();
+    const [a, b, d, o] = products(4);
+    await add(c, b.id);
+    await add(c, d.id);
+    sql(`insert into entitlements (user_id, product_id, source)
+      select ${c.id}, id, 'grant' from products where public_id = '${o.id}'`);
+    const g = guest();
+    for (const x of [a, b, o]) assert.equal((await add(g, x.id)).status, 200);
+    assert.ok(g.cookies.has('souk_cart'));
+    const login = await g.req('/api/v1/auth/login', { method: 'POST', body: { email: c.email, password: PASSWORD } });
+    assert.equal(login.status, 200, login.text);
+    assert.ok(!g.cookies.has('souk_cart'), 'the guest cookie should be cleared');
+    const merged = await cart(c);
+    assert.deepEqual(new Set(ids(merged)), new Set([a.id, b.id, d.id]));
+    assert.equal(merged.json.items.length, 3);
+    assert.deepEqual(merged.json.notices.map((n) => [n.product, n.code]), [[o.id, 'owned']]);
+    // the same browser, now signed in by cookie, sees the user's cart
+    assert.deepEqual(new Set(ids(await g.req('/api/v1/cart'))), new Set([a.id, b.id, d.id]));
+  });
+
+  test('a cart holds at most 100 products, even when adds race', async () => {
+    const c = await customer();
+    const many = products(104, 100);
+    const results = [];
+    for (let i = 0; i < many.length; i += 8) {
+      results.push(...await Promise.all(many.slice(i, i + 8).map((x) => add(c, x.id))));
+    }
+    assert.equal(results.filter((r) => r.status === 200).length, 100);
+    const full = results.filter((r) => r.status === 422);
+    assert.equal(full.length, 4);
+    assert.match(full[0].json.error.fields.product, /at most 100/);
+    const r = await cart(c);
+    assert.equal(r.json.items.length, 100);
+    assert.equal(r.json.subtotal_paise, 100 * 100);
+    // a product already in the full cart is still fine to add again
+    assert.equal((await add(c, ids(r)[0])).status, 200);
+  });
+
+  test('Redis down: cart routes answer 503 dependency_unavailable; the catalog and sign-in still work', async () => {
+    const c = await customer();
+    stackCtl('stop', 'redis');
+    try {
+      expectError(await cart(c), 503, 'dependency_unavailable');
+      expectError(await add(c, p[2].id), 503, 'dependency_unavailable');
+      expectError(await call(c.token, 'DELETE', `/api/v1/cart/items/${p[2].id}`), 503, 'dependency_unavailable');
+      const g = guest();
+      g.cookies.set('souk_cart', '0123456789abcdef0123456789abcdef');
+      expectError(await g.req('/api/v1/cart'), 503, 'dependency_unavailable');
+      assert.equal((await api(`/api/v1/products/${p[2].slug}`)).status, 200);
+      const login = await g.req('/api/v1/auth/login', { method: 'POST', body: { email: c.email, password: PASSWORD } });
+      assert.equal(login.status, 200, login.text);
+    } finally {
+      stackCtl('start', 'redis');
+    }
+    assert.ok(await until(async () => (await cart(c)).status === 200), 'the cart did not come back');
+  });
+});
