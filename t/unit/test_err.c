@@ -27,7 +27,7 @@ static const struct err_case err_cases[] = {
     {SOUK_EINVALID, 422, "validation_failed"},
     {SOUK_ERATELIMIT, 429, "rate_limited"},
     {SOUK_EDB, 503, "database_unavailable"},
-    {SOUK_EREDIS, 503, "cache_unavailable"},
+    {SOUK_EREDIS, 503, "dependency_unavailable"},
     {SOUK_EINTERNAL, 500, "internal_error"},
     {SOUK_EIO, 500, "io_error"},
     {SOUK_EGONE, 410, "gone"},
