@@ -30,6 +30,11 @@
 #include <stdint.h>
 #include <time.h>
 
+struct arena;
+struct http_request;
+struct http_response;
+struct worker;
+
 #define COMMERCE_MAX_LINES 100		     /* lines of a cart or an order */
 #define COMMERCE_MAX_PAISE 100000000000000LL /* 1e14 paise: no product or order above */
 #define GST_DEFAULT_RATE_BP 1800	     /* 18 % */
@@ -103,6 +108,94 @@ const char *gst_state_name(const char *code);
  */
 bool gstin_valid(const char *s);
 
+/* -------------------------------------------------------- coupons --- */
+
+/* A coupon as a sale checks it (coupons.c reads it; strings arena-owned). */
+struct coupon {
+	const char *id; /* coupons.id */
+	const char *code;
+	const char *description;
+	enum coupon_kind kind;
+	int64_t value;		 /* basis points (percent) or paise (fixed) */
+	int64_t min_order_paise; /* of the cart's subtotal before GST; 0 = none */
+	long max_redemptions;	 /* -1 = unlimited */
+	long redemptions;	 /* paid orders that used it */
+	long per_customer_limit; /* -1 = unlimited */
+	long used_by_customer;	 /* the caller's paid orders with it (0 for a guest) */
+	long long valid_from;	 /* unix seconds, 0 = no start */
+	long long valid_until;	 /* unix seconds, 0 = no end */
+	bool active;
+	const char **product_ids; /* products.id of its products; none + none = store-wide */
+	size_t nproducts;
+	const char **category_ids; /* categories.id of its categories */
+	size_t ncategories;
+};
+
+/* True when the coupon applies to a line of this product (products.id) in
+ * this category (categories.id, NULL for none). */
+bool coupon_applies(const struct coupon *c, const char *product_id, const char *category_id);
+
+/*
+ * Whether c can be used now (unix seconds) on a cart whose subtotal is
+ * subtotal_paise and whose lines it applies to add up to eligible_paise.
+ * SOUK_OK, or SOUK_EINVALID with why (a sentence fragment for the buyer:
+ * "has expired", "needs an order of at least Rs 500.00 before GST", ...)
+ * written to why[why_size].
+ */
+int coupon_check(const struct coupon *c, long long now, int64_t subtotal_paise,
+		 int64_t eligible_paise, char *why, size_t why_size);
+
+/* Reads the coupon of code (any case) with user_id's own use of it (user_id
+ * NULL: a guest, 0). SOUK_ENOTFOUND when there is no such code. */
+int coupon_find(struct worker *w, struct arena *a, const char *code, const char *user_id,
+		struct coupon *out);
+
+/* Staff (coupons.c). JSON is text PostgreSQL built, arena-owned. */
+
+/* A page of coupons, newest first, after after_id (NULL: the first page):
+ * *items a JSON array of at most limit, *more whether a page follows, and
+ * *last_id the key to ask for it with. */
+int coupons_admin_list(struct worker *w, struct arena *a, const int64_t *after_id, long limit,
+		       char **items, bool *more, int64_t *last_id);
+/* One coupon by code. SOUK_ENOTFOUND. */
+int coupon_admin_json(struct worker *w, struct arena *a, const char *code, char **json);
+
+/* What a coupon applies to, as PostgreSQL array literals of slugs; NULL:
+ * leave as it is (a new coupon: store-wide). */
+struct coupon_scope {
+	const char *products, *categories;
+	size_t nproducts, ncategories;
+};
+
+/*
+ * Creates (code NULL) or changes the coupon of code from members (a JSON
+ * object of validated columns: what is absent stays, or takes its default)
+ * and replaces the scope lists given. Inside the caller's transaction.
+ * SOUK_OK with *saved_code; SOUK_ENOTFOUND; SOUK_ECONFLICT (the code is
+ * taken); SOUK_EINVALID from a constraint, or with *bad_field ("products" or
+ * "categories") when a slug names nothing.
+ */
+int coupon_save(struct worker *w, struct arena *a, const char *code, const char *members,
+		const struct coupon_scope *scope, char **saved_code, const char **bad_field);
+
+/* Deletes a coupon no order has used: SOUK_OK, SOUK_ENOTFOUND, or
+ * SOUK_ECONFLICT (used: deactivate it instead). */
+int coupon_delete(struct worker *w, struct arena *a, const char *code);
+
+/*
+ * The staff routes (coupons_http.c), coupons:write:
+ *   coupons_admin_index   GET /api/v1/admin/coupons?limit=&cursor= (the page contract)
+ *   coupons_admin_create  POST /api/v1/admin/coupons: 201; 409 code taken; 422
+ *   coupons_admin_show    GET /api/v1/admin/coupons/{code}: 404
+ *   coupons_admin_update  PATCH /api/v1/admin/coupons/{code}: 200; 404; 422
+ *   coupons_admin_delete  DELETE /api/v1/admin/coupons/{code}: 204; 404; 409 used
+ */
+int coupons_admin_index(struct worker *w, struct http_request *req, struct http_response *res);
+int coupons_admin_create(struct worker *w, struct http_request *req, struct http_response *res);
+int coupons_admin_show(struct worker *w, struct http_request *req, struct http_response *res);
+int coupons_admin_update(struct worker *w, struct http_request *req, struct http_response *res);
+int coupons_admin_delete(struct worker *w, struct http_request *req, struct http_response *res);
+
 /* ------------------------------------------------------- invoices --- */
 
 #define INVOICE_NUMBER_MAX 16 /* characters, CGST rule 46 */
@@ -152,10 +245,6 @@ bool razorpay_signature_equal(const char *expected, const char *given);
 
 /* ----------------------------------------------------------- cart --- */
 
-struct http_request;
-struct http_response;
-struct worker;
-
 /*
  * The cart routes (src/commerce/cart.c). Each answers 200 with the priced
  * cart: {"items":[{product, slug, title, price_paise, tax_rate_bp,
@@ -174,6 +263,14 @@ struct worker;
 int cart_get(struct worker *w, struct http_request *req, struct http_response *res);
 int cart_add(struct worker *w, struct http_request *req, struct http_response *res);
 int cart_remove(struct worker *w, struct http_request *req, struct http_response *res);
+/*   cart_coupon_set   PUT /api/v1/cart/coupon {code}: 422 on code saying why
+ *                     (unknown, not yet valid, expired, used up, already used
+ *                     by you, minimum not met, nothing in the cart it applies to)
+ *   cart_coupon_clear DELETE /api/v1/cart/coupon
+ * A coupon that stops applying later (the cart changed, it expired) is taken
+ * off at the next read with a notice {"product":null,"code":"coupon"}. */
+int cart_coupon_set(struct worker *w, struct http_request *req, struct http_response *res);
+int cart_coupon_clear(struct worker *w, struct http_request *req, struct http_response *res);
 
 /* At sign-in: moves the guest cart of req's souk_cart cookie into user_id's
  * cart and clears the cookie on res. Never fails the sign-in: when Redis

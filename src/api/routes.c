@@ -57,6 +57,16 @@ const struct route api_routes[] = {
     {"GET", "/api/v1/cart", cart_get, NULL, 0},
     {"POST", "/api/v1/cart/items", cart_add, NULL, ROUTE_JSON_BODY},
     {"DELETE", "/api/v1/cart/items/{product}", cart_remove, NULL, 0},
+    {"PUT", "/api/v1/cart/coupon", cart_coupon_set, NULL, ROUTE_JSON_BODY},
+    {"DELETE", "/api/v1/cart/coupon", cart_coupon_clear, NULL, 0},
+
+    /* coupons, for staff (src/commerce/coupons_http.c) */
+    {"GET", "/api/v1/admin/coupons", coupons_admin_index, "coupons:write", 0},
+    {"POST", "/api/v1/admin/coupons", coupons_admin_create, "coupons:write", ROUTE_JSON_BODY},
+    {"GET", "/api/v1/admin/coupons/{code}", coupons_admin_show, "coupons:write", 0},
+    {"PATCH", "/api/v1/admin/coupons/{code}", coupons_admin_update, "coupons:write",
+     ROUTE_JSON_BODY},
+    {"DELETE", "/api/v1/admin/coupons/{code}", coupons_admin_delete, "coupons:write", 0},
     {"GET", "/api/v1/downloads/{token}", delivery_fetch, NULL, ROUTE_ANONYMOUS},
 
     /* catalog administration */

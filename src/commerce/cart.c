@@ -46,7 +46,9 @@
 /* Adds one line unless the cart is full: KEYS[1] the cart, ARGV[1] the
  * field, ARGV[2] when (ms), ARGV[3] the most lines, ARGV[4] the TTL (ms).
  * Returns 1 added, 0 already there, -1 full. One script, so two adds at once
- * cannot both pass the count. */
+ * cannot both pass the count. Running it twice does no harm, so it is sent
+ * as idempotent: a connection that went stale (Redis restarted) is retried
+ * once on a new one instead of failing the request. */
 static const char add_script[] = "local n = 0 "
 				 "for _, f in ipairs(redis.call('HKEYS', KEYS[1])) do "
 				 "  if string.sub(f, 1, 2) == 'p:' then n = n + 1 end end "
@@ -58,7 +60,8 @@ static const char add_script[] = "local n = 0 "
 
 /* Moves a guest cart into a user's: KEYS[1] guest, KEYS[2] user, ARGV[1] the
  * most lines, ARGV[2] the TTL (ms). Lines already in the user's cart stay
- * as they are; lines past the limit are left out. Returns the lines moved. */
+ * as they are; lines past the limit are left out. Returns the lines moved.
+ * A second run finds no guest cart and does nothing (idempotent). */
 static const char merge_script[] =
     "local g = redis.call('HGETALL', KEYS[1]) "
     "if #g == 0 then return 0 end "
@@ -136,9 +139,10 @@ static int entry_order(const void *a, const void *b)
 	return strcmp(x->product, y->product);
 }
 
-/* The lines of a cart, oldest first, and its expiry refreshed. */
+/* The lines of a cart, oldest first, its coupon code (NULL: none), and its
+ * expiry refreshed. */
 static int cart_entries(struct worker *w, struct arena *a, const char *key, struct cart_entry **out,
-			size_t *n)
+			size_t *n, const char **coupon)
 {
 	const char *get[] = {"HGETALL", key};
 	const char *touch[] = {"PEXPIRE", key, CART_TTL_MS_TEXT};
@@ -152,9 +156,12 @@ static int cart_entries(struct worker *w, struct arena *a, const char *key, stru
 	if (rc != SOUK_OK)
 		return rc;
 	e = arena_alloc(a, sizeof(*e) * (r->elements / 2 + 1));
+	*coupon = NULL;
 	for (size_t i = 0; i + 1 < r->elements; i += 2) {
 		const char *f = r->element[i]->str;
 
+		if (f != NULL && strcmp(f, "coupon") == 0 && r->element[i + 1]->str != NULL)
+			*coupon = arena_strdup(a, r->element[i + 1]->str);
 		if (f == NULL || strncmp(f, "p:", 2) != 0 || count >= COMMERCE_MAX_LINES)
 			continue;
 		e[count].product = arena_strdup(a, f + 2);
@@ -174,10 +181,10 @@ static int cart_entries(struct worker *w, struct arena *a, const char *key, stru
 	return SOUK_OK;
 }
 
-static int cart_remove_field(struct worker *w, struct arena *a, const char *key,
-			     const char *product)
+/* Removes a field: "p:<product>" or "coupon". */
+static int cart_remove_field(struct worker *w, struct arena *a, const char *key, const char *field)
 {
-	const char *argv[] = {"HDEL", key, arena_printf(a, "p:%s", product)};
+	const char *argv[] = {"HDEL", key, field};
 	redisReply *r = NULL;
 	int rc = redis_command(&w->redis, a, &r, 1, 3, argv, NULL);
 
@@ -188,7 +195,10 @@ static void add_notice(cJSON *notices, const char *product, const char *code, co
 {
 	cJSON *n = cJSON_CreateObject();
 
-	cJSON_AddStringToObject(n, "product", product);
+	if (product != NULL)
+		cJSON_AddStringToObject(n, "product", product);
+	else
+		cJSON_AddNullToObject(n, "product");
 	cJSON_AddStringToObject(n, "code", code);
 	cJSON_AddStringToObject(n, "message", message);
 	cJSON_AddItemToArray(notices, n);
@@ -241,13 +251,46 @@ static cJSON *paise(cJSON *o, const char *name, int64_t v)
 	return cJSON_AddNumberToObject(o, name, (double)v);
 }
 
+/* The coupon on kept[0..n): marks the lines it applies to and gives the
+ * discount, or SOUK_EINVALID with why. */
+static int apply_coupon(const struct coupon *c, const struct sale_product *const *kept, size_t n,
+			struct gst_line_in *in, int64_t *discount, char *why, size_t why_size)
+{
+	int64_t subtotal = 0, eligible = 0;
+	int rc;
+
+	for (size_t i = 0; i < n; i++) {
+		in[i].discountable = coupon_applies(c, kept[i]->id, kept[i]->category_id);
+		subtotal += in[i].price_paise;
+		eligible += in[i].discountable ? in[i].price_paise : 0;
+	}
+	rc = coupon_check(c, (long long)time(NULL), subtotal, eligible, why, why_size);
+	if (rc != SOUK_OK)
+		return rc;
+	*discount = gst_coupon_discount(c->kind, c->value, eligible);
+	return SOUK_OK;
+}
+
+static cJSON *coupon_json(const struct coupon *c, int64_t discount)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(o, "code", c->code);
+	cJSON_AddStringToObject(o, "description", c->description);
+	cJSON_AddStringToObject(o, "kind", c->kind == COUPON_PERCENT ? "percent" : "fixed");
+	cJSON_AddNumberToObject(o, "value", (double)c->value);
+	paise(o, "discount_paise", discount);
+	return o;
+}
+
 /*
- * The priced cart as JSON: its lines priced from PostgreSQL, the lines that
- * cannot stay removed from Redis with a notice each. notices may already
- * hold the caller's own.
+ * The priced cart as JSON: its lines priced from PostgreSQL, the lines (and
+ * a coupon) that cannot stay removed from Redis with a notice each. With
+ * try_code, that coupon is checked instead of the cart's own: SOUK_EINVALID
+ * (on field "code") when it cannot be used, else it is stored.
  */
 static int cart_document(struct worker *w, struct http_request *req, const char *key,
-			 enum gst_supply supply, cJSON *notices, cJSON **out)
+			 enum gst_supply supply, const char *try_code, cJSON *notices, cJSON **out)
 {
 	const char *user = req->principal != NULL ? req->principal->user_id : NULL;
 	struct gst_line_in in[COMMERCE_MAX_LINES];
@@ -255,10 +298,14 @@ static int cart_document(struct worker *w, struct http_request *req, const char 
 	const struct sale_product *kept[COMMERCE_MAX_LINES];
 	struct sale_product *products = NULL;
 	struct cart_entry *e = NULL;
-	const char **ids;
+	const char **ids, *code = NULL;
 	size_t n = 0, nproducts = 0, nkept = 0;
+	struct coupon coupon;
+	bool has_coupon = false;
+	int64_t discount = 0;
 	struct gst_totals t;
-	int rc = key != NULL ? cart_entries(w, req->arena, key, &e, &n) : SOUK_OK;
+	char why[160];
+	int rc = key != NULL ? cart_entries(w, req->arena, key, &e, &n, &code) : SOUK_OK;
 
 	if (rc != SOUK_OK)
 		return rc;
@@ -269,22 +316,60 @@ static int cart_document(struct worker *w, struct http_request *req, const char 
 		rc = catalog_sale_products(w, req->arena, user, ids, n, &products, &nproducts);
 	for (size_t i = 0; rc == SOUK_OK && i < n; i++) {
 		const struct sale_product *p = NULL;
-		const char *code, *message = NULL;
+		const char *problem, *message = NULL;
 
 		for (size_t j = 0; j < nproducts; j++)
 			if (strcmp(products[j].public_id, e[i].product) == 0)
 				p = &products[j];
-		code = line_problem(p, &message);
-		if (code != NULL) {
-			add_notice(notices, e[i].product, code, message);
-			rc = cart_remove_field(w, req->arena, key, e[i].product);
+		problem = line_problem(p, &message);
+		if (problem != NULL) {
+			add_notice(notices, e[i].product, problem, message);
+			rc = cart_remove_field(w, req->arena, key,
+					       arena_printf(req->arena, "p:%s", e[i].product));
 			continue;
 		}
-		in[nkept] = (struct gst_line_in){p->price_paise, p->tax_rate_bp, true};
+		in[nkept] = (struct gst_line_in){p->price_paise, p->tax_rate_bp, false};
 		kept[nkept++] = p;
 	}
-	if (rc == SOUK_OK)
-		rc = gst_price(in, nkept, 0, supply, priced, &t);
+	if (rc != SOUK_OK)
+		return rc;
+
+	/* the coupon: the one being tried, else the cart's own, checked again */
+	if (try_code != NULL || code != NULL) {
+		rc = coupon_find(w, req->arena, try_code != NULL ? try_code : code, user, &coupon);
+		if (rc == SOUK_OK)
+			rc = apply_coupon(&coupon, kept, nkept, in, &discount, why, sizeof(why));
+		else if (rc == SOUK_ENOTFOUND) {
+			snprintf(why, sizeof(why), "is not a valid coupon");
+			rc = SOUK_EINVALID;
+		}
+		if (rc == SOUK_EINVALID && try_code != NULL)
+			return http_field_error(req, "code", arena_strdup(req->arena, why));
+		if (rc == SOUK_EINVALID) {
+			add_notice(notices, NULL, "coupon",
+				   arena_printf(req->arena, "The coupon %s %s, so it was removed.",
+						code, why));
+			for (size_t i = 0; i < nkept; i++)
+				in[i].discountable = false;
+			discount = 0;
+			rc = cart_remove_field(w, req->arena, key, "coupon");
+		} else if (rc == SOUK_OK) {
+			has_coupon = true;
+		}
+		if (rc != SOUK_OK)
+			return rc;
+	}
+	if (has_coupon && try_code != NULL) {
+		const char *argv[] = {"HSET", key, "coupon", coupon.code};
+		redisReply *r = NULL;
+
+		rc = redis_command(&w->redis, req->arena, &r, 1, 4, argv, NULL);
+		if (rc == SOUK_OK)
+			rc = reply_ok(r);
+		if (rc != SOUK_OK)
+			return rc;
+	}
+	rc = gst_price(in, nkept, discount, supply, priced, &t);
 	if (rc != SOUK_OK)
 		return rc;
 
@@ -317,7 +402,10 @@ static int cart_document(struct worker *w, struct http_request *req, const char 
 				supply == GST_INTRA_STATE   ? "intra_state"
 				: supply == GST_INTER_STATE ? "inter_state"
 							    : "export");
-	cJSON_AddNullToObject(doc, "coupon");
+	if (has_coupon)
+		cJSON_AddItemToObject(doc, "coupon", coupon_json(&coupon, t.discount_paise));
+	else
+		cJSON_AddNullToObject(doc, "coupon");
 	cJSON_AddNumberToObject(doc, "max_items", COMMERCE_MAX_LINES);
 	cJSON_AddItemReferenceToObject(doc, "notices", notices);
 	*out = doc;
@@ -326,7 +414,7 @@ static int cart_document(struct worker *w, struct http_request *req, const char 
 
 /* The answer of every cart route: the priced cart. */
 static int cart_answer(struct worker *w, struct http_request *req, struct http_response *res,
-		       const char *key, cJSON *notices)
+		       const char *key, const char *try_code, cJSON *notices)
 {
 	enum gst_supply supply;
 	const char *country;
@@ -334,7 +422,7 @@ static int cart_answer(struct worker *w, struct http_request *req, struct http_r
 	int rc = cart_supply(w, req, &supply, &country);
 
 	if (rc == SOUK_OK)
-		rc = cart_document(w, req, key, supply, notices, &doc);
+		rc = cart_document(w, req, key, supply, try_code, notices, &doc);
 	if (rc != SOUK_OK)
 		return rc;
 	http_response_header(res, "Cache-Control", "private, no-store");
@@ -344,7 +432,8 @@ static int cart_answer(struct worker *w, struct http_request *req, struct http_r
 
 int cart_get(struct worker *w, struct http_request *req, struct http_response *res)
 {
-	return cart_answer(w, req, res, cart_key(req, res, false), json_new_array(req->arena));
+	return cart_answer(w, req, res, cart_key(req, res, false), NULL,
+			   json_new_array(req->arena));
 }
 
 struct cart_add_body {
@@ -385,7 +474,12 @@ int cart_add(struct worker *w, struct http_request *req, struct http_response *r
 	key = cart_key(req, res, true);
 	if (key == NULL)
 		return SOUK_EINTERNAL;
-	snprintf(when, sizeof(when), "%lld", (long long)time(NULL) * 1000LL);
+	struct timespec now;
+
+	clock_gettime(CLOCK_REALTIME,
+		      &now); /* milliseconds: two adds in one second keep their order */
+	snprintf(when, sizeof(when), "%lld",
+		 (long long)now.tv_sec * 1000LL + now.tv_nsec / 1000000);
 	const char *argv[] = {"EVAL",
 			      add_script,
 			      "1",
@@ -395,7 +489,7 @@ int cart_add(struct worker *w, struct http_request *req, struct http_response *r
 			      CART_MAX_TEXT,
 			      CART_TTL_MS_TEXT};
 
-	rc = redis_command(&w->redis, req->arena, &r, 0, 8, argv, NULL);
+	rc = redis_command(&w->redis, req->arena, &r, 1, 8, argv, NULL);
 	if (rc == SOUK_OK)
 		rc = reply_ok(r);
 	if (rc != SOUK_OK)
@@ -403,7 +497,7 @@ int cart_add(struct worker *w, struct http_request *req, struct http_response *r
 	if (r->type == REDIS_REPLY_INTEGER && r->integer < 0)
 		return http_field_error(req, "product",
 					"cannot be added: a cart holds at most 100 products");
-	return cart_answer(w, req, res, key, json_new_array(req->arena));
+	return cart_answer(w, req, res, key, NULL, json_new_array(req->arena));
 }
 
 int cart_remove(struct worker *w, struct http_request *req, struct http_response *res)
@@ -417,16 +511,17 @@ int cart_remove(struct worker *w, struct http_request *req, struct http_response
 	if (!validate_uuid(product)) {
 		rc = catalog_sale_product(w, req->arena, user, product, &p);
 		if (rc == SOUK_ENOTFOUND)
-			return cart_answer(w, req, res, key, json_new_array(req->arena));
+			return cart_answer(w, req, res, key, NULL, json_new_array(req->arena));
 		if (rc != SOUK_OK)
 			return rc;
 		product = p.public_id;
 	}
 	if (key != NULL)
-		rc = cart_remove_field(w, req->arena, key, product);
+		rc = cart_remove_field(w, req->arena, key,
+				       arena_printf(req->arena, "p:%s", product));
 	if (rc != SOUK_OK)
 		return rc;
-	return cart_answer(w, req, res, key, json_new_array(req->arena));
+	return cart_answer(w, req, res, key, NULL, json_new_array(req->arena));
 }
 
 void cart_merge(struct worker *w, struct http_request *req, struct http_response *res,
@@ -446,11 +541,43 @@ void cart_merge(struct worker *w, struct http_request *req, struct http_response
 			      CART_TTL_MS_TEXT};
 
 	/* sign-in never fails for the cart's sake: the guest cart stays for a retry */
-	if (redis_command(&w->redis, req->arena, &r, 0, 7, argv, NULL) != SOUK_OK ||
+	if (redis_command(&w->redis, req->arena, &r, 1, 7, argv, NULL) != SOUK_OK ||
 	    reply_ok(r) != SOUK_OK) {
 		log_msg(LOG_WARN, "cart: the guest cart was not merged at sign-in (%s)",
 			w->redis.message);
 		return;
 	}
 	http_response_header(res, "Set-Cookie", cart_cookie(req, "", 0));
+}
+
+struct cart_coupon_body {
+	const char *code;
+};
+
+static const struct validate_field cart_coupon_fields[] = {
+    {"code", VALIDATE_STRING, VALIDATE_REQUIRED, 1, 40, offsetof(struct cart_coupon_body, code)},
+};
+
+int cart_coupon_set(struct worker *w, struct http_request *req, struct http_response *res)
+{
+	struct cart_coupon_body in = {0};
+	const char *key;
+	int rc = HTTP_VALIDATE(req, cart_coupon_fields, &in, NULL);
+
+	if (rc != SOUK_OK)
+		return rc;
+	key = cart_key(req, res, false);
+	if (key == NULL)
+		return http_field_error(req, "code", "needs a product in the cart first");
+	return cart_answer(w, req, res, key, in.code, json_new_array(req->arena));
+}
+
+int cart_coupon_clear(struct worker *w, struct http_request *req, struct http_response *res)
+{
+	const char *key = cart_key(req, res, false);
+	int rc = key != NULL ? cart_remove_field(w, req->arena, key, "coupon") : SOUK_OK;
+
+	if (rc != SOUK_OK)
+		return rc;
+	return cart_answer(w, req, res, key, NULL, json_new_array(req->arena));
 }

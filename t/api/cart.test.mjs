@@ -214,5 +214,120 @@ describe('cart', () => {
       stackCtl('start', 'redis');
     }
     assert.ok(await until(async () => (await cart(c)).status === 200), 'the cart did not come back');
+    // every worker's next write works too (a stale connection is retried, never a 503)
+    const more = products(8);
+    for (const x of more) assert.equal((await add(c, x.id)).status, 200);
+  });
+});
+
+/** A coupon straight in the database; returns its code. */
+function coupon(fields) {
+  const code = `T${process.pid}${Date.now() % 1e6}${++run}`.slice(0, 40);
+  const f = { kind: "'percent'", value: 1000, ...fields };
+  const cols = Object.keys(f).join(', ');
+  const r = sql(`insert into coupons (code, ${cols}) values ('${code}', ${Object.values(f).join(', ')}) returning id`);
+  assert.equal(r.code, 0, r.stderr);
+  return { code, id: r.stdout };
+}
+const putCoupon = (who, code) => (who instanceof Browser
+  ? who.req('/api/v1/cart/coupon', { method: 'PUT', body: { code } })
+  : call(who.token, 'PUT', '/api/v1/cart/coupon', { code }));
+
+describe('cart coupons', () => {
+  let p;
+  before(() => { p = products(3); });
+
+  test('a percent coupon comes off the lines before GST, and the cart keeps it', async () => {
+    const c = await customer();
+    assert.equal((await add(c, p[0].id)).status, 200);
+    assert.equal((await add(c, p[1].id)).status, 200);
+    const { code } = coupon({});
+    const r = await putCoupon(c, code.toLowerCase()); // codes are case-insensitive
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.coupon.code, code);
+    assert.equal(r.json.discount_paise, 9980); // 10 % of 99,800
+    assert.deepEqual(r.json.items.map((i) => [i.discount_paise, i.taxable_paise, i.tax_paise]),
+      [[4990, 44910, 8084], [4990, 44910, 8084]]);
+    assert.equal(r.json.total_paise, 99800 - 9980 + 2 * 8084);
+    assert.equal(r.json.coupon.discount_paise, 9980);
+    assert.equal((await cart(c)).json.coupon.code, code);
+    const off = await call(c.token, 'DELETE', '/api/v1/cart/coupon');
+    assert.equal(off.status, 200, off.text);
+    assert.equal(off.json.coupon, null);
+    assert.equal(off.json.discount_paise, 0);
+  });
+
+  test('bad codes are a 422 on code saying why, and the cart is left as it was', async () => {
+    const c = await customer();
+    await add(c, p[0].id);
+    const cid = sql(`select id from categories order by id limit 1`).stdout;
+    const cases = [
+      ['NO-SUCH-CODE', /not a valid coupon/],
+      [coupon({ active: false }).code, /not a valid coupon/],
+      [coupon({ valid_until: "now() - interval '1 day'", valid_from: "now() - interval '9 days'" }).code, /expired/],
+      [coupon({ valid_from: "now() + interval '1 day'" }).code, /not valid yet/],
+      [coupon({ max_redemptions: 2, redemptions: 2 }).code, /used up/],
+      [coupon({ kind: "'fixed'", value: 20000, min_order_paise: 100000 }).code, /at least Rs 1000\.00 before GST/],
+    ];
+    const scoped = coupon({});
+    sql(`insert into coupon_categories (coupon_id, category_id) values (${scoped.id}, ${cid})`);
+    cases.push([scoped.code, /does not apply/]);
+    const once = coupon({ per_customer_limit: 1 });
+    sql(`insert into orders (user_id, status, subtotal_paise, total_paise, coupon_id, paid_at)
+      values (${c.id}, 'paid', 1000, 1000, ${once.id}, now())`);
+    cases.push([once.code, /already used on your account/]);
+    for (const [code, why] of cases) {
+      const r = await putCoupon(c, code);
+      expectError(r, 422, 'validation_failed');
+      assert.match(r.json.error.fields.code, why, code);
+    }
+    expectError(await call(c.token, 'PUT', '/api/v1/cart/coupon', { code: 'X', discount: 5 }), 422, 'validation_failed');
+    const r = await cart(c);
+    assert.equal(r.json.coupon, null);
+    assert.equal(r.json.discount_paise, 0);
+    // an empty cart takes no coupon
+    const empty = await customer();
+    expectError(await putCoupon(empty, coupon({}).code), 422, 'validation_failed');
+  });
+
+  test('a coupon for one product discounts that line only', async () => {
+    const c = await customer();
+    await add(c, p[0].id);
+    await add(c, p[1].id);
+    const one = coupon({ kind: "'fixed'", value: 10000 });
+    sql(`insert into coupon_products (coupon_id, product_id)
+      select ${one.id}, id from products where public_id = '${p[1].id}'`);
+    const r = await putCoupon(c, one.code);
+    assert.equal(r.status, 200, r.text);
+    const by = Object.fromEntries(r.json.items.map((i) => [i.product, i.discount_paise]));
+    assert.deepEqual(by, { [p[0].id]: 0, [p[1].id]: 10000 });
+  });
+
+  test('a coupon that stops applying is taken off at the next read with a notice', async () => {
+    const c = await customer();
+    await add(c, p[0].id);
+    await add(c, p[1].id);
+    const min = coupon({ kind: "'fixed'", value: 5000, min_order_paise: 90000 });
+    assert.equal((await putCoupon(c, min.code)).status, 200);
+    // the answer to the change that broke the minimum says so at once
+    const r = await call(c.token, 'DELETE', `/api/v1/cart/items/${p[1].id}`);
+    assert.equal(r.json.coupon, null);
+    assert.equal(r.json.discount_paise, 0);
+    assert.deepEqual(r.json.notices.map((n) => [n.product, n.code]), [[null, 'coupon']]);
+    assert.match(r.json.notices[0].message, /at least Rs 900\.00/);
+    assert.deepEqual((await cart(c)).json.notices, []);
+  });
+
+  test("a guest's coupon comes along at sign-in unless the user's cart has one", async () => {
+    const c = await customer();
+    const g = guest();
+    await add(g, p[2].id);
+    const { code } = coupon({});
+    assert.equal((await putCoupon(g, code)).status, 200);
+    const login = await g.req('/api/v1/auth/login', { method: 'POST', body: { email: c.email, password: PASSWORD } });
+    assert.equal(login.status, 200, login.text);
+    const r = await cart(c);
+    assert.equal(r.json.coupon?.code, code);
+    assert.equal(r.json.discount_paise, 4990);
   });
 });

@@ -74,7 +74,7 @@ describe('every list pages to its last page under one contract', () => {
 
   test('items carry no internal keys; limit is 1..100; a cursor belongs to its list', async () => {
     const lists = ['/api/v1/admin/products', '/api/v1/admin/users', '/api/v1/me/library',
-      '/api/v1/me/sessions', '/api/v1/products', '/api/v1/search?q=guide'];
+      '/api/v1/me/sessions', '/api/v1/products', '/api/v1/search?q=guide', '/api/v1/admin/coupons'];
     const cursors = {};
     for (const path of lists) {
       const sep = path.includes('?') ? '&' : '?';

@@ -230,6 +230,62 @@ static void test_amount_in_words(void)
 	CU_ASSERT_EQUAL(amount_in_words(-1, small, sizeof(small)), SOUK_EINVALID);
 }
 
+static void test_coupon_rules(void)
+{
+	const char *products[] = {"7", "9"}, *categories[] = {"3"};
+	struct coupon c = {.code = "WELCOME10",
+			   .kind = COUPON_PERCENT,
+			   .value = 1000,
+			   .max_redemptions = -1,
+			   .per_customer_limit = -1,
+			   .active = true};
+	char why[160];
+
+	/* store-wide, no limits */
+	CU_ASSERT(coupon_applies(&c, "1", NULL));
+	CU_ASSERT_EQUAL(coupon_check(&c, 1000, 5000, 5000, why, sizeof(why)), SOUK_OK);
+	/* scope: listed products or categories only */
+	c.product_ids = products;
+	c.nproducts = 2;
+	c.category_ids = categories;
+	c.ncategories = 1;
+	CU_ASSERT(coupon_applies(&c, "9", NULL));
+	CU_ASSERT(coupon_applies(&c, "1", "3"));
+	CU_ASSERT(!coupon_applies(&c, "1", "4"));
+	CU_ASSERT(!coupon_applies(&c, "1", NULL));
+	CU_ASSERT_EQUAL(coupon_check(&c, 1000, 5000, 0, why, sizeof(why)), SOUK_EINVALID);
+	ASSERT_STR_EQ(why, "does not apply to anything in your cart");
+	/* the window: from is inclusive, until is not */
+	c.valid_from = 1000;
+	c.valid_until = 2000;
+	CU_ASSERT_EQUAL(coupon_check(&c, 999, 5000, 5000, why, sizeof(why)), SOUK_EINVALID);
+	ASSERT_STR_EQ(why, "is not valid yet");
+	CU_ASSERT_EQUAL(coupon_check(&c, 1000, 5000, 5000, why, sizeof(why)), SOUK_OK);
+	CU_ASSERT_EQUAL(coupon_check(&c, 2000, 5000, 5000, why, sizeof(why)), SOUK_EINVALID);
+	ASSERT_STR_EQ(why, "has expired");
+	/* limits */
+	c.max_redemptions = 5;
+	c.redemptions = 5;
+	CU_ASSERT_EQUAL(coupon_check(&c, 1500, 5000, 5000, why, sizeof(why)), SOUK_EINVALID);
+	ASSERT_STR_EQ(why, "has been used up");
+	c.redemptions = 4;
+	c.per_customer_limit = 1;
+	c.used_by_customer = 1;
+	CU_ASSERT_EQUAL(coupon_check(&c, 1500, 5000, 5000, why, sizeof(why)), SOUK_EINVALID);
+	ASSERT_STR_EQ(why, "was already used on your account");
+	c.used_by_customer = 0;
+	/* the minimum is of the whole subtotal, before GST */
+	c.min_order_paise = 50000;
+	CU_ASSERT_EQUAL(coupon_check(&c, 1500, 49999, 49999, why, sizeof(why)), SOUK_EINVALID);
+	ASSERT_STR_EQ(why, "needs an order of at least Rs 500.00 before GST");
+	CU_ASSERT_EQUAL(coupon_check(&c, 1500, 50000, 100, why, sizeof(why)), SOUK_OK);
+	CU_ASSERT_EQUAL(coupon_check(&c, 1500, 0, 0, why, sizeof(why)), SOUK_EINVALID);
+	ASSERT_STR_EQ(why, "needs a product in the cart first");
+	c.active = false;
+	CU_ASSERT_EQUAL(coupon_check(&c, 1500, 50000, 100, why, sizeof(why)), SOUK_EINVALID);
+	ASSERT_STR_EQ(why, "is not a valid coupon");
+}
+
 /* t/api/razorpay-vectors.json: the same vectors the official SDK accepts in
  * t/api/razorpay-sdk.test.mjs. */
 static cJSON *read_vectors(void)
@@ -315,6 +371,7 @@ int suite_commerce(void)
 	    !CU_add_test(s, "discount spread over lines", test_gst_discount_spread) ||
 	    !CU_add_test(s, "GST refuses bad input", test_gst_refuses) ||
 	    !CU_add_test(s, "coupon discounts", test_coupon_discount) ||
+	    !CU_add_test(s, "coupon rules", test_coupon_rules) ||
 	    !CU_add_test(s, "supply and states", test_supply_and_states) ||
 	    !CU_add_test(s, "GSTIN checksum", test_gstin) ||
 	    !CU_add_test(s, "invoice numbers", test_invoice_numbers) ||
