@@ -149,7 +149,8 @@ struct sale_product {
 	const char *category_id; /* NULL when uncategorised */
 	int64_t price_paise;
 	int32_t tax_rate_bp;
-	bool owned; /* user_id holds a live entitlement (not revoked, not expired) */
+	char currency[4]; /* ISO 4217, of price_paise */
+	bool owned;	  /* user_id holds a live entitlement (not revoked, not expired) */
 };
 
 /*

@@ -30,7 +30,10 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "souk/catalog.h"
+
 struct arena;
+struct cJSON;
 struct http_request;
 struct http_response;
 struct worker;
@@ -38,6 +41,7 @@ struct worker;
 #define COMMERCE_MAX_LINES 100		     /* lines of a cart or an order */
 #define COMMERCE_MAX_PAISE 100000000000000LL /* 1e14 paise: no product or order above */
 #define GST_DEFAULT_RATE_BP 1800	     /* 18 % */
+#define COMMERCE_CURRENCY "INR"		     /* the one currency a sale is in */
 
 /* ------------------------------------------------------------ GST --- */
 
@@ -121,18 +125,22 @@ struct coupon {
 	long max_redemptions;	 /* -1 = unlimited */
 	long redemptions;	 /* paid orders that used it */
 	long per_customer_limit; /* -1 = unlimited */
-	long used_by_customer;	 /* the caller's paid orders with it (0 for a guest) */
+	long used_by_customer;	 /* the caller's paid or refunded orders with it (0: a guest) */
+	char currency[4];	 /* of a fixed coupon's value; only COMMERCE_CURRENCY is taken */
 	long long valid_from;	 /* unix seconds, 0 = no start */
 	long long valid_until;	 /* unix seconds, 0 = no end */
 	bool active;
-	const char **product_ids; /* products.id of its products; none + none = store-wide */
+	bool scoped;		  /* false: store-wide; true: its products and categories only */
+	const char **product_ids; /* products.id of its products (deleted ones are gone) */
 	size_t nproducts;
 	const char **category_ids; /* categories.id of its categories */
 	size_t ncategories;
 };
 
 /* True when the coupon applies to a line of this product (products.id) in
- * this category (categories.id, NULL for none). */
+ * this category (categories.id, NULL for none): any line of a store-wide
+ * coupon; a scoped one's listed products and categories only (none left:
+ * nothing). */
 bool coupon_applies(const struct coupon *c, const char *product_id, const char *category_id);
 
 /*
@@ -212,7 +220,9 @@ void invoice_financial_year_label(int start_year, char out[8]);
  * notes: each its own series), the financial year's two two-digit years and
  * the sequence, zero-padded to 6 digits: SK2627-000123. SOUK_OK, or
  * SOUK_EINVALID when it would not fit INVOICE_NUMBER_MAX characters (a
- * prefix over 3 characters or a sequence over 999,999,999) or sequence < 1.
+ * prefix over 3 characters, or a sequence longer than the 16 characters
+ * leave: 999,999,999 with a 2-letter prefix, 99,999,999 with 3) or
+ * sequence < 1.
  */
 int invoice_number(const char *prefix, int start_year, long sequence,
 		   char out[INVOICE_NUMBER_MAX + 1]);
@@ -271,6 +281,33 @@ int cart_remove(struct worker *w, struct http_request *req, struct http_response
  * off at the next read with a notice {"product":null,"code":"coupon"}. */
 int cart_coupon_set(struct worker *w, struct http_request *req, struct http_response *res);
 int cart_coupon_clear(struct worker *w, struct http_request *req, struct http_response *res);
+
+/* A cart priced for a sale: its lines (PostgreSQL's products and prices,
+ * oldest line first), their GST, the totals and the coupon. */
+struct cart_priced {
+	size_t n;
+	struct sale_product products[COMMERCE_MAX_LINES];
+	struct gst_line_out lines[COMMERCE_MAX_LINES];
+	struct gst_totals totals;
+	enum gst_supply supply;
+	bool has_coupon;
+	struct coupon coupon; /* when has_coupon */
+};
+
+/*
+ * The signed-in caller's cart priced for supply, as every cart read prices
+ * it (lines that cannot be sold and a coupon that stopped applying are
+ * taken out, with a notice each appended to notices, a cJSON array). *out is
+ * arena-owned. SOUK_EUNAUTH for a guest; SOUK_EREDIS; SOUK_EDB.
+ */
+int cart_price(struct worker *w, struct http_request *req, enum gst_supply supply,
+	       struct cJSON *notices, struct cart_priced **out);
+
+/* Adds the eight *_paise members of t (subtotal ... total) to object o. */
+void gst_totals_json(struct cJSON *o, const struct gst_totals *t);
+
+/* "intra_state", "inter_state" or "export". */
+const char *gst_supply_name(enum gst_supply supply);
 
 /* At sign-in: moves the guest cart of req's souk_cart cookie into user_id's
  * cart and clears the cookie on res. Never fails the sign-in: when Redis

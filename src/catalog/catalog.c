@@ -579,7 +579,7 @@ int catalog_product_lock(struct worker *w, struct arena *a, const struct product
 	"SELECT p.id, p.public_id, p.slug, p.title, p.status, p.category_id, p.price_paise,"       \
 	" p.tax_rate_bp, EXISTS (SELECT 1 FROM entitlements e WHERE e.product_id = p.id"           \
 	" AND e.user_id = $1::bigint AND e.revoked_at IS NULL"                                     \
-	" AND (e.expires_at IS NULL OR e.expires_at > now())) FROM products p"
+	" AND (e.expires_at IS NULL OR e.expires_at > now())), p.currency FROM products p"
 
 static struct db_statement sale_by_ids = {
     .name = "catalog_sale_by_ids",
@@ -613,6 +613,8 @@ static void sale_row(struct arena *a, PGresult *r, int i, struct sale_product *p
 	p->price_paise = strtoll(PQgetvalue(r, i, 6), NULL, 10);
 	p->tax_rate_bp = (int32_t)strtol(PQgetvalue(r, i, 7), NULL, 10);
 	p->owned = PQgetvalue(r, i, 8)[0] == 't';
+	memcpy(p->currency, PQgetvalue(r, i, 9), 3);
+	p->currency[3] = '\0';
 }
 
 int catalog_sale_products(struct worker *w, struct arena *a, const char *user_id,

@@ -78,6 +78,14 @@ static const char merge_script[] =
     "redis.call('DEL', KEYS[1]) "
     "redis.call('PEXPIRE', KEYS[2], ARGV[2]) return moved";
 
+/* Removes a field only while it holds what the read saw: KEYS[1] the cart,
+ * ARGV[1] the field, ARGV[2] its value then. A read that drops a coupon
+ * which stopped applying must not drop the one a PUT stored meanwhile.
+ * Returns 1 removed, 0 not (gone, or changed). Idempotent. */
+static const char remove_if_script[] = "if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then "
+				       "  return redis.call('HDEL', KEYS[1], ARGV[1]) end "
+				       "return 0";
+
 static bool token_valid(const char *t)
 {
 	if (t == NULL || strlen(t) != 2 * CART_TOKEN_BYTES)
@@ -95,7 +103,8 @@ static const char *cart_cookie(const struct http_request *req, const char *value
 }
 
 /* The Redis key of the caller's cart, or NULL for a guest without a cart
- * (create: give the guest one, setting its cookie on res). */
+ * (create: give the guest one, setting its cookie on res). A guest's cookie
+ * is sent again on every use, so it lasts as long as the cart does. */
 static const char *cart_key(struct http_request *req, struct http_response *res, bool create)
 {
 	const char *token = http_cookie(req, CART_COOKIE);
@@ -104,8 +113,10 @@ static const char *cart_key(struct http_request *req, struct http_response *res,
 
 	if (req->principal != NULL)
 		return arena_printf(req->arena, "cart:u:%s", req->principal->user_id);
-	if (token_valid(token))
+	if (token_valid(token)) {
+		http_response_header(res, "Set-Cookie", cart_cookie(req, token, CART_TTL_S));
 		return arena_printf(req->arena, "cart:g:%s", token);
+	}
 	if (!create || crypto_random(raw, sizeof(raw)) != SOUK_OK)
 		return NULL;
 	crypto_hex(raw, sizeof(raw), hex);
@@ -127,6 +138,7 @@ static int reply_ok(const redisReply *r)
 /* One line of the cart as Redis has it. */
 struct cart_entry {
 	const char *product; /* public id */
+	const char *added;   /* the field's value as Redis holds it */
 	long long added_ms;
 };
 
@@ -164,8 +176,11 @@ static int cart_entries(struct worker *w, struct arena *a, const char *key, stru
 			*coupon = arena_strdup(a, r->element[i + 1]->str);
 		if (f == NULL || strncmp(f, "p:", 2) != 0 || count >= COMMERCE_MAX_LINES)
 			continue;
+		if (r->element[i + 1]->str == NULL)
+			continue;
 		e[count].product = arena_strdup(a, f + 2);
-		e[count].added_ms = strtoll(r->element[i + 1]->str, NULL, 10);
+		e[count].added = arena_strdup(a, r->element[i + 1]->str);
+		e[count].added_ms = strtoll(e[count].added, NULL, 10);
 		count++;
 	}
 	qsort(e, count, sizeof(*e), entry_order);
@@ -187,6 +202,17 @@ static int cart_remove_field(struct worker *w, struct arena *a, const char *key,
 	const char *argv[] = {"HDEL", key, field};
 	redisReply *r = NULL;
 	int rc = redis_command(&w->redis, a, &r, 1, 3, argv, NULL);
+
+	return rc == SOUK_OK ? reply_ok(r) : rc;
+}
+
+/* Removes a field while it still holds value (remove_if_script). */
+static int cart_remove_if(struct worker *w, struct arena *a, const char *key, const char *field,
+			  const char *value)
+{
+	const char *argv[] = {"EVAL", remove_if_script, "1", key, field, value};
+	redisReply *r = NULL;
+	int rc = redis_command(&w->redis, a, &r, 1, 6, argv, NULL);
 
 	return rc == SOUK_OK ? reply_ok(r) : rc;
 }
@@ -218,6 +244,11 @@ static const char *line_problem(const struct sale_product *p, const char **messa
 	if (p->price_paise == 0) {
 		*message = "This product is now free: claim it from its page.";
 		return "free";
+	}
+	if (strcmp(p->currency, COMMERCE_CURRENCY) != 0) {
+		*message = "This product is priced in another currency than the shop takes, so it "
+			   "was removed from your cart.";
+		return "currency";
 	}
 	return NULL;
 }
@@ -251,16 +282,18 @@ static cJSON *paise(cJSON *o, const char *name, int64_t v)
 	return cJSON_AddNumberToObject(o, name, (double)v);
 }
 
-/* The coupon on kept[0..n): marks the lines it applies to and gives the
- * discount, or SOUK_EINVALID with why. */
-static int apply_coupon(const struct coupon *c, const struct sale_product *const *kept, size_t n,
+/* The coupon on the lines of pc: marks the lines it applies to and gives
+ * the discount, or SOUK_EINVALID with why. */
+static int apply_coupon(const struct coupon *c, const struct cart_priced *pc,
 			struct gst_line_in *in, int64_t *discount, char *why, size_t why_size)
 {
 	int64_t subtotal = 0, eligible = 0;
 	int rc;
 
-	for (size_t i = 0; i < n; i++) {
-		in[i].discountable = coupon_applies(c, kept[i]->id, kept[i]->category_id);
+	for (size_t i = 0; i < pc->n; i++) {
+		const struct sale_product *p = &pc->products[i];
+
+		in[i].discountable = coupon_applies(c, p->id, p->category_id);
 		subtotal += in[i].price_paise;
 		eligible += in[i].discountable ? in[i].price_paise : 0;
 	}
@@ -283,33 +316,17 @@ static cJSON *coupon_json(const struct coupon *c, int64_t discount)
 	return o;
 }
 
-/*
- * The priced cart as JSON: its lines priced from PostgreSQL, the lines (and
- * a coupon) that cannot stay removed from Redis with a notice each. With
- * try_code, that coupon is checked instead of the cart's own: SOUK_EINVALID
- * (on field "code") when it cannot be used, else it is stored.
- */
-static int cart_document(struct worker *w, struct http_request *req, const char *key,
-			 enum gst_supply supply, const char *try_code, cJSON *notices, cJSON **out)
+/* Keeps the lines of e[0..n) that can be sold (pc->products), dropping the
+ * others from Redis with a notice each. */
+static int cart_lines(struct worker *w, struct http_request *req, const char *key,
+		      const struct cart_entry *e, size_t n, cJSON *notices, struct cart_priced *pc)
 {
 	const char *user = req->principal != NULL ? req->principal->user_id : NULL;
-	struct gst_line_in in[COMMERCE_MAX_LINES];
-	struct gst_line_out priced[COMMERCE_MAX_LINES];
-	const struct sale_product *kept[COMMERCE_MAX_LINES];
+	const char **ids = arena_alloc(req->arena, sizeof(*ids) * (n + 1));
 	struct sale_product *products = NULL;
-	struct cart_entry *e = NULL;
-	const char **ids, *code = NULL;
-	size_t n = 0, nproducts = 0, nkept = 0;
-	struct coupon coupon;
-	bool has_coupon = false;
-	int64_t discount = 0;
-	struct gst_totals t;
-	char why[160];
-	int rc = key != NULL ? cart_entries(w, req->arena, key, &e, &n, &code) : SOUK_OK;
+	size_t nproducts = 0;
+	int rc = SOUK_OK;
 
-	if (rc != SOUK_OK)
-		return rc;
-	ids = arena_alloc(req->arena, sizeof(*ids) * (n + 1));
 	for (size_t i = 0; i < n; i++)
 		ids[i] = e[i].product;
 	if (n > 0)
@@ -324,43 +341,79 @@ static int cart_document(struct worker *w, struct http_request *req, const char 
 		problem = line_problem(p, &message);
 		if (problem != NULL) {
 			add_notice(notices, e[i].product, problem, message);
-			rc = cart_remove_field(w, req->arena, key,
-					       arena_printf(req->arena, "p:%s", e[i].product));
+			rc = cart_remove_if(w, req->arena, key,
+					    arena_printf(req->arena, "p:%s", e[i].product),
+					    e[i].added);
 			continue;
 		}
-		in[nkept] = (struct gst_line_in){p->price_paise, p->tax_rate_bp, false};
-		kept[nkept++] = p;
+		pc->products[pc->n++] = *p;
 	}
+	return rc;
+}
+
+/*
+ * Prices the cart of key (NULL: an empty guest cart) for supply: its lines
+ * priced from PostgreSQL, the lines (and a coupon) that cannot stay removed
+ * from Redis with a notice each. With try_code, that coupon is checked
+ * instead of the cart's own: SOUK_EINVALID (on field "code") when it cannot
+ * be used, else it is stored in the cart.
+ */
+static int cart_price_key(struct worker *w, struct http_request *req, const char *key,
+			  enum gst_supply supply, const char *try_code, cJSON *notices,
+			  struct cart_priced **out)
+{
+	const char *user = req->principal != NULL ? req->principal->user_id : NULL;
+	struct cart_priced *pc = arena_alloc(req->arena, sizeof(*pc));
+	struct gst_line_in in[COMMERCE_MAX_LINES];
+	struct cart_entry *e = NULL;
+	const char *code = NULL;
+	size_t n = 0;
+	int64_t discount = 0;
+	char why[160] = "";
+	int rc = key != NULL ? cart_entries(w, req->arena, key, &e, &n, &code) : SOUK_OK;
+
 	if (rc != SOUK_OK)
 		return rc;
+	memset(pc, 0, sizeof(*pc));
+	pc->supply = supply;
+	rc = cart_lines(w, req, key, e, n, notices, pc);
+	if (rc != SOUK_OK)
+		return rc;
+	for (size_t i = 0; i < pc->n; i++)
+		in[i] = (struct gst_line_in){pc->products[i].price_paise,
+					     pc->products[i].tax_rate_bp, false};
 
 	/* the coupon: the one being tried, else the cart's own, checked again */
 	if (try_code != NULL || code != NULL) {
-		rc = coupon_find(w, req->arena, try_code != NULL ? try_code : code, user, &coupon);
-		if (rc == SOUK_OK)
-			rc = apply_coupon(&coupon, kept, nkept, in, &discount, why, sizeof(why));
-		else if (rc == SOUK_ENOTFOUND) {
+		bool rejected = false;
+
+		rc = coupon_find(w, req->arena, try_code != NULL ? try_code : code, user,
+				 &pc->coupon);
+		if (rc == SOUK_OK) {
+			rc = apply_coupon(&pc->coupon, pc, in, &discount, why, sizeof(why));
+			rejected = rc == SOUK_EINVALID;
+		} else if (rc == SOUK_ENOTFOUND) {
 			snprintf(why, sizeof(why), "is not a valid coupon");
-			rc = SOUK_EINVALID;
+			rejected = true;
 		}
-		if (rc == SOUK_EINVALID && try_code != NULL)
+		if (rejected && try_code != NULL)
 			return http_field_error(req, "code", arena_strdup(req->arena, why));
-		if (rc == SOUK_EINVALID) {
+		if (rejected) {
 			add_notice(notices, NULL, "coupon",
 				   arena_printf(req->arena, "The coupon %s %s, so it was removed.",
 						code, why));
-			for (size_t i = 0; i < nkept; i++)
+			for (size_t i = 0; i < pc->n; i++)
 				in[i].discountable = false;
 			discount = 0;
-			rc = cart_remove_field(w, req->arena, key, "coupon");
+			rc = cart_remove_if(w, req->arena, key, "coupon", code);
 		} else if (rc == SOUK_OK) {
-			has_coupon = true;
+			pc->has_coupon = true;
 		}
 		if (rc != SOUK_OK)
 			return rc;
 	}
-	if (has_coupon && try_code != NULL) {
-		const char *argv[] = {"HSET", key, "coupon", coupon.code};
+	if (pc->has_coupon && try_code != NULL) {
+		const char *argv[] = {"HSET", key, "coupon", pc->coupon.code};
 		redisReply *r = NULL;
 
 		rc = redis_command(&w->redis, req->arena, &r, 1, 4, argv, NULL);
@@ -369,71 +422,112 @@ static int cart_document(struct worker *w, struct http_request *req, const char 
 		if (rc != SOUK_OK)
 			return rc;
 	}
-	rc = gst_price(in, nkept, discount, supply, priced, &t);
+	rc = gst_price(in, pc->n, discount, supply, pc->lines, &pc->totals);
 	if (rc != SOUK_OK)
 		return rc;
+	*out = pc;
+	return SOUK_OK;
+}
 
-	cJSON *doc = json_new_object(req->arena), *items = cJSON_AddArrayToObject(doc, "items");
+int cart_price(struct worker *w, struct http_request *req, enum gst_supply supply, cJSON *notices,
+	       struct cart_priced **out)
+{
+	if (req->principal == NULL)
+		return SOUK_EUNAUTH;
+	return cart_price_key(w, req,
+			      arena_printf(req->arena, "cart:u:%s", req->principal->user_id),
+			      supply, NULL, notices, out);
+}
 
-	for (size_t i = 0; i < nkept; i++) {
-		cJSON *l = cJSON_CreateObject();
+const char *gst_supply_name(enum gst_supply supply)
+{
+	return supply == GST_INTRA_STATE   ? "intra_state"
+	       : supply == GST_INTER_STATE ? "inter_state"
+					   : "export";
+}
 
-		cJSON_AddStringToObject(l, "product", kept[i]->public_id);
-		cJSON_AddStringToObject(l, "slug", kept[i]->slug);
-		cJSON_AddStringToObject(l, "title", kept[i]->title);
-		paise(l, "price_paise", kept[i]->price_paise);
-		cJSON_AddNumberToObject(l, "tax_rate_bp", kept[i]->tax_rate_bp);
-		paise(l, "discount_paise", priced[i].discount_paise);
-		paise(l, "taxable_paise", priced[i].taxable_paise);
-		paise(l, "tax_paise", priced[i].tax_paise);
-		paise(l, "total_paise", priced[i].taxable_paise + priced[i].tax_paise);
-		cJSON_AddItemToArray(items, l);
+void gst_totals_json(cJSON *o, const struct gst_totals *t)
+{
+	static const struct {
+		const char *name;
+		size_t offset;
+	} members[] = {
+	    {"subtotal_paise", offsetof(struct gst_totals, subtotal_paise)},
+	    {"discount_paise", offsetof(struct gst_totals, discount_paise)},
+	    {"taxable_paise", offsetof(struct gst_totals, taxable_paise)},
+	    {"cgst_paise", offsetof(struct gst_totals, cgst_paise)},
+	    {"sgst_paise", offsetof(struct gst_totals, sgst_paise)},
+	    {"igst_paise", offsetof(struct gst_totals, igst_paise)},
+	    {"tax_paise", offsetof(struct gst_totals, tax_paise)},
+	    {"total_paise", offsetof(struct gst_totals, total_paise)},
+	};
+
+	for (size_t i = 0; i < sizeof(members) / sizeof(members[0]); i++) {
+		int64_t v;
+
+		memcpy(&v, (const char *)t + members[i].offset, sizeof(v));
+		paise(o, members[i].name, v);
 	}
-	paise(doc, "subtotal_paise", t.subtotal_paise);
-	paise(doc, "discount_paise", t.discount_paise);
-	paise(doc, "taxable_paise", t.taxable_paise);
-	paise(doc, "cgst_paise", t.cgst_paise);
-	paise(doc, "sgst_paise", t.sgst_paise);
-	paise(doc, "igst_paise", t.igst_paise);
-	paise(doc, "tax_paise", t.tax_paise);
-	paise(doc, "total_paise", t.total_paise);
-	cJSON_AddStringToObject(doc, "currency", "INR");
-	cJSON_AddStringToObject(doc, "supply",
-				supply == GST_INTRA_STATE   ? "intra_state"
-				: supply == GST_INTER_STATE ? "inter_state"
-							    : "export");
-	if (has_coupon)
-		cJSON_AddItemToObject(doc, "coupon", coupon_json(&coupon, t.discount_paise));
+}
+
+/* The priced cart as the cart routes answer it (commerce.h). */
+static cJSON *cart_json(struct arena *a, const struct cart_priced *pc, cJSON *notices)
+{
+	const struct gst_totals *t = &pc->totals;
+	cJSON *doc = json_new_object(a), *items = cJSON_AddArrayToObject(doc, "items");
+
+	for (size_t i = 0; i < pc->n; i++) {
+		const struct sale_product *p = &pc->products[i];
+		const struct gst_line_out *l = &pc->lines[i];
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(o, "product", p->public_id);
+		cJSON_AddStringToObject(o, "slug", p->slug);
+		cJSON_AddStringToObject(o, "title", p->title);
+		paise(o, "price_paise", p->price_paise);
+		cJSON_AddNumberToObject(o, "tax_rate_bp", p->tax_rate_bp);
+		paise(o, "discount_paise", l->discount_paise);
+		paise(o, "taxable_paise", l->taxable_paise);
+		paise(o, "tax_paise", l->tax_paise);
+		paise(o, "total_paise", l->taxable_paise + l->tax_paise);
+		cJSON_AddItemToArray(items, o);
+	}
+	gst_totals_json(doc, t);
+	cJSON_AddStringToObject(doc, "currency", COMMERCE_CURRENCY);
+	cJSON_AddStringToObject(doc, "supply", gst_supply_name(pc->supply));
+	if (pc->has_coupon)
+		cJSON_AddItemToObject(doc, "coupon", coupon_json(&pc->coupon, t->discount_paise));
 	else
 		cJSON_AddNullToObject(doc, "coupon");
 	cJSON_AddNumberToObject(doc, "max_items", COMMERCE_MAX_LINES);
 	cJSON_AddItemReferenceToObject(doc, "notices", notices);
-	*out = doc;
-	return SOUK_OK;
+	return doc;
 }
 
 /* The answer of every cart route: the priced cart. */
 static int cart_answer(struct worker *w, struct http_request *req, struct http_response *res,
-		       const char *key, const char *try_code, cJSON *notices)
+		       const char *key, enum gst_supply supply, const char *try_code)
 {
-	enum gst_supply supply;
-	const char *country;
-	cJSON *doc = NULL;
-	int rc = cart_supply(w, req, &supply, &country);
+	cJSON *notices = json_new_array(req->arena);
+	struct cart_priced *pc = NULL;
+	int rc = cart_price_key(w, req, key, supply, try_code, notices, &pc);
 
-	if (rc == SOUK_OK)
-		rc = cart_document(w, req, key, supply, try_code, notices, &doc);
 	if (rc != SOUK_OK)
 		return rc;
 	http_response_header(res, "Cache-Control", "private, no-store");
-	http_response_json(res, req->arena, 200, doc);
+	http_response_json(res, req->arena, 200, cart_json(req->arena, pc, notices));
 	return SOUK_OK;
 }
 
 int cart_get(struct worker *w, struct http_request *req, struct http_response *res)
 {
-	return cart_answer(w, req, res, cart_key(req, res, false), NULL,
-			   json_new_array(req->arena));
+	enum gst_supply supply;
+	const char *country;
+	int rc = cart_supply(w, req, &supply, &country);
+
+	if (rc != SOUK_OK)
+		return rc;
+	return cart_answer(w, req, res, cart_key(req, res, false), supply, NULL);
 }
 
 struct cart_add_body {
@@ -450,11 +544,16 @@ int cart_add(struct worker *w, struct http_request *req, struct http_response *r
 	const char *user = req->principal != NULL ? req->principal->user_id : NULL;
 	struct cart_add_body in = {0};
 	struct sale_product p;
-	const char *key, *message = NULL, *code;
+	const char *key, *message = NULL, *code, *country;
+	enum gst_supply supply;
+	struct timespec now;
 	redisReply *r = NULL;
 	char when[24];
 	int rc = HTTP_VALIDATE(req, cart_add_fields, &in, NULL);
 
+	/* the query is checked before anything changes */
+	if (rc == SOUK_OK)
+		rc = cart_supply(w, req, &supply, &country);
 	if (rc != SOUK_OK)
 		return rc;
 	rc = catalog_sale_product(w, req->arena, user, in.product, &p);
@@ -469,15 +568,16 @@ int cart_add(struct worker *w, struct http_request *req, struct http_response *r
 		req->error_message = "You already own this product: it is in your library.";
 		return SOUK_ECONFLICT;
 	}
+	if (code != NULL && strcmp(code, "currency") == 0)
+		return http_field_error(req, "product",
+					"is priced in a currency this shop cannot take payment in");
 	if (code != NULL)
 		return http_field_error(req, "product", "is free: claim it from its page");
 	key = cart_key(req, res, true);
 	if (key == NULL)
 		return SOUK_EINTERNAL;
-	struct timespec now;
-
-	clock_gettime(CLOCK_REALTIME,
-		      &now); /* milliseconds: two adds in one second keep their order */
+	/* milliseconds: two adds in one second keep their order */
+	clock_gettime(CLOCK_REALTIME, &now);
 	snprintf(when, sizeof(when), "%lld",
 		 (long long)now.tv_sec * 1000LL + now.tv_nsec / 1000000);
 	const char *argv[] = {"EVAL",
@@ -497,21 +597,33 @@ int cart_add(struct worker *w, struct http_request *req, struct http_response *r
 	if (r->type == REDIS_REPLY_INTEGER && r->integer < 0)
 		return http_field_error(req, "product",
 					"cannot be added: a cart holds at most 100 products");
-	return cart_answer(w, req, res, key, NULL, json_new_array(req->arena));
+	return cart_answer(w, req, res, key, supply, NULL);
 }
 
 int cart_remove(struct worker *w, struct http_request *req, struct http_response *res)
 {
 	const char *user = req->principal != NULL ? req->principal->user_id : NULL;
-	const char *product = http_path_param(req, "product"), *key = cart_key(req, res, false);
+	const char *product = http_path_param(req, "product"), *key, *country;
+	enum gst_supply supply;
 	struct sale_product p;
-	int rc = SOUK_OK;
+	int rc = cart_supply(w, req, &supply, &country);
 
-	/* a slug names the product it names now; the cart holds public ids */
-	if (!validate_uuid(product)) {
+	if (rc != SOUK_OK)
+		return rc;
+	key = cart_key(req, res, false);
+	if (validate_uuid(product)) {
+		/* the cart holds public ids as PostgreSQL writes them: lower case */
+		char *lower = arena_strdup(req->arena, product);
+
+		for (char *c = lower; *c != '\0'; c++)
+			if (*c >= 'A' && *c <= 'F')
+				*c = (char)(*c - 'A' + 'a');
+		product = lower;
+	} else {
+		/* a slug names the product it names now */
 		rc = catalog_sale_product(w, req->arena, user, product, &p);
 		if (rc == SOUK_ENOTFOUND)
-			return cart_answer(w, req, res, key, NULL, json_new_array(req->arena));
+			return cart_answer(w, req, res, key, supply, NULL);
 		if (rc != SOUK_OK)
 			return rc;
 		product = p.public_id;
@@ -521,7 +633,7 @@ int cart_remove(struct worker *w, struct http_request *req, struct http_response
 				       arena_printf(req->arena, "p:%s", product));
 	if (rc != SOUK_OK)
 		return rc;
-	return cart_answer(w, req, res, key, NULL, json_new_array(req->arena));
+	return cart_answer(w, req, res, key, supply, NULL);
 }
 
 void cart_merge(struct worker *w, struct http_request *req, struct http_response *res,
@@ -561,23 +673,32 @@ static const struct validate_field cart_coupon_fields[] = {
 int cart_coupon_set(struct worker *w, struct http_request *req, struct http_response *res)
 {
 	struct cart_coupon_body in = {0};
-	const char *key;
+	const char *key, *country;
+	enum gst_supply supply;
 	int rc = HTTP_VALIDATE(req, cart_coupon_fields, &in, NULL);
 
+	if (rc == SOUK_OK)
+		rc = cart_supply(w, req, &supply, &country);
 	if (rc != SOUK_OK)
 		return rc;
 	key = cart_key(req, res, false);
 	if (key == NULL)
 		return http_field_error(req, "code", "needs a product in the cart first");
-	return cart_answer(w, req, res, key, in.code, json_new_array(req->arena));
+	return cart_answer(w, req, res, key, supply, in.code);
 }
 
 int cart_coupon_clear(struct worker *w, struct http_request *req, struct http_response *res)
 {
-	const char *key = cart_key(req, res, false);
-	int rc = key != NULL ? cart_remove_field(w, req->arena, key, "coupon") : SOUK_OK;
+	const char *key, *country;
+	enum gst_supply supply;
+	int rc = cart_supply(w, req, &supply, &country);
 
 	if (rc != SOUK_OK)
 		return rc;
-	return cart_answer(w, req, res, key, NULL, json_new_array(req->arena));
+	key = cart_key(req, res, false);
+	if (key != NULL)
+		rc = cart_remove_field(w, req->arena, key, "coupon");
+	if (rc != SOUK_OK)
+		return rc;
+	return cart_answer(w, req, res, key, supply, NULL);
 }

@@ -22,11 +22,12 @@ static struct db_statement coupon_by_code = {
     .sql = "SELECT c.id, c.code, c.description, c.kind, c.value, c.min_order_paise,"
 	   " coalesce(c.max_redemptions, -1), c.redemptions, coalesce(c.per_customer_limit, -1),"
 	   " (SELECT count(*) FROM orders o WHERE o.coupon_id = c.id"
-	   "   AND o.user_id = $2::bigint AND o.status = 'paid'),"
+	   "   AND o.user_id = $2::bigint AND o.status IN ('paid', 'refunded')),"
 	   " coalesce(extract(epoch FROM c.valid_from)::bigint, 0),"
 	   " coalesce(extract(epoch FROM c.valid_until)::bigint, 0), c.active,"
 	   " ARRAY(SELECT product_id FROM coupon_products WHERE coupon_id = c.id)::text,"
-	   " ARRAY(SELECT category_id FROM coupon_categories WHERE coupon_id = c.id)::text"
+	   " ARRAY(SELECT category_id FROM coupon_categories WHERE coupon_id = c.id)::text,"
+	   " c.scoped, c.currency"
 	   " FROM coupons c WHERE c.code = $1::citext",
     .nparams = 2,
     .flags = DB_READONLY,
@@ -78,13 +79,16 @@ int coupon_find(struct worker *w, struct arena *a, const char *code, const char 
 	c.active = PQgetvalue(r, 0, 12)[0] == 't';
 	c.product_ids = id_list(a, PQgetvalue(r, 0, 13), &c.nproducts);
 	c.category_ids = id_list(a, PQgetvalue(r, 0, 14), &c.ncategories);
+	c.scoped = PQgetvalue(r, 0, 15)[0] == 't';
+	memcpy(c.currency, PQgetvalue(r, 0, 16), 3);
+	c.currency[3] = '\0';
 	*out = c;
 	return SOUK_OK;
 }
 
 bool coupon_applies(const struct coupon *c, const char *product_id, const char *category_id)
 {
-	if (c->nproducts == 0 && c->ncategories == 0)
+	if (!c->scoped)
 		return true;
 	for (size_t i = 0; i < c->nproducts; i++)
 		if (product_id != NULL && strcmp(c->product_ids[i], product_id) == 0)
@@ -102,6 +106,8 @@ int coupon_check(const struct coupon *c, long long now, int64_t subtotal_paise,
 
 	if (!c->active)
 		reason = "is not a valid coupon";
+	else if (c->kind == COUPON_FIXED && strcmp(c->currency, COMMERCE_CURRENCY) != 0)
+		reason = "is not valid in this shop's currency";
 	else if (c->valid_from != 0 && now < c->valid_from)
 		reason = "is not valid yet";
 	else if (c->valid_until != 0 && now >= c->valid_until)
@@ -135,7 +141,7 @@ int coupon_check(const struct coupon *c, long long now, int64_t subtotal_paise,
 	" 'max_redemptions', c.max_redemptions, 'redemptions', c.redemptions,"                   \
 	" 'per_customer_limit', c.per_customer_limit,"                                           \
 	" 'valid_from', " DB_TS("c.valid_from") ", 'valid_until', " DB_TS("c.valid_until") ","  \
-	" 'active', c.active,"                                                                   \
+	" 'active', c.active, 'store_wide', NOT c.scoped,"                                       \
 	" 'products', ARRAY(SELECT p.slug FROM coupon_products cp JOIN products p"               \
 	"   ON p.id = cp.product_id WHERE cp.coupon_id = c.id ORDER BY p.slug),"                 \
 	" 'categories', ARRAY(SELECT k.slug FROM coupon_categories cc JOIN categories k"         \
@@ -194,30 +200,37 @@ static struct db_statement coupon_patch = {
 	.nparams = 2,
 };
 
-static struct db_statement coupon_products_clear = {
-	.name = "coupon_products_clear",
-	.sql = "DELETE FROM coupon_products WHERE coupon_id = $1::bigint",
-	.nparams = 1,
-};
+/* Replaces a coupon's scope list ($1 the coupon, $2 the slugs) in one
+ * statement: rows not named go, named ones are added (the two touch other
+ * rows); answers how many slugs name something. */
+#define SCOPE_REPLACE(table, column, source)                                                       \
+	"WITH keep AS (SELECT s.id FROM " source " s WHERE s.slug = ANY ($2::text[])),"           \
+	" gone AS (DELETE FROM " table " t WHERE t.coupon_id = $1::bigint"                         \
+	"   AND t." column " NOT IN (SELECT id FROM keep)),"                                      \
+	" added AS (INSERT INTO " table " (coupon_id, " column ")"                                 \
+	"   SELECT $1::bigint, id FROM keep ON CONFLICT DO NOTHING)"                               \
+	" SELECT count(*) FROM keep"
 
-static struct db_statement coupon_products_set = {
-	.name = "coupon_products_set",
-	.sql = "INSERT INTO coupon_products (coupon_id, product_id)"
-	       " SELECT $1::bigint, p.id FROM products p WHERE p.slug = ANY ($2::text[])",
+static struct db_statement coupon_products_replace = {
+	.name = "coupon_products_replace",
+	.sql = SCOPE_REPLACE("coupon_products", "product_id", "products"),
 	.nparams = 2,
 };
 
-static struct db_statement coupon_categories_clear = {
-	.name = "coupon_categories_clear",
-	.sql = "DELETE FROM coupon_categories WHERE coupon_id = $1::bigint",
-	.nparams = 1,
+static struct db_statement coupon_categories_replace = {
+	.name = "coupon_categories_replace",
+	.sql = SCOPE_REPLACE("coupon_categories", "category_id", "categories"),
+	.nparams = 2,
 };
 
-static struct db_statement coupon_categories_set = {
-	.name = "coupon_categories_set",
-	.sql = "INSERT INTO coupon_categories (coupon_id, category_id)"
-	       " SELECT $1::bigint, k.id FROM categories k WHERE k.slug = ANY ($2::text[])",
-	.nparams = 2,
+/* after a scope change: scoped when anything is listed (schema/014) */
+static struct db_statement coupon_scoped_set = {
+	.name = "coupon_scoped_set",
+	.sql = "UPDATE coupons c SET scoped ="
+	       " EXISTS (SELECT 1 FROM coupon_products WHERE coupon_id = c.id)"
+	       " OR EXISTS (SELECT 1 FROM coupon_categories WHERE coupon_id = c.id)"
+	       " WHERE c.id = $1::bigint",
+	.nparams = 1,
 };
 
 static struct db_statement coupon_delete_unused = {
@@ -269,18 +282,16 @@ int coupon_admin_json(struct worker *w, struct arena *a, const char *code, char 
 	return SOUK_OK;
 }
 
-/* Replaces one scope list; SOUK_EINVALID (*unknown set) when a slug names
- * nothing. slugs: a PostgreSQL array literal of n slugs. */
-static int scope_replace(struct worker *w, struct arena *a, struct db_statement *clear,
-			 struct db_statement *set, const char *id, const char *slugs, size_t n)
+/* Replaces one scope list; SOUK_EINVALID when a slug names nothing.
+ * slugs: a PostgreSQL array literal of n slugs. */
+static int scope_replace(struct worker *w, struct arena *a, struct db_statement *st, const char *id,
+			 const char *slugs, size_t n)
 {
-	const char *p1[] = {id}, *p2[] = {id, slugs};
+	const char *params[] = {id, slugs};
 	PGresult *r = NULL;
-	int rc = db_exec(&w->db, a, clear, p1, &r);
+	int rc = db_exec(&w->db, a, st, params, &r);
 
-	if (rc == SOUK_OK && n > 0)
-		rc = db_exec(&w->db, a, set, p2, &r);
-	if (rc == SOUK_OK && n > 0 && strtoul(PQcmdTuples(r), NULL, 10) != n)
+	if (rc == SOUK_OK && strtoul(PQgetvalue(r, 0, 0), NULL, 10) != n)
 		rc = SOUK_EINVALID;
 	return rc;
 }
@@ -309,16 +320,21 @@ int coupon_save(struct worker *w, struct arena *a, const char *code, const char 
 	id = arena_strdup(a, PQgetvalue(r, 0, 0));
 	*saved_code = arena_strdup(a, PQgetvalue(r, 0, 1));
 	if (scope->products != NULL) {
-		rc = scope_replace(w, a, &coupon_products_clear, &coupon_products_set, id,
-				   scope->products, scope->nproducts);
+		rc = scope_replace(w, a, &coupon_products_replace, id, scope->products,
+				   scope->nproducts);
 		if (rc == SOUK_EINVALID)
 			*bad_field = "products";
 	}
 	if (rc == SOUK_OK && scope->categories != NULL) {
-		rc = scope_replace(w, a, &coupon_categories_clear, &coupon_categories_set, id,
-				   scope->categories, scope->ncategories);
+		rc = scope_replace(w, a, &coupon_categories_replace, id, scope->categories,
+				   scope->ncategories);
 		if (rc == SOUK_EINVALID)
 			*bad_field = "categories";
+	}
+	if (rc == SOUK_OK && (scope->products != NULL || scope->categories != NULL)) {
+		const char *params[] = {id};
+
+		rc = db_exec(&w->db, a, &coupon_scoped_set, params, &r);
 	}
 	return rc;
 }
@@ -329,6 +345,10 @@ int coupon_delete(struct worker *w, struct arena *a, const char *code)
 	PGresult *r = NULL;
 	int rc = db_exec(&w->db, a, &coupon_delete_unused, params, &r);
 
+	/* an order that used it committed after this statement's snapshot: the
+	 * foreign key refuses (23503), and that is "used", not bad input */
+	if (rc == SOUK_EINVALID)
+		return SOUK_ECONFLICT;
 	if (rc != SOUK_OK || PQntuples(r) == 1)
 		return rc;
 	rc = db_exec(&w->db, a, &coupon_exists, params, &r);

@@ -158,6 +158,49 @@ describe('cart', () => {
     assert.deepEqual(ids(again), [b.id]);
   });
 
+  test('a bad ?country or ?state changes nothing: no line added or removed, no cookie', async () => {
+    const g = guest();
+    const bad = await g.req(`/api/v1/cart/items?state=99`, { method: 'POST', body: { product: p[0].id } });
+    expectError(bad, 422, 'validation_failed');
+    assert.ok(bad.json.error.fields.state);
+    assert.deepEqual(setCookies(bad.headers), []);
+    assert.equal((await add(g, p[0].id)).status, 200);
+    const del = await g.req(`/api/v1/cart/items/${p[0].id}?country=india`, { method: 'DELETE' });
+    expectError(del, 422, 'validation_failed');
+    assert.deepEqual(ids(await cart(g)), [p[0].id]);
+  });
+
+  test('removing by an upper-case id removes the line', async () => {
+    const c = await customer();
+    await add(c, p[1].id);
+    const r = await call(c.token, 'DELETE', `/api/v1/cart/items/${p[1].id.toUpperCase()}`);
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(ids(r), []);
+  });
+
+  test("a guest's cookie is renewed on every use, so it lasts as long as the cart", async () => {
+    const g = guest();
+    assert.equal((await add(g, p[2].id)).status, 200);
+    const r = await cart(g);
+    const cookie = setCookies(r.headers).find((c) => c.startsWith('souk_cart='));
+    assert.ok(cookie, 'the cookie was not sent again');
+    assert.match(cookie, /Max-Age=2592000/);
+    assert.match(cookie, /HttpOnly/);
+  });
+
+  test('a product priced in another currency cannot be added, and is dropped from a cart with a notice', async () => {
+    const [q] = products(1);
+    const c = await customer();
+    await add(c, q.id);
+    sql(`update products set currency = 'USD' where public_id = '${q.id}'`);
+    const r = await cart(c);
+    assert.deepEqual(ids(r), []);
+    assert.deepEqual(r.json.notices.map((n) => [n.product, n.code]), [[q.id, 'currency']]);
+    const again = await add(c, q.id);
+    expectError(again, 422, 'validation_failed');
+    assert.match(again.json.error.fields.product, /currency/);
+  });
+
   test('signing in merges the guest cart: no duplicates, owned products dropped, cookie cleared', async () => {
     const c = await customer();
     const [a, b, d, o] = products(4);
@@ -316,6 +359,33 @@ describe('cart coupons', () => {
     assert.deepEqual(r.json.notices.map((n) => [n.product, n.code]), [[null, 'coupon']]);
     assert.match(r.json.notices[0].message, /at least Rs 900\.00/);
     assert.deepEqual((await cart(c)).json.notices, []);
+  });
+
+  test('a scoped coupon stays scoped when its category is deleted; refunded orders count as used', async () => {
+    const c = await customer();
+    await add(c, p[0].id);
+    const cat = sql(`insert into categories (slug, name) values ('${tag()}', 'Doomed') returning id`).stdout;
+    const scoped = coupon({});
+    sql(`insert into coupon_categories (coupon_id, category_id) values (${scoped.id}, ${cat})`);
+    assert.equal(sql(`delete from categories where id = ${cat}`).code, 0);
+    const r = await putCoupon(c, scoped.code);
+    expectError(r, 422, 'validation_failed');
+    assert.match(r.json.error.fields.code, /does not apply/);
+    const once = coupon({ per_customer_limit: 1 });
+    sql(`insert into orders (user_id, status, subtotal_paise, total_paise, coupon_id, paid_at, refunded_at)
+      values (${c.id}, 'refunded', 1000, 1000, ${once.id}, now(), now())`);
+    const again = await putCoupon(c, once.code);
+    expectError(again, 422, 'validation_failed');
+    assert.match(again.json.error.fields.code, /already used on your account/);
+  });
+
+  test('a fixed coupon in another currency is refused', async () => {
+    const c = await customer();
+    await add(c, p[0].id);
+    const usd = coupon({ kind: "'fixed'", value: 500, currency: "'USD'" });
+    const r = await putCoupon(c, usd.code);
+    expectError(r, 422, 'validation_failed');
+    assert.match(r.json.error.fields.code, /currency/);
   });
 
   test("a guest's coupon comes along at sign-in unless the user's cart has one", async () => {

@@ -39,11 +39,27 @@ describe('staff coupons', () => {
       [c, 'percent', 1500, 50000, 10, 1, 0, true, '2025-12-31T18:30:00Z', '2030-03-31T23:59:59Z']);
     assert.deepEqual(r.json.products, [p1, p2].sort());
     assert.deepEqual(r.json.categories, [cat]);
+    assert.equal(r.json.store_wide, false);
     const got = await call(admin, 'GET', `/api/v1/admin/coupons/${c.toLowerCase()}`);
     assert.equal(got.status, 200, got.text);
     assert.deepEqual(got.json, r.json);
     expectError(await call(admin, 'POST', '/api/v1/admin/coupons', { code: c.toLowerCase(), kind: 'fixed', value: 100 }), 409, 'conflict');
     assert.equal(count(`select count(*) from audit_log where action = 'coupon.create' and entity_id = '${c}'`), 1);
+  });
+
+  test('emptying both scope lists makes a coupon store-wide again; emptying one keeps it scoped', async () => {
+    const [p1] = sql("select slug from products where status = 'published' and price_paise > 0 order by id limit 1").stdout.split('\n');
+    const cat = sql('select slug from categories order by id limit 1').stdout;
+    const c = code();
+    const made = await call(admin, 'POST', '/api/v1/admin/coupons', { code: c, kind: 'percent', value: 500, products: [p1], categories: [cat] });
+    assert.equal(made.status, 201, made.text);
+    const one = await call(admin, 'PATCH', `/api/v1/admin/coupons/${c}`, { products: [] });
+    assert.equal(one.status, 200, one.text);
+    assert.deepEqual([one.json.products, one.json.categories, one.json.store_wide], [[], [cat], false]);
+    const none = await call(admin, 'PATCH', `/api/v1/admin/coupons/${c}`, { categories: [] });
+    assert.deepEqual([none.json.products, none.json.categories, none.json.store_wide], [[], [], true]);
+    const plain = await call(admin, 'POST', '/api/v1/admin/coupons', { code: code(), kind: 'fixed', value: 100 });
+    assert.equal(plain.json.store_wide, true);
   });
 
   test('bad input is a 422 naming the field, and nothing is stored', async () => {

@@ -194,6 +194,10 @@ static void test_invoice_numbers(void)
 	CU_ASSERT_EQUAL(invoice_number("SK", 2026, 1000000000L, n), SOUK_EINVALID);
 	CU_ASSERT_EQUAL(invoice_number("SK", 2026, 0, n), SOUK_EINVALID);
 	CU_ASSERT_EQUAL(invoice_number("SKXX", 2026, 1, n), SOUK_EINVALID);
+	/* a 3-letter prefix leaves room for 8 digits */
+	CU_ASSERT_EQUAL(invoice_number("SKX", 2026, 99999999L, n), SOUK_OK);
+	ASSERT_STR_EQ(n, "SKX2627-99999999");
+	CU_ASSERT_EQUAL(invoice_number("SKX", 2026, 100000000L, n), SOUK_EINVALID);
 	CU_ASSERT_EQUAL(invoice_number("sk", 2026, 1, n), SOUK_EINVALID);
 	CU_ASSERT_EQUAL(invoice_number("", 2026, 1, n), SOUK_EINVALID);
 }
@@ -238,6 +242,7 @@ static void test_coupon_rules(void)
 			   .value = 1000,
 			   .max_redemptions = -1,
 			   .per_customer_limit = -1,
+			   .currency = "INR",
 			   .active = true};
 	char why[160];
 
@@ -249,12 +254,29 @@ static void test_coupon_rules(void)
 	c.nproducts = 2;
 	c.category_ids = categories;
 	c.ncategories = 1;
+	c.scoped = true;
 	CU_ASSERT(coupon_applies(&c, "9", NULL));
 	CU_ASSERT(coupon_applies(&c, "1", "3"));
 	CU_ASSERT(!coupon_applies(&c, "1", "4"));
 	CU_ASSERT(!coupon_applies(&c, "1", NULL));
 	CU_ASSERT_EQUAL(coupon_check(&c, 1000, 5000, 0, why, sizeof(why)), SOUK_EINVALID);
 	ASSERT_STR_EQ(why, "does not apply to anything in your cart");
+	/* a scoped coupon whose products and categories were all deleted applies to nothing */
+	c.nproducts = c.ncategories = 0;
+	CU_ASSERT(!coupon_applies(&c, "9", "3"));
+	c.scoped = false;
+	CU_ASSERT(coupon_applies(&c, "9", "3"));
+	c.nproducts = 2;
+	c.ncategories = 1;
+	c.scoped = true;
+	/* a fixed coupon in another currency is refused; a percent one has none */
+	c.kind = COUPON_FIXED;
+	memcpy(c.currency, "USD", 4);
+	CU_ASSERT_EQUAL(coupon_check(&c, 1000, 5000, 5000, why, sizeof(why)), SOUK_EINVALID);
+	ASSERT_STR_EQ(why, "is not valid in this shop's currency");
+	c.kind = COUPON_PERCENT;
+	CU_ASSERT_EQUAL(coupon_check(&c, 1000, 5000, 5000, why, sizeof(why)), SOUK_OK);
+	memcpy(c.currency, "INR", 4);
 	/* the window: from is inclusive, until is not */
 	c.valid_from = 1000;
 	c.valid_until = 2000;
