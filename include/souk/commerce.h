@@ -309,10 +309,153 @@ void gst_totals_json(struct cJSON *o, const struct gst_totals *t);
 /* "intra_state", "inter_state" or "export". */
 const char *gst_supply_name(enum gst_supply supply);
 
+/* After a purchase: takes the products bought (public ids) and, when
+ * coupon, the coupon out of user_id's cart. SOUK_EREDIS. */
+int cart_forget(struct worker *w, struct arena *a, const char *user_id, const char *const *products,
+		size_t n, bool coupon);
+
 /* At sign-in: moves the guest cart of req's souk_cart cookie into user_id's
  * cart and clears the cookie on res. Never fails the sign-in: when Redis
  * cannot be reached the guest cart is left for the next sign-in. */
 void cart_merge(struct worker *w, struct http_request *req, struct http_response *res,
 		const char *user_id);
+
+/* --------------------------------------------------------- orders --- */
+
+/* A payment as the provider reports it (strings arena-owned). */
+struct provider_payment {
+	const char *id;	      /* pay_... */
+	const char *order_id; /* the provider's order id (NULL when it has none) */
+	const char *status;   /* created | authorized | captured | failed | refunded */
+	const char *method;   /* upi, card, ... (may be NULL) */
+	int64_t amount_paise;
+	char currency[4];
+	const char *raw; /* the entity as JSON text, kept in payments.raw */
+};
+
+/* An order as checkout and payments need it (strings arena-owned). */
+struct order_row {
+	const char *id; /* orders.id */
+	const char *public_id;
+	const char *user_id;
+	const char *status; /* pending | paid | failed | refunded | cancelled */
+	int64_t total_paise;
+	char currency[4];
+	const char *provider;	       /* razorpay | sandbox */
+	const char *provider_order_id; /* NULL until the provider made its order */
+	const char *request_hash;      /* of the checkout body that created it */
+	const char *email;	       /* the buyer's */
+	const char *billing_name;
+};
+
+/* What the buyer gave at checkout, validated. */
+struct order_input {
+	const char *billing_name;
+	const char *country; /* ISO 3166-1 alpha-2 */
+	const char *state;   /* GST state code, NULL outside India */
+	const char *gstin;   /* NULL when none */
+	const char *provider;
+	const char *idempotency_key;
+	const char *request_hash; /* hex SHA-256 of the body */
+};
+
+enum fulfil_result {
+	FULFIL_DONE,	    /* this call fulfilled it */
+	FULFIL_ALREADY,	    /* it was paid already (another path won, or a retry) */
+	FULFIL_MISMATCH,    /* amount or currency differ: not fulfilled, flagged */
+	FULFIL_NOT_PENDING, /* cancelled or failed: not fulfilled, flagged */
+};
+
+/* The caller's order made with this Idempotency-Key. SOUK_ENOTFOUND. */
+int order_find_by_key(struct worker *w, struct arena *a, const char *user_id, const char *key,
+		      struct order_row *out);
+/* The order of a provider order id; user_id NULL: anyone's. SOUK_ENOTFOUND. */
+int order_find_by_provider(struct worker *w, struct arena *a, const char *provider_order_id,
+			   const char *user_id, struct order_row *out);
+
+/*
+ * One transaction: locks the cart's coupon and checks it again counting
+ * pending orders' reservations (24 h), then creates the pending order and
+ * its lines (title, price, tax rate, discount and tax snapshotted).
+ * SOUK_OK with *out; SOUK_EINVALID with *coupon_why when the coupon was
+ * taken meanwhile; SOUK_ECONFLICT when a retry with the same key won.
+ */
+int order_create(struct worker *w, struct arena *a, const char *user_id,
+		 const struct order_input *in, const struct cart_priced *pc, struct order_row *out,
+		 const char **coupon_why);
+
+/* Stores the provider's order id (outside any other transaction). When a
+ * racing retry stored one first, o gets that one. SOUK_ECONFLICT: the order
+ * is no longer pending. */
+int order_set_provider_order(struct worker *w, struct arena *a, struct order_row *o,
+			     const char *provider_order_id);
+
+/*
+ * Fulfils order_id for payment p (captured; NULL for a free order) exactly
+ * once, in one transaction: the order becomes paid only if it is pending
+ * and p's amount and currency are the order's; then the payment is
+ * recorded, the entitlements granted, the coupon's redemption counted, the
+ * invoice numbered (the financial year's counter row, so numbers have no
+ * gap; none for a free order) and the order_confirmation e-mail queued once.
+ * Otherwise the payment is still recorded and, when it needs a person (wrong
+ * amount, a second payment, a cancelled order), the order flagged.
+ */
+int order_fulfil(struct worker *w, struct arena *a, const char *order_id,
+		 const struct provider_payment *p, enum fulfil_result *result);
+
+/* Records a failed payment and queues payment_failed once; the order stays
+ * as it is (a UPI payment may still be captured later). */
+int order_payment_failed(struct worker *w, struct arena *a, const struct order_row *o,
+			 const struct provider_payment *p);
+
+/* JSON text of one order: the caller's by public id (another's is
+ * SOUK_ENOTFOUND), or any by orders.id. */
+int order_json_mine_get(struct worker *w, struct arena *a, const char *user_id,
+			const char *public_id, char **json);
+int order_json(struct worker *w, struct arena *a, const char *order_id, char **json);
+/* A page of the user's orders, newest first (the page contract). */
+int orders_mine_list(struct worker *w, struct arena *a, const char *user_id,
+		     const int64_t *after_id, long limit, char **items, bool *more,
+		     int64_t *last_id);
+
+/* The sandbox provider's payments (no Razorpay keys, never in production). */
+int sandbox_payment_create(struct worker *w, struct arena *a, const struct order_row *o,
+			   bool captured, const char *payment_id);
+int sandbox_payment_fetch(struct worker *w, struct arena *a, const char *payment_id,
+			  struct provider_payment *out);
+
+/* Razorpay's REST API (razorpay_api.c), SOUK_EUPSTREAM when it fails or
+ * is slow past SOUK_RAZORPAY_TIMEOUT_MS. */
+int razorpay_order_create(struct worker *w, struct arena *a, int64_t amount_paise,
+			  const char *receipt, char **provider_order_id);
+/* SOUK_ENOTFOUND: no such payment. */
+int razorpay_payment_fetch(struct worker *w, struct arena *a, const char *payment_id,
+			   struct provider_payment *out);
+int razorpay_payment_capture(struct worker *w, struct arena *a, const struct provider_payment *p,
+			     struct provider_payment *out);
+/* Reads a payment entity (an API answer or a webhook's payload.payment.entity). */
+int provider_payment_from_json(struct arena *a, const struct cJSON *entity,
+			       struct provider_payment *out);
+
+/*
+ * The routes (checkout_http.c, webhooks.c):
+ *   checkout_create   POST /api/v1/checkout (signed in, Idempotency-Key)
+ *                     {billing_name, country, state?, gstin?}: 201 {order, payment}
+ *                     (200 for a retry); 422 empty cart, bad fields, the key with
+ *                     another body; 502 upstream_unavailable (retry with the key)
+ *   payments_verify   POST /api/v1/payments/razorpay/verify {razorpay_order_id,
+ *                     razorpay_payment_id, razorpay_signature}: 200 {order}; 400
+ *                     bad signature; 404 not the caller's; 422 the payment failed
+ *   sandbox_pay       POST /api/v1/payments/sandbox/pay {order, outcome: pay|fail}:
+ *                     what Checkout would return, sandbox-signed (not in production)
+ *   orders_mine       GET /api/v1/me/orders, GET /api/v1/me/orders/{id}
+ *   webhook_razorpay  POST /api/v1/webhooks/razorpay (X-Razorpay-Signature)
+ */
+int checkout_create(struct worker *w, struct http_request *req, struct http_response *res);
+int payments_verify(struct worker *w, struct http_request *req, struct http_response *res);
+int sandbox_pay(struct worker *w, struct http_request *req, struct http_response *res);
+int orders_mine_index(struct worker *w, struct http_request *req, struct http_response *res);
+int orders_mine_show(struct worker *w, struct http_request *req, struct http_response *res);
+int webhook_razorpay(struct worker *w, struct http_request *req, struct http_response *res);
 
 #endif

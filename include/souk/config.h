@@ -74,6 +74,14 @@ struct souk_config {
 	const char *seller_gstin;   /* SOUK_SELLER_GSTIN: "" until registered */
 	const char *seller_name;    /* SOUK_SELLER_NAME: legal name */
 	const char *seller_address; /* SOUK_SELLER_ADDRESS: one line */
+	const char *sac_code;	    /* SOUK_SAC_CODE: on invoice lines (998439) */
+	/* Razorpay: off (the sandbox provider stands in, never in production)
+	 * until the key id is set; then the secret and webhook secret must be */
+	const char *razorpay_key_id;	     /* SOUK_RAZORPAY_KEY_ID: rzp_live_... */
+	const char *razorpay_key_secret;     /* SOUK_RAZORPAY_KEY_SECRET (never logged) */
+	const char *razorpay_webhook_secret; /* SOUK_RAZORPAY_WEBHOOK_SECRET (never logged) */
+	const char *razorpay_api_url;	     /* SOUK_RAZORPAY_API_URL: https://api.razorpay.com */
+	long razorpay_timeout_ms;	     /* SOUK_RAZORPAY_TIMEOUT_MS: one API call, at most */
 
 	/* nginx in front: souk-fcgi --render fills nginx/\*.in from these */
 	const char *home;	       /* SOUK_HOME: the tree holding nginx/ (errors, souk.js) */

@@ -15,6 +15,11 @@ struct db;
 int mail_queue(struct db *db, struct arena *a, const char *template_name, const char *recipient,
 	       const struct cJSON *data);
 
+/* The same, once per dedupe_key ("order_paid:<order id>"): a second call
+ * with the key queues nothing, so an event handled twice sends one e-mail. */
+int mail_queue_once(struct db *db, struct arena *a, const char *template_name,
+		    const char *recipient, const struct cJSON *data, const char *dedupe_key);
+
 /* Removes every message queued to recipient, sent or not (an account is
  * deleted: its address, name and codes must not stay behind). */
 int mail_forget_recipient(struct db *db, struct arena *a, const char *recipient);

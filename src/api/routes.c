@@ -60,6 +60,14 @@ const struct route api_routes[] = {
     {"PUT", "/api/v1/cart/coupon", cart_coupon_set, NULL, ROUTE_JSON_BODY},
     {"DELETE", "/api/v1/cart/coupon", cart_coupon_clear, NULL, 0},
 
+    /* checkout and payments (src/commerce/checkout_http.c, webhooks.c) */
+    {"POST", "/api/v1/checkout", checkout_create, ROUTE_SIGNED_IN, ROUTE_JSON_BODY},
+    {"POST", "/api/v1/payments/razorpay/verify", payments_verify, ROUTE_SIGNED_IN, ROUTE_JSON_BODY},
+    {"POST", "/api/v1/payments/sandbox/pay", sandbox_pay, ROUTE_SIGNED_IN, ROUTE_JSON_BODY},
+    {"POST", "/api/v1/webhooks/razorpay", webhook_razorpay, NULL, ROUTE_JSON_BODY},
+    {"GET", "/api/v1/me/orders", orders_mine_index, ROUTE_SIGNED_IN, 0},
+    {"GET", "/api/v1/me/orders/{id}", orders_mine_show, ROUTE_SIGNED_IN, 0},
+
     /* coupons, for staff (src/commerce/coupons_http.c) */
     {"GET", "/api/v1/admin/coupons", coupons_admin_index, "coupons:write", 0},
     {"POST", "/api/v1/admin/coupons", coupons_admin_create, "coupons:write", ROUTE_JSON_BODY},

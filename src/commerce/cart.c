@@ -636,6 +636,26 @@ int cart_remove(struct worker *w, struct http_request *req, struct http_response
 	return cart_answer(w, req, res, key, supply, NULL);
 }
 
+int cart_forget(struct worker *w, struct arena *a, const char *user_id, const char *const *products,
+		size_t n, bool coupon)
+{
+	const char **argv = arena_alloc(a, (n + 3) * sizeof(*argv));
+	int argc = 0;
+	redisReply *r = NULL;
+	int rc;
+
+	argv[argc++] = "HDEL";
+	argv[argc++] = arena_printf(a, "cart:u:%s", user_id);
+	for (size_t i = 0; i < n; i++)
+		argv[argc++] = arena_printf(a, "p:%s", products[i]);
+	if (coupon)
+		argv[argc++] = "coupon";
+	if (argc == 2)
+		return SOUK_OK;
+	rc = redis_command(&w->redis, a, &r, 1, argc, argv, NULL);
+	return rc == SOUK_OK ? reply_ok(r) : rc;
+}
+
 void cart_merge(struct worker *w, struct http_request *req, struct http_response *res,
 		const char *user_id)
 {

@@ -99,6 +99,13 @@ static const struct config_setting settings[] = {
     STR(seller_gstin, "SOUK_SELLER_GSTIN", ""),
     STR(seller_name, "SOUK_SELLER_NAME", "Souk Digital Private Limited"),
     STR(seller_address, "SOUK_SELLER_ADDRESS", ""),
+    STR(sac_code, "SOUK_SAC_CODE", "998439"),
+    /* payments (src/commerce/razorpay.c) */
+    STR(razorpay_key_id, "SOUK_RAZORPAY_KEY_ID", ""),
+    STR(razorpay_key_secret, "SOUK_RAZORPAY_KEY_SECRET", ""),
+    STR(razorpay_webhook_secret, "SOUK_RAZORPAY_WEBHOOK_SECRET", ""),
+    STR(razorpay_api_url, "SOUK_RAZORPAY_API_URL", "https://api.razorpay.com"),
+    NUM(razorpay_timeout_ms, "SOUK_RAZORPAY_TIMEOUT_MS", "8000", 200, 30000),
     /* nginx in front (config_render) */
     STR(home, "SOUK_HOME", "."),
     STR(web_root, "SOUK_WEB_ROOT", "web/dist"),
@@ -275,6 +282,18 @@ int config_load(struct souk_config *cfg, const char *env_file, char *err, size_t
 	     strncmp(cfg->seller_gstin, cfg->seller_state, 2) != 0)) {
 		snprintf(err, errlen,
 			 "SOUK_SELLER_GSTIN is not a valid GSTIN of SOUK_SELLER_STATE's state");
+		return SOUK_EINVALID;
+	}
+	if (cfg->razorpay_key_id[0] != '\0' &&
+	    (cfg->razorpay_key_secret[0] == '\0' || cfg->razorpay_webhook_secret[0] == '\0')) {
+		snprintf(err, errlen,
+			 "SOUK_RAZORPAY_KEY_ID is set: SOUK_RAZORPAY_KEY_SECRET and "
+			 "SOUK_RAZORPAY_WEBHOOK_SECRET must be too");
+		return SOUK_EINVALID;
+	}
+	if (strncmp(cfg->razorpay_api_url, "https://", 8) != 0 &&
+	    strcmp(cfg->env, "production") == 0) {
+		snprintf(err, errlen, "SOUK_RAZORPAY_API_URL must be https:// in production");
 		return SOUK_EINVALID;
 	}
 	/* a development convenience that must never loosen a real shop */

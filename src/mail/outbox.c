@@ -14,6 +14,13 @@ static struct db_statement outbox_insert = {
     .nparams = 3,
 };
 
+static struct db_statement outbox_insert_once = {
+    .name = "mail_outbox_insert_once",
+    .sql = "INSERT INTO email_outbox (template, recipient, data, dedupe_key)"
+	   " VALUES ($1, $2, $3::jsonb, $4) ON CONFLICT (dedupe_key) DO NOTHING",
+    .nparams = 4,
+};
+
 static struct db_statement outbox_forget = {
     .name = "mail_outbox_forget",
     .sql = "DELETE FROM email_outbox WHERE recipient = $1",
@@ -34,4 +41,13 @@ int mail_queue(struct db *db, struct arena *a, const char *template_name, const 
 	const char *params[] = {template_name, recipient, json ? json : "{}"};
 
 	return db_exec(db, a, &outbox_insert, params, NULL);
+}
+
+int mail_queue_once(struct db *db, struct arena *a, const char *template_name,
+		    const char *recipient, const struct cJSON *data, const char *dedupe_key)
+{
+	char *json = data ? json_print(a, data) : NULL;
+	const char *params[] = {template_name, recipient, json ? json : "{}", dedupe_key};
+
+	return db_exec(db, a, &outbox_insert_once, params, NULL);
 }

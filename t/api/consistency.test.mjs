@@ -125,6 +125,8 @@ describe('unknown members of a JSON body are refused, everywhere', () => {
     const tested = [];
     for (const route of jsonRoutes()) {
       const [method, pattern] = route.split(' ');
+      // Razorpay's webhook body is Razorpay's: taken as signed, never checked for our fields
+      if (pattern === '/api/v1/webhooks/razorpay') continue;
       // the signed-in routes run as the admin, except those that would end its session
       const who = /\/me$|\/logout/.test(pattern) ? victim.token : admin;
       const r = await call(who, method, fill(pattern), { zz_unknown: 1 });

@@ -144,7 +144,8 @@ describe('seed data', () => {
   });
 
   test('seed is refused in production', () => {
-    const r = admin(['seed'], { env: { SOUK_ENV: 'production' } });
+    // production wants https for Razorpay; the test stack points it at the local stand-in
+    const r = admin(['seed'], { env: { SOUK_ENV: 'production', SOUK_RAZORPAY_API_URL: 'https://api.razorpay.com' } });
     assert.equal(r.code, 3);
     assert.match(r.stdout + r.stderr, /refusing/);
   });

@@ -16,6 +16,7 @@
 //   POST /_fake/users {"login","id","name","avatar_url","emails":[{email,primary,verified}]}
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
+import { readBody } from './http.mjs';
 
 const USERS = [
   { login: 'octocat', id: 583231, name: 'The Octocat',
@@ -31,20 +32,6 @@ const USERS = [
 ];
 
 const CODE_TTL_MS = 10 * 60 * 1000;
-
-function readBody(req, limit = 65536) {
-  return new Promise((resolve, reject) => {
-    let size = 0;
-    const chunks = [];
-    req.on('data', (c) => {
-      size += c.length;
-      if (size > limit) { reject(new Error('body too large')); req.destroy(); return; }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
 
 function send(res, status, body, type = 'application/json; charset=utf-8', headers = {}) {
   const text = typeof body === 'string' ? body : JSON.stringify(body);

@@ -19,6 +19,7 @@
 import { createHmac, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import http from 'node:http';
 import Provider from 'oidc-provider';
+import { readBody } from './http.mjs';
 
 const ACCOUNTS = [
   { id: 'alice', email: 'alice@gmail.test', email_verified: true, name: 'Alice Google',
@@ -31,20 +32,6 @@ const SABOTAGE_MODES = new Set(['bad-signature', 'wrong-audience', 'wrong-issuer
   'expired', 'unverified-email', 'alg-none', 'hs256', 'unknown-kid']);
 
 const b64 = (v) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url');
-
-function readBody(req, limit = 65536) {
-  return new Promise((resolve, reject) => {
-    let size = 0;
-    const chunks = [];
-    req.on('data', (c) => {
-      size += c.length;
-      if (size > limit) { reject(new Error('body too large')); req.destroy(); return; }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
 
 function send(res, status, body, type = 'application/json') {
   const text = typeof body === 'string' ? body : JSON.stringify(body);

@@ -19,6 +19,9 @@
 //   FAKE_S3_REGION         the region signatures must name (us-east-1)
 //   FAKE_S3_DIR            where objects are kept (default: a new temporary folder,
 //                          removed at stop; a given folder is kept)
+//   FAKE_RAZORPAY_PORT     port of the Razorpay stand-in (18094)
+//   FAKE_RAZORPAY_KEY_ID / FAKE_RAZORPAY_KEY_SECRET / FAKE_RAZORPAY_WEBHOOK_SECRET
+//                          (rzp_test_souk / souk-test-razorpay-secret / souk-test-webhook-secret)
 // Install once with `npm ci` in this folder.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +29,7 @@ import { join } from 'node:path';
 
 import { startGithub } from './github.mjs';
 import { startGoogle } from './google.mjs';
+import { startRazorpay } from './razorpay.mjs';
 import { startS3 } from './s3.mjs';
 
 const env = process.env;
@@ -44,7 +48,7 @@ const callbacks = (provider) => bases.map((b) => `${b}/api/v1/auth/oauth/${provi
 const s3Dir = env.FAKE_S3_DIR || mkdtempSync(join(tmpdir(), 'souk-fake-s3-'));
 const removeS3Dir = () => { if (!env.FAKE_S3_DIR) rmSync(s3Dir, { recursive: true, force: true }); };
 
-let google, github, s3;
+let google, github, s3, razorpay;
 try {
   google = await startGoogle({
     port: port('FAKE_GOOGLE_PORT', 18091),
@@ -66,21 +70,28 @@ try {
     region: env.FAKE_S3_REGION ?? 'us-east-1',
     dir: s3Dir,
   });
+  razorpay = await startRazorpay({
+    port: port('FAKE_RAZORPAY_PORT', 18094),
+    keyId: env.FAKE_RAZORPAY_KEY_ID ?? 'rzp_test_souk',
+    keySecret: env.FAKE_RAZORPAY_KEY_SECRET ?? 'souk-test-razorpay-secret',
+    webhookSecret: env.FAKE_RAZORPAY_WEBHOOK_SECRET ?? 'souk-test-webhook-secret',
+  });
 } catch (e) {
   console.error(`souk-fakes: cannot start: ${e?.message ?? e}`);
   await google?.close();
   await github?.close();
+  await s3?.close();
   removeS3Dir();
   process.exit(1);
 }
 
-console.log(`souk-fakes ready google=${google.issuer} github=${github.url} s3=${s3.url}`);
+console.log(`souk-fakes ready google=${google.issuer} github=${github.url} s3=${s3.url} razorpay=${razorpay.url}`);
 
 let stopping = false;
 async function stop(signal) {
   if (stopping) return;
   stopping = true;
-  await Promise.all([google.close(), github.close(), s3.close()]);
+  await Promise.all([google.close(), github.close(), s3.close(), razorpay.close()]);
   removeS3Dir();
   console.log(`souk-fakes stopped (${signal})`);
   process.exit(0);
