@@ -105,6 +105,9 @@ enum gst_supply gst_supply_of(const char *seller_state, const char *buyer_countr
 /* The name of a GST state code ("29" -> "Karnataka"), or NULL if it is none. */
 const char *gst_state_name(const char *code);
 
+/* True when code is an ISO 3166-1 alpha-2 shape: two upper-case letters. */
+bool gst_country_valid(const char *code);
+
 /*
  * True when s is a well-formed GSTIN: 15 characters (state code of a real
  * state, PAN, entity number, 'Z', check character) whose check character is

@@ -263,8 +263,7 @@ static int cart_supply(struct worker *w, struct http_request *req, enum gst_supp
 
 	if (country == NULL || *country == '\0')
 		country = "IN";
-	if (strlen(country) != 2 || country[0] < 'A' || country[0] > 'Z' || country[1] < 'A' ||
-	    country[1] > 'Z')
+	if (!gst_country_valid(country))
 		rc = http_field_error(req, "country", "must be an ISO 3166-1 code such as IN");
 	if (state == NULL || *state == '\0')
 		state = w->config->seller_state;

@@ -35,6 +35,7 @@
 
 #define IDEMPOTENCY_KEY_MAX 100
 #define SANDBOX_KEY_ID "rzp_sandbox_souk"
+#define VERIFY_RETRY "The payment provider did not answer: retry, your payment is safe."
 
 static bool production(const struct worker *w)
 {
@@ -92,6 +93,18 @@ static bool idempotency_key_valid(const char *k)
 	return n >= 1 && n <= IDEMPOTENCY_KEY_MAX;
 }
 
+/* prefix and 16 random hex digits: the sandbox's order and payment ids */
+static const char *random_id(struct arena *a, const char *prefix)
+{
+	unsigned char raw[8];
+	char hex[17];
+
+	if (crypto_random(raw, sizeof(raw)) != SOUK_OK)
+		return NULL;
+	crypto_hex(raw, sizeof(raw), hex);
+	return arena_printf(a, "%s%s", prefix, hex);
+}
+
 static char *upper(struct arena *a, const char *s)
 {
 	char *u = arena_strdup(a, s);
@@ -117,8 +130,7 @@ static int checkout_input(struct http_request *req, struct order_input *in)
 	in->country = upper(req->arena, b.country != NULL ? b.country : "IN");
 	in->state = NULL;
 	in->gstin = NULL;
-	if (in->country[0] < 'A' || in->country[0] > 'Z' || in->country[1] < 'A' ||
-	    in->country[1] > 'Z')
+	if (!gst_country_valid(in->country))
 		return http_field_error(req, "country", "must be an ISO 3166-1 code such as IN");
 	if (strcmp(in->country, "IN") == 0) {
 		if (b.state == NULL)
@@ -151,28 +163,32 @@ static int checkout_input(struct http_request *req, struct order_input *in)
 	return SOUK_OK;
 }
 
-/* Gives a pending order its provider order, outside any transaction. */
+/* Gives a pending order its provider order, outside any transaction. An
+ * order that stopped being pending meanwhile is answered as it is. */
 static int provider_order(struct worker *w, struct http_request *req, struct order_row *o)
 {
+	const char *sandbox_id;
 	char *id = NULL;
 	int rc;
 
-	if (o->provider_order_id != NULL)
+	if (o->provider_order_id != NULL || strcmp(o->status, "pending") != 0 ||
+	    o->total_paise == 0)
 		return SOUK_OK;
 	if (strcmp(o->provider, "sandbox") == 0) {
-		unsigned char raw[8];
-		char hex[17];
-
-		if (crypto_random(raw, sizeof(raw)) != SOUK_OK)
+		sandbox_id = random_id(req->arena, "order_sbx");
+		if (sandbox_id == NULL)
 			return SOUK_EINTERNAL;
-		crypto_hex(raw, sizeof(raw), hex);
-		id = arena_printf(req->arena, "order_sbx%s", hex);
+		id = arena_strdup(req->arena, sandbox_id);
 	} else {
 		rc = razorpay_order_create(w, req->arena, o->total_paise, o->public_id, &id);
+		if (rc == SOUK_EUPSTREAM)
+			req->error_message = "The payment provider did not answer. Your order is "
+					     "kept: retry with the same Idempotency-Key.";
 		if (rc != SOUK_OK)
 			return rc;
 	}
-	return order_set_provider_order(w, req->arena, o, id);
+	rc = order_set_provider_order(w, req->arena, o, id);
+	return rc == SOUK_ECONFLICT ? SOUK_OK : rc;
 }
 
 /* What Razorpay Checkout (or the sandbox page) needs to take the payment. */
@@ -198,12 +214,13 @@ static cJSON *payment_json(struct worker *w, struct arena *a, const struct order
 	return p;
 }
 
-/* Takes what order (its JSON) bought, and its coupon, out of the buyer's
- * cart. A failure is only logged: the next cart read drops owned products. */
-static void forget_bought(struct worker *w, struct arena *a, const char *user_id, const char *order)
+/* Takes what order (order_json()'s document) bought, and its coupon, out
+ * of the buyer's cart. A failure is only logged: the next cart read drops
+ * owned products. */
+static void forget_bought(struct worker *w, struct arena *a, const char *user_id,
+			  const cJSON *order)
 {
-	cJSON *doc = json_own(a, cJSON_Parse(order)), *item;
-	const cJSON *items = cJSON_GetObjectItemCaseSensitive(doc, "items");
+	const cJSON *items = cJSON_GetObjectItemCaseSensitive(order, "items"), *item;
 	const char *ids[COMMERCE_MAX_LINES];
 	size_t n = 0;
 
@@ -214,7 +231,7 @@ static void forget_bought(struct worker *w, struct arena *a, const char *user_id
 		if (id != NULL && n < COMMERCE_MAX_LINES)
 			ids[n++] = id;
 	}
-	if (cart_forget(w, a, user_id, ids, n, json_string_member(doc, "coupon") != NULL) !=
+	if (cart_forget(w, a, user_id, ids, n, json_string_member(order, "coupon") != NULL) !=
 	    SOUK_OK)
 		log_msg(LOG_WARN, "checkout: the cart of user %s keeps what was bought", user_id);
 }
@@ -234,7 +251,7 @@ static int checkout_answer(struct worker *w, struct http_request *req, struct ht
 		return SOUK_EINTERNAL;
 	cJSON_AddItemToObject(doc, "order", order);
 	if (strcmp(json_string_member(order, "status"), "paid") == 0)
-		forget_bought(w, req->arena, o->user_id, json);
+		forget_bought(w, req->arena, o->user_id, order);
 	/* the order as it is now: a retry may find it paid already */
 	if (strcmp(json_string_member(order, "status"), "pending") == 0 &&
 	    o->provider_order_id != NULL)
@@ -267,14 +284,9 @@ static int checkout_resume(struct worker *w, struct http_request *req, struct ht
 				     "details: use a new key for a new checkout.";
 		return http_field_error(req, "Idempotency-Key", "was used with another body");
 	}
-	if (strcmp(o->status, "pending") == 0 && o->total_paise > 0) {
-		rc = provider_order(w, req, o);
-		if (rc == SOUK_EUPSTREAM)
-			req->error_message = "The payment provider did not answer. Your order is "
-					     "kept: retry with the same Idempotency-Key.";
-		if (rc != SOUK_OK && rc != SOUK_ECONFLICT)
-			return rc;
-	}
+	rc = provider_order(w, req, o);
+	if (rc != SOUK_OK)
+		return rc;
 	return checkout_answer(w, req, res, 200, o, notices);
 }
 
@@ -346,10 +358,7 @@ int checkout_create(struct worker *w, struct http_request *req, struct http_resp
 		return checkout_answer(w, req, res, 201, &o, notices);
 	}
 	rc = provider_order(w, req, &o);
-	if (rc == SOUK_EUPSTREAM)
-		req->error_message = "The payment provider did not answer. Your order is kept: "
-				     "retry with the same Idempotency-Key.";
-	if (rc != SOUK_OK && rc != SOUK_ECONFLICT)
+	if (rc != SOUK_OK)
 		return rc;
 	return checkout_answer(w, req, res, 201, &o, notices);
 }
@@ -377,6 +386,7 @@ int payments_verify(struct worker *w, struct http_request *req, struct http_resp
 	char expected[RAZORPAY_SIGNATURE_HEX + 1], *json = NULL;
 	const char *secret;
 	struct order_row o;
+	cJSON *order;
 	bool sandbox;
 	int rc = HTTP_VALIDATE(req, verify_fields, &b, NULL);
 
@@ -406,8 +416,7 @@ int payments_verify(struct worker *w, struct http_request *req, struct http_resp
 		return http_field_error(req, "razorpay_payment_id", "names no payment");
 	}
 	if (rc == SOUK_EUPSTREAM)
-		req->error_message = "The payment provider did not answer: retry, your payment "
-				     "is safe.";
+		req->error_message = VERIFY_RETRY;
 	if (rc != SOUK_OK)
 		return rc;
 	if (p.order_id == NULL || strcmp(p.order_id, o.provider_order_id) != 0) {
@@ -418,8 +427,7 @@ int payments_verify(struct worker *w, struct http_request *req, struct http_resp
 	if (!sandbox && strcmp(p.status, "authorized") == 0) {
 		rc = razorpay_payment_capture(w, req->arena, &p, &captured);
 		if (rc == SOUK_EUPSTREAM)
-			req->error_message = "The payment provider did not answer: retry, your "
-					     "payment is safe.";
+			req->error_message = VERIFY_RETRY;
 		if (rc != SOUK_OK)
 			return rc;
 		p = captured;
@@ -451,7 +459,10 @@ int payments_verify(struct worker *w, struct http_request *req, struct http_resp
 	rc = order_json(w, req->arena, o.id, &json);
 	if (rc != SOUK_OK)
 		return rc;
-	forget_bought(w, req->arena, req->principal->user_id, json);
+	order = json_own(req->arena, cJSON_Parse(json));
+	if (order == NULL)
+		return SOUK_EINTERNAL;
+	forget_bought(w, req->arena, req->principal->user_id, order);
 	json = arena_printf(req->arena, "{\"order\":%s}", json);
 	http_response_body(res, 200, json, strlen(json));
 	return SOUK_OK;
@@ -472,8 +483,7 @@ static const struct validate_field sandbox_fields[] = {
 int sandbox_pay(struct worker *w, struct http_request *req, struct http_response *res)
 {
 	struct sandbox_body b = {0};
-	unsigned char raw[8];
-	char hex[17], signature[RAZORPAY_SIGNATURE_HEX + 1];
+	char signature[RAZORPAY_SIGNATURE_HEX + 1];
 	struct order_row o;
 	const char *payment_id;
 	cJSON *doc;
@@ -499,10 +509,9 @@ int sandbox_pay(struct worker *w, struct http_request *req, struct http_response
 		req->error_message = arena_printf(req->arena, "This order is %s.", o.status);
 		return SOUK_ECONFLICT;
 	}
-	if (crypto_random(raw, sizeof(raw)) != SOUK_OK)
+	payment_id = random_id(req->arena, "pay_sbx");
+	if (payment_id == NULL)
 		return SOUK_EINTERNAL;
-	crypto_hex(raw, sizeof(raw), hex);
-	payment_id = arena_printf(req->arena, "pay_sbx%s", hex);
 	rc = sandbox_payment_create(w, req->arena, &o, strcmp(b.outcome, "pay") == 0, payment_id);
 	if (rc != SOUK_OK)
 		return rc;

@@ -161,6 +161,12 @@ static const struct {
     {"97", "Other Territory"},
 };
 
+bool gst_country_valid(const char *code)
+{
+	return code[0] >= 'A' && code[0] <= 'Z' && code[1] >= 'A' && code[1] <= 'Z' &&
+	       code[2] == '\0';
+}
+
 const char *gst_state_name(const char *code)
 {
 	if (code == NULL || strlen(code) != 2)
