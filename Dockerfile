@@ -1,4 +1,4 @@
-# Dockerfile - the Souk application image (souk-fcgi + souk-admin) on Debian 12.
+# Dockerfile - the Souk application image (souk-fcgi, souk-admin, souk-jobs) on Debian 12.
 #
 # NOT RUN IN THIS PROJECT'S CI: its machines have no Docker engine. Both stages install
 # from the one package list in ./souk (`./souk packages build` and `./souk packages

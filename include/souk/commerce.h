@@ -43,6 +43,12 @@ struct worker;
 #define GST_DEFAULT_RATE_BP 1800	     /* 18 % */
 #define COMMERCE_CURRENCY "INR"		     /* the one currency a sale is in */
 
+/* An Idempotency-Key header value: 1..100 visible ASCII characters. */
+bool commerce_idempotency_key_valid(const char *k);
+/* prefix and 16 random hex digits (the sandbox's order, payment and refund
+ * ids), arena-owned; NULL when the random source fails. */
+const char *commerce_random_id(struct arena *a, const char *prefix);
+
 /* ------------------------------------------------------------ GST --- */
 
 enum gst_supply {
@@ -231,6 +237,20 @@ int invoice_number(const char *prefix, int start_year, long sequence,
 		   char out[INVOICE_NUMBER_MAX + 1]);
 
 /*
+ * The GST split of a credit note for a refund of amount paise against an
+ * invoice inv (its taxable, cgst, sgst, igst and total members) of which
+ * credit notes have credited done so far: taxable is the refund's share of
+ * the invoice's taxable value (round half up), the rest is tax, split as the
+ * invoice split it (CGST takes the odd paisa); every part stays within what
+ * is left of the invoice, so the refund that completes the total takes the
+ * remainders and the credit notes add up to the invoice exactly. SOUK_OK
+ * with out's taxable, cgst, sgst, igst and total; SOUK_EINVALID when amount
+ * is not in 1 .. what is left.
+ */
+int credit_note_split(const struct gst_totals *inv, const struct gst_totals *done, int64_t amount,
+		      struct gst_totals *out);
+
+/*
  * An amount in words, Indian numbering (thousand, lakh, crore), as invoices
  * print it: 12345678 paise -> "Rupees One Lakh Twenty-Three Thousand Four
  * Hundred Fifty-Six and Seventy-Eight Paise Only". Writes at most size bytes
@@ -238,6 +258,52 @@ int invoice_number(const char *prefix, int start_year, long sequence,
  * buffer too small (out is then "").
  */
 int amount_in_words(int64_t paise, char *out, size_t size);
+
+/*
+ * The PDF of a tax invoice or a credit note (invoice_pdf.c, libharu), as
+ * CGST rule 46 (invoices) and rule 53 (credit notes) ask: the seller's legal
+ * name, address and GSTIN; the buyer's name, e-mail, state and GSTIN; the
+ * number and date; the place of supply; per line the description, SAC,
+ * taxable value and CGST/SGST or IGST with rate and amount; the totals and
+ * the total in words (amount_in_words()). An export of services says so and
+ * charges no GST. Strings are UTF-8; the text is set in the TrueType font at
+ * font_path (Debian's DejaVu Sans by default, so names beyond Latin-1 and
+ * the rupee sign print), falling back to Helvetica (non-Latin-1 as '?') when
+ * it cannot be loaded. Pure: no I/O but reading the font.
+ */
+struct invoice_doc_line {
+	const char *title;
+	int64_t taxable_paise; /* price - the line's discount */
+	int32_t tax_rate_bp;
+	int64_t cgst_paise, sgst_paise, igst_paise;
+};
+
+struct invoice_doc {
+	bool credit_note;	    /* a credit note against the invoice "against" */
+	const char *number;	    /* SK2627-000123 / CN2627-000001 */
+	const char *date;	    /* "07 Dec 2026" (IST), as printed */
+	const char *against_number; /* credit note: the invoice it credits */
+	const char *against_date;   /* credit note: that invoice's date */
+	const char *reason;	    /* credit note: why (the refund's reason), may be "" */
+	const char *order_id;	    /* our order's public id, printed as a reference */
+	const char *seller_name, *seller_address, *seller_gstin,
+	    *seller_state;						  /* gstin may be "" */
+	const char *buyer_name, *buyer_email, *buyer_gstin, *buyer_state; /* may be "" */
+	const char *place_of_supply; /* "Karnataka (29)" or "Outside India (US): ..." */
+	const char *sac;	     /* 998439 or SOUK_SAC_CODE */
+	bool export_supply;	     /* outside India: no GST, the document says so */
+	const char *currency;	     /* "INR" */
+	const struct invoice_doc_line *lines;
+	size_t nlines; /* may be 0 for a credit note of a part of the total */
+	int64_t taxable_paise, cgst_paise, sgst_paise, igst_paise, total_paise;
+	const char *font_path; /* a TrueType font, or NULL / "" for Helvetica */
+};
+
+/* Renders doc to PDF bytes (*pdf, *len, arena-owned). SOUK_OK; SOUK_EINVALID
+ * for a document that cannot be printed (no number, totals that do not add
+ * up); SOUK_EINTERNAL when libharu fails. */
+int invoice_pdf_render(struct arena *a, const struct invoice_doc *doc, unsigned char **pdf,
+		       size_t *len);
 
 /* ------------------------------------------------------- Razorpay --- */
 
@@ -421,6 +487,16 @@ int orders_mine_list(struct worker *w, struct arena *a, const char *user_id,
 		     const int64_t *after_id, long limit, char **items, bool *more,
 		     int64_t *last_id);
 
+/* souk-jobs reconcile: asks the provider about at most limit orders pending
+ * for 10 minutes to 3 days and fulfils those a payment was captured for
+ * (capturing an authorized one), recording failed ones. SOUK_EUPSTREAM ends
+ * the run (Razorpay down: the next run asks again). */
+int orders_reconcile(struct worker *w, struct arena *a, long limit, long *checked, long *paid);
+/* souk-jobs expire-orders: at most limit orders pending for 24 hours are
+ * looked at a last time (as reconcile does) and, still unpaid, cancelled;
+ * so are orders that never reached the provider. */
+int orders_expire(struct worker *w, struct arena *a, long limit, long *cancelled);
+
 /* The sandbox provider's payments (no Razorpay keys, never in production). */
 int sandbox_payment_create(struct worker *w, struct arena *a, const struct order_row *o,
 			   bool captured, const char *payment_id);
@@ -436,6 +512,33 @@ int razorpay_payment_fetch(struct worker *w, struct arena *a, const char *paymen
 			   struct provider_payment *out);
 int razorpay_payment_capture(struct worker *w, struct arena *a, const struct provider_payment *p,
 			     struct provider_payment *out);
+/* The payments of a provider order (reconcile): *out[0..*n), arena-owned. */
+int razorpay_order_payments(struct worker *w, struct arena *a, const char *provider_order_id,
+			    struct provider_payment **out, size_t *n);
+
+/* A refund as the provider reports it (strings arena-owned). */
+struct provider_refund {
+	const char *id;		 /* rfnd_... */
+	const char *payment_id;	 /* pay_... */
+	const char *status;	 /* pending | processed | failed */
+	const char *souk_refund; /* refunds.public_id from notes.souk_refund, or NULL */
+	int64_t amount_paise;
+	char currency[4];
+};
+
+/* Asks Razorpay to refund amount of payment_id, idempotently by the
+ * refund's public id (X-Refund-Idempotency; also notes.souk_refund and the
+ * receipt). SOUK_EINVALID with *refused (Razorpay's reason) when Razorpay
+ * refuses it; SOUK_EUPSTREAM when it cannot be reached (retry: same key). */
+int razorpay_refund_create(struct worker *w, struct arena *a, const char *payment_id,
+			   int64_t amount_paise, const char *refund_public_id,
+			   struct provider_refund *out, const char **refused);
+/* GET /v1/refunds/{id}: SOUK_ENOTFOUND. */
+int razorpay_refund_fetch(struct worker *w, struct arena *a, const char *refund_id,
+			  struct provider_refund *out);
+/* Reads a refund entity (an API answer or payload.refund.entity). */
+int provider_refund_from_json(struct arena *a, const struct cJSON *e, struct provider_refund *out);
+
 /* Reads a payment entity (an API answer or a webhook's payload.payment.entity). */
 int provider_payment_from_json(struct arena *a, const struct cJSON *entity,
 			       struct provider_payment *out);
@@ -460,5 +563,85 @@ int sandbox_pay(struct worker *w, struct http_request *req, struct http_response
 int orders_mine_index(struct worker *w, struct http_request *req, struct http_response *res);
 int orders_mine_show(struct worker *w, struct http_request *req, struct http_response *res);
 int webhook_razorpay(struct worker *w, struct http_request *req, struct http_response *res);
+
+/* Processes one Razorpay event (the webhook route, souk-jobs webhooks):
+ * SOUK_OK with *error NULL (done) or why it cannot be processed now (kept);
+ * a failure code when it failed for a passing reason. *order_id: the order
+ * it was about (orders.id), or NULL. */
+int webhook_event_process(struct worker *w, struct arena *a, const char *type,
+			  const struct cJSON *event, const char **error, const char **order_id);
+/* souk-jobs webhooks: processes again at most limit kept events whose
+ * back-off has passed; counts what got done and what is kept still. */
+int webhooks_retry(struct worker *w, struct arena *a, long limit, long *processed, long *kept);
+
+/*
+ * The invoice PDF (invoices.c): the owner's (orders_mine_invoice; another
+ * user's order is 404) or any order's for staff with orders:read
+ * (orders_admin_invoice). 200 application/pdf (local storage: nginx serves
+ * it by X-Accel-Redirect; S3: 302 to a presigned URL); 202 {status:
+ * "rendering"} with Retry-After until souk-jobs invoices has rendered it;
+ * 404 no such order, or one with no invoice (unpaid, free).
+ *   GET /api/v1/me/orders/{id}/invoice, GET /api/v1/admin/orders/{id}/invoice
+ */
+int orders_mine_invoice(struct worker *w, struct http_request *req, struct http_response *res);
+/* souk-jobs invoices (invoice_docs.c): renders at most limit invoices and
+ * limit credit notes not rendered yet and stores them (storage driver);
+ * *rendered counts them. A document that cannot be rendered is logged and
+ * skipped; storage or PostgreSQL down ends the run (the next one goes on). */
+int invoices_render(struct worker *w, struct arena *a, long limit, long *rendered);
+int orders_admin_invoice(struct worker *w, struct http_request *req, struct http_response *res);
+
+/*
+ * Staff orders (orders_admin.c), orders:read:
+ *   orders_admin_index  GET /api/v1/admin/orders?status=&from=&to=&email=&product=
+ *                       &limit=&cursor= : newest first, the page contract; from/to
+ *                       are dates (YYYY-MM-DD, IST, to inclusive) or RFC 3339 times;
+ *                       email is the buyer's (exact, any case); product a public id
+ *                       or slug; 422 on a bad filter
+ *   orders_admin_show   GET /api/v1/admin/orders/{id}: the order with buyer, flag,
+ *                       payments, refunds, credit notes, disputes and webhook events
+ */
+int orders_admin_index(struct worker *w, struct http_request *req, struct http_response *res);
+int orders_admin_show(struct worker *w, struct http_request *req, struct http_response *res);
+
+/*
+ * Refunds (refunds.c), orders:refund:
+ *   refunds_create  POST /api/v1/admin/orders/{id}/refunds (Idempotency-Key)
+ *                   {amount_paise?, reason, payment?}: 201 {refund, order} (200 for
+ *                   a retry); 409 not paid / nothing left to refund; 422 bad amount,
+ *                   the key with another body; 502 Razorpay failed (retry with the key)
+ */
+int refunds_create(struct worker *w, struct http_request *req, struct http_response *res);
+
+/*
+ * Settles refund_id (refunds.id) as the provider reports it: status
+ * "processed" (the payment's and order's refunded amounts, a credit note
+ * for a refund of the paying payment, the order refunded and its
+ * entitlements revoked when its refunds reach the total, the refund_issued
+ * e-mail, audit), "failed" (error kept, the held amount freed) or "pending"
+ * (only the provider's id is stored). Once: a refund no longer pending is
+ * left alone. actor and ip for the audit trail (NULL: the system).
+ */
+int refund_settle(struct worker *w, struct arena *a, const char *refund_id,
+		  const char *provider_refund_id, const char *status, const char *error,
+		  const char *actor, const char *ip);
+
+/* A refund.* webhook event (webhooks.c): finds the refund (ours by
+ * notes.souk_refund or its id; one made in the Dashboard is recorded) and
+ * settles it. *error: why it cannot be processed (kept for souk-jobs
+ * webhooks); *order_id: the order it was about (orders.id) or NULL. */
+int refund_event(struct worker *w, struct arena *a, const char *type,
+		 const struct provider_refund *pr, const char **error, const char **order_id);
+
+/* A payment.dispute.* event with its dispute entity: records the dispute
+ * (a decided one stays decided), suspends the order's entitlements while a
+ * dispute is open, restores them when won or closed, revokes them when
+ * lost, and flags the order for staff. *error, *order_id as refund_event. */
+int dispute_event(struct worker *w, struct arena *a, const char *type, const struct cJSON *entity,
+		  const char **error, const char **order_id);
+
+/* souk-jobs reconcile: asks Razorpay about refunds still pending after 5
+ * minutes (at most limit) and settles those it has decided. */
+int refunds_reconcile(struct worker *w, struct arena *a, long limit, long *settled);
 
 #endif

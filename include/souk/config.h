@@ -75,6 +75,7 @@ struct souk_config {
 	const char *seller_name;    /* SOUK_SELLER_NAME: legal name */
 	const char *seller_address; /* SOUK_SELLER_ADDRESS: one line */
 	const char *sac_code;	    /* SOUK_SAC_CODE: on invoice lines (998439) */
+	const char *invoice_font;   /* SOUK_INVOICE_FONT: TrueType font of invoice PDFs */
 	/* Razorpay: off (the sandbox provider stands in, never in production)
 	 * until the key id is set; then the secret and webhook secret must be */
 	const char *razorpay_key_id;	     /* SOUK_RAZORPAY_KEY_ID: rzp_live_... */

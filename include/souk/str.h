@@ -56,6 +56,12 @@ int str_to_long(const char *s, long min, long max, long *out);
 /* True if s is valid UTF-8 (no overlongs, no surrogates). */
 bool str_is_utf8(const char *s, size_t len);
 
+/* True for an RFC 3339 time with seconds and a zone (2026-12-31T23:59:59Z,
+ * ...59.5+05:30), by shape: PostgreSQL checks the values. */
+bool str_is_rfc3339(const char *s);
+/* True for a date shaped YYYY-MM-DD (the values are PostgreSQL's to check). */
+bool str_is_date(const char *s);
+
 /* Monotonic clock in microseconds; wall clock in milliseconds. */
 long long clock_monotonic_us(void);
 long long clock_wall_ms(void);

@@ -67,6 +67,12 @@ const struct route api_routes[] = {
     {"POST", "/api/v1/webhooks/razorpay", webhook_razorpay, NULL, ROUTE_JSON_BODY},
     {"GET", "/api/v1/me/orders", orders_mine_index, ROUTE_SIGNED_IN, 0},
     {"GET", "/api/v1/me/orders/{id}", orders_mine_show, ROUTE_SIGNED_IN, 0},
+    {"GET", "/api/v1/me/orders/{id}/invoice", orders_mine_invoice, ROUTE_SIGNED_IN, 0},
+    /* staff orders and refunds (src/commerce/orders_admin.c, refunds.c) */
+    {"GET", "/api/v1/admin/orders", orders_admin_index, "orders:read", 0},
+    {"GET", "/api/v1/admin/orders/{id}", orders_admin_show, "orders:read", 0},
+    {"GET", "/api/v1/admin/orders/{id}/invoice", orders_admin_invoice, "orders:read", 0},
+    {"POST", "/api/v1/admin/orders/{id}/refunds", refunds_create, "orders:refund", ROUTE_JSON_BODY},
 
     /* coupons, for staff (src/commerce/coupons_http.c) */
     {"GET", "/api/v1/admin/coupons", coupons_admin_index, "coupons:write", 0},

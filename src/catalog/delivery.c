@@ -60,7 +60,7 @@ static struct db_statement files_current = {
 static struct db_statement entitlement_lock = {
 	.name = "delivery_entitlement_lock",
 	.sql = "SELECT e.id, e.expires_at IS NOT NULL AND e.expires_at <= now(),"
-	       " coalesce(e.download_limit, p.download_limit, $3::int)"
+	       " coalesce(e.download_limit, p.download_limit, $3::int), e.suspended_at IS NOT NULL"
 	       " FROM entitlements e JOIN products p ON p.id = e.product_id"
 	       " WHERE e.user_id = $1::bigint AND e.product_id = $2::bigint"
 	       " AND e.revoked_at IS NULL FOR UPDATE OF e",
@@ -89,7 +89,7 @@ static struct db_statement link_download = {
 	.sql = "SELECT f.storage_key, f.filename, f.content_type FROM download_log d"
 	       " JOIN product_files f ON f.id = d.product_file_id"
 	       " JOIN entitlements e ON e.id = d.entitlement_id"
-	       " WHERE d.id = $1::bigint AND e.revoked_at IS NULL",
+	       " WHERE d.id = $1::bigint AND e.revoked_at IS NULL AND e.suspended_at IS NULL",
 	.nparams = 1,
 	.flags = DB_READONLY,
 };
@@ -131,6 +131,7 @@ static struct db_statement library = {
 	       " 'product_status', p.status, 'source', e.source,"
 	       " 'acquired_at', " DB_TS("e.created_at") ", 'expires_at', " DB_TS("e.expires_at") ","
 	       " 'expired', coalesce(e.expires_at <= now(), false),"
+	       " 'suspended', e.suspended_at IS NOT NULL,"
 	       " 'download_limit', coalesce(e.download_limit, p.download_limit, $2::int),"
 	       " 'files', (SELECT coalesce(json_agg(json_build_object('id', f.public_id, 'label', f.label,"
 	       "   'version', f.version, 'filename', f.filename, 'size_bytes', f.size_bytes,"
@@ -361,6 +362,10 @@ int delivery_download(struct worker *w, struct http_request *req, struct http_re
 		rc = SOUK_EFORBIDDEN;
 	} else if (rc == SOUK_OK && strcmp(PQgetvalue(e, 0, 1), "t") == 0) {
 		req->error_message = "Your access to this product has expired.";
+		rc = SOUK_EFORBIDDEN;
+	} else if (rc == SOUK_OK && strcmp(PQgetvalue(e, 0, 3), "t") == 0) {
+		req->error_message = "Your access to this product is suspended while a dispute "
+				     "about its payment is open.";
 		rc = SOUK_EFORBIDDEN;
 	}
 	if (rc == SOUK_OK)

@@ -82,8 +82,7 @@ static const struct validate_field checkout_fields[] = {
     {"gstin", VALIDATE_STRING, VALIDATE_NULLABLE, 15, 15, offsetof(struct checkout_body, gstin)},
 };
 
-/* An Idempotency-Key: 1..100 visible ASCII characters. */
-static bool idempotency_key_valid(const char *k)
+bool commerce_idempotency_key_valid(const char *k)
 {
 	size_t n = 0;
 
@@ -93,8 +92,7 @@ static bool idempotency_key_valid(const char *k)
 	return n >= 1 && n <= IDEMPOTENCY_KEY_MAX;
 }
 
-/* prefix and 16 random hex digits: the sandbox's order and payment ids */
-static const char *random_id(struct arena *a, const char *prefix)
+const char *commerce_random_id(struct arena *a, const char *prefix)
 {
 	unsigned char raw[8];
 	char hex[17];
@@ -175,7 +173,7 @@ static int provider_order(struct worker *w, struct http_request *req, struct ord
 	    o->total_paise == 0)
 		return SOUK_OK;
 	if (strcmp(o->provider, "sandbox") == 0) {
-		sandbox_id = random_id(req->arena, "order_sbx");
+		sandbox_id = commerce_random_id(req->arena, "order_sbx");
 		if (sandbox_id == NULL)
 			return SOUK_EINTERNAL;
 		id = arena_strdup(req->arena, sandbox_id);
@@ -303,7 +301,7 @@ int checkout_create(struct worker *w, struct http_request *req, struct http_resp
 	rc = checkout_input(req, &in);
 	if (rc != SOUK_OK)
 		return rc;
-	if (key == NULL || !idempotency_key_valid(key)) {
+	if (key == NULL || !commerce_idempotency_key_valid(key)) {
 		req->error_message = "An Idempotency-Key header (1 to 100 visible characters, a "
 				     "new random value per checkout) is required.";
 		return SOUK_EMALFORMED;
@@ -509,7 +507,7 @@ int sandbox_pay(struct worker *w, struct http_request *req, struct http_response
 		req->error_message = arena_printf(req->arena, "This order is %s.", o.status);
 		return SOUK_ECONFLICT;
 	}
-	payment_id = random_id(req->arena, "pay_sbx");
+	payment_id = commerce_random_id(req->arena, "pay_sbx");
 	if (payment_id == NULL)
 		return SOUK_EINTERNAL;
 	rc = sandbox_payment_create(w, req->arena, &o, strcmp(b.outcome, "pay") == 0, payment_id);

@@ -20,6 +20,7 @@
 #include "souk/http.h"
 #include "souk/json.h"
 #include "souk/page.h"
+#include "souk/str.h"
 #include "souk/worker.h"
 
 static const struct validate_field coupon_fields[] = {
@@ -36,27 +37,6 @@ static const struct validate_field coupon_fields[] = {
     {"products", VALIDATE_SLUG_LIST, 0, 0, 100, VALIDATE_NO_STORE},
     {"categories", VALIDATE_SLUG_LIST, 0, 0, 100, VALIDATE_NO_STORE},
 };
-
-/* RFC 3339 with seconds and a zone: 2026-12-31T23:59:59Z, ...+05:30 */
-static bool rfc3339(const char *s)
-{
-	static const char shape[] = "dddd-dd-ddTdd:dd:dd";
-	size_t i;
-
-	for (i = 0; i < sizeof(shape) - 1; i++)
-		if (s[i] == '\0' ||
-		    (shape[i] == 'd' ? !isdigit((unsigned char)s[i]) : s[i] != shape[i]))
-			return false;
-	if (s[i] == '.')
-		for (i++; isdigit((unsigned char)s[i]); i++)
-			;
-	if (strcmp(s + i, "Z") == 0)
-		return true;
-	return (s[i] == '+' || s[i] == '-') && isdigit((unsigned char)s[i + 1]) &&
-	       isdigit((unsigned char)s[i + 2]) && s[i + 3] == ':' &&
-	       isdigit((unsigned char)s[i + 4]) && isdigit((unsigned char)s[i + 5]) &&
-	       s[i + 6] == '\0';
-}
 
 static bool code_chars(const char *s)
 {
@@ -133,7 +113,7 @@ static int coupon_body(struct http_request *req, bool create, cJSON **normal)
 		const char *name = i == 0 ? "valid_from" : "valid_until";
 		const char *t = json_string_member(r.normal, name);
 
-		if (t != NULL && !rfc3339(t))
+		if (t != NULL && !str_is_rfc3339(t))
 			rc = http_field_error(req, name,
 					      "must be an RFC 3339 time such as "
 					      "2026-12-31T23:59:59+05:30");

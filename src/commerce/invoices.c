@@ -167,3 +167,41 @@ int amount_in_words(int64_t paise, char *out, size_t size)
 	}
 	return SOUK_OK;
 }
+
+static int64_t clamp64(int64_t v, int64_t lo, int64_t hi)
+{
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+int credit_note_split(const struct gst_totals *inv, const struct gst_totals *done, int64_t amount,
+		      struct gst_totals *out)
+{
+	int64_t left_total = inv->total_paise - done->total_paise;
+	int64_t left_taxable = inv->taxable_paise - done->taxable_paise;
+	int64_t left_cgst = inv->cgst_paise - done->cgst_paise;
+	int64_t left_sgst = inv->sgst_paise - done->sgst_paise;
+	int64_t left_igst = inv->igst_paise - done->igst_paise;
+	int64_t left_tax = left_cgst + left_sgst + left_igst, taxable, tax;
+
+	memset(out, 0, sizeof(*out));
+	if (amount <= 0 || amount > left_total || left_taxable < 0 || left_tax < 0 ||
+	    left_taxable + left_tax != left_total || inv->total_paise <= 0)
+		return SOUK_EINVALID;
+	/* round half up of amount x taxable / total, in 128 bits (1e14 x 1e14) */
+	__int128 prod = (__int128)amount * inv->taxable_paise;
+	taxable = (int64_t)((2 * prod + inv->total_paise) / (2 * (__int128)inv->total_paise));
+	/* within what is left of each part: taxable <= left, tax = amount - taxable <= left */
+	taxable = clamp64(taxable, amount - left_tax, left_taxable);
+	tax = amount - taxable;
+	if (left_igst > 0 || (left_cgst == 0 && left_sgst == 0 && inv->igst_paise > 0)) {
+		out->igst_paise = tax;
+	} else {
+		out->cgst_paise = clamp64((tax + 1) / 2, tax - left_sgst, left_cgst);
+		out->sgst_paise = tax - out->cgst_paise;
+	}
+	out->taxable_paise = taxable;
+	out->tax_paise = tax;
+	out->total_paise = amount;
+	out->subtotal_paise = taxable;
+	return SOUK_OK;
+}

@@ -147,13 +147,21 @@ static struct db_statement payment_record = {
     .nparams = 7,
 };
 
+static struct db_statement order_paid_by = {
+    .name = "order_paid_by",
+    .sql =
+	"UPDATE orders SET payment_id = p.id FROM payments p"
+	" WHERE orders.id = $1::bigint AND p.provider_payment_id = $2 AND p.order_id = orders.id",
+    .nparams = 2,
+};
+
 static struct db_statement entitlements_grant = {
     .name = "order_entitlements_grant",
     .sql = "INSERT INTO entitlements (user_id, product_id, order_id, source)"
 	   " SELECT $2::bigint, i.product_id, $1::bigint, 'purchase' FROM order_items i"
 	   " WHERE i.order_id = $1::bigint"
 	   " ON CONFLICT (user_id, product_id) DO UPDATE SET order_id = EXCLUDED.order_id,"
-	   " source = 'purchase', revoked_at = NULL, expires_at = NULL",
+	   " source = 'purchase', revoked_at = NULL, suspended_at = NULL, expires_at = NULL",
     .nparams = 2,
 };
 
@@ -218,7 +226,8 @@ static struct db_statement sandbox_get = {
 	" 'subtotal_paise', o.subtotal_paise, 'discount_paise', o.discount_paise,"              \
 	" 'taxable_paise', o.subtotal_paise - o.discount_paise, 'cgst_paise', o.cgst_paise,"    \
 	" 'sgst_paise', o.sgst_paise, 'igst_paise', o.igst_paise, 'tax_paise', o.tax_paise,"   \
-	" 'total_paise', o.total_paise, 'currency', o.currency, 'supply', o.supply,"            \
+	" 'total_paise', o.total_paise, 'refunded_paise', o.refunded_paise,"                     \
+	" 'currency', o.currency, 'supply', o.supply,"                                           \
 	" 'billing', json_build_object('name', o.billing_name, 'country', o.billing_country,"   \
 	"   'state', o.billing_state, 'gstin', o.gstin),"                                        \
 	" 'coupon', (SELECT c.code FROM coupons c WHERE c.id = o.coupon_id),"                    \
@@ -258,6 +267,50 @@ static struct db_statement orders_mine = {
 	.flags = DB_READONLY,
 };
 /* clang-format on */
+
+/* pending orders for the jobs, oldest first: $1 older than (hours), $2 newer
+ * than (hours, NULL: any age), $3 limit */
+static struct db_statement pending_orders = {
+    .name = "orders_pending_for_jobs",
+    .sql = "SELECT o.id FROM orders o WHERE o.status = 'pending'"
+	   " AND o.created_at < now() - interval '1 hour' * $1::float8"
+	   " AND ($2::float8 IS NULL OR o.created_at > now() - interval '1 hour' * $2::float8)"
+	   " AND o.provider_order_id IS NOT NULL ORDER BY o.created_at LIMIT $3::int",
+    .nparams = 3,
+    .flags = DB_READONLY,
+};
+
+static struct db_statement order_by_id = {
+    .name = "order_by_id",
+    .sql = ORDER_ROW_COLUMNS " WHERE o.id = $1::bigint",
+    .nparams = 1,
+    .flags = DB_READONLY,
+};
+
+static struct db_statement order_cancel = {
+    .name = "order_cancel_expired",
+    .sql = "UPDATE orders SET status = 'cancelled' WHERE id = $1::bigint AND status = 'pending'"
+	   " AND created_at < now() - " RESERVATION " RETURNING public_id",
+    .nparams = 1,
+};
+
+/* orders that never reached the provider (it was down, the buyer left) */
+static struct db_statement cancel_unsent = {
+    .name = "order_cancel_unsent",
+    .sql = "UPDATE orders SET status = 'cancelled' WHERE id IN (SELECT id FROM orders"
+	   " WHERE status = 'pending' AND provider_order_id IS NULL"
+	   " AND created_at < now() - " RESERVATION " ORDER BY created_at LIMIT $1::int)"
+	   " AND status = 'pending'",
+    .nparams = 1,
+};
+
+static struct db_statement sandbox_of_order = {
+    .name = "order_sandbox_payments_of",
+    .sql = "SELECT provider_payment_id FROM sandbox_payments WHERE provider_order_id = $1"
+	   " ORDER BY id",
+    .nparams = 1,
+    .flags = DB_READONLY,
+};
 
 static char *num(struct arena *a, int64_t v)
 {
@@ -590,8 +643,12 @@ int order_fulfil(struct worker *w, struct arena *a, const char *order_id,
 	const char *country = arena_strdup(a, PQgetvalue(r, 0, 10));
 	const char *grant[] = {order_id, user_id}, *coupon[] = {coupon_id};
 
+	const char *paid_by[] = {order_id, p != NULL ? p->id : NULL};
+
 	if (p != NULL)
 		rc = record_payment(w, a, order_id, p, "captured");
+	if (rc == SOUK_OK && p != NULL)
+		rc = db_exec(&w->db, a, &order_paid_by, paid_by, NULL);
 	if (rc == SOUK_OK)
 		rc = db_exec(&w->db, a, &entitlements_grant, grant, NULL);
 	if (rc == SOUK_OK && coupon_id != NULL)
@@ -711,4 +768,154 @@ int sandbox_payment_fetch(struct worker *w, struct arena *a, const char *payment
 	cJSON_AddStringToObject(raw, "method", "sandbox");
 	out->raw = json_print(a, raw);
 	return SOUK_OK;
+}
+
+/* The provider's payments of pending order o: Razorpay's API, or the
+ * sandbox's table. */
+static int provider_payments(struct worker *w, struct arena *a, const struct order_row *o,
+			     struct provider_payment **out, size_t *n)
+{
+	const char *p1[] = {o->provider_order_id};
+	PGresult *r = NULL;
+	int rc;
+
+	if (strcmp(o->provider, "razorpay") == 0)
+		return w->config->razorpay_key_id[0] == '\0'
+			   ? SOUK_EUPSTREAM
+			   : razorpay_order_payments(w, a, o->provider_order_id, out, n);
+	rc = db_exec(&w->db, a, &sandbox_of_order, p1, &r);
+	if (rc != SOUK_OK)
+		return rc;
+	*n = 0;
+	*out = arena_alloc(a, sizeof(**out) * ((size_t)PQntuples(r) + 1));
+	for (int i = 0; i < PQntuples(r); i++) {
+		rc = sandbox_payment_fetch(w, a, PQgetvalue(r, i, 0), &(*out)[*n]);
+		if (rc != SOUK_OK)
+			return rc;
+		(*n)++;
+	}
+	return SOUK_OK;
+}
+
+/* Asks the provider what became of pending order o and acts on it: a
+ * captured payment fulfils it (an authorized one is captured first), a
+ * failed one is recorded. *paid when it is paid now. */
+static int reconcile_one(struct worker *w, struct arena *a, const struct order_row *o, bool *paid)
+{
+	struct provider_payment *ps = NULL;
+	size_t n = 0;
+	int rc = provider_payments(w, a, o, &ps, &n);
+
+	*paid = false;
+	if (rc == SOUK_ENOTFOUND)
+		return SOUK_OK;
+	if (rc != SOUK_OK)
+		return rc;
+	for (size_t i = 0; i < n && !*paid; i++) {
+		struct provider_payment p = ps[i], captured;
+		enum fulfil_result result;
+
+		if (p.order_id == NULL || strcmp(p.order_id, o->provider_order_id) != 0)
+			continue;
+		if (strcmp(p.status, "authorized") == 0 && strcmp(o->provider, "razorpay") == 0) {
+			rc = razorpay_payment_capture(w, a, &p, &captured);
+			if (rc != SOUK_OK)
+				return rc;
+			p = captured;
+		}
+		if (strcmp(p.status, "captured") == 0) {
+			rc = order_fulfil(w, a, o->id, &p, &result);
+			if (rc != SOUK_OK)
+				return rc;
+			*paid = result == FULFIL_DONE || result == FULFIL_ALREADY;
+			if (result == FULFIL_DONE)
+				log_msg(LOG_INFO,
+					"reconcile: order %s paid by %s (its callback and "
+					"webhook were lost)",
+					o->public_id, p.id);
+		} else if (strcmp(p.status, "failed") == 0) {
+			rc = order_payment_failed(w, a, o, &p);
+			if (rc != SOUK_OK)
+				return rc;
+		}
+	}
+	return SOUK_OK;
+}
+
+/* The pending orders of an age, as order rows. */
+static int pending_rows(struct worker *w, struct arena *a, const char *older_h, const char *newer_h,
+			long limit, struct order_row **rows, int *n)
+{
+	const char *params[] = {older_h, newer_h, num(a, limit)};
+	PGresult *r = NULL;
+	int rc = db_exec(&w->db, a, &pending_orders, params, &r);
+
+	if (rc != SOUK_OK)
+		return rc;
+	*n = PQntuples(r);
+	*rows = arena_alloc(a, sizeof(**rows) * ((size_t)*n + 1));
+	const char **ids = arena_alloc(a, sizeof(*ids) * ((size_t)*n + 1));
+
+	for (int i = 0; i < *n; i++)
+		ids[i] = arena_strdup(a, PQgetvalue(r, i, 0));
+	for (int i = 0; i < *n; i++) {
+		const char *p1[] = {ids[i]};
+
+		rc = one_order(w, a, &order_by_id, p1, &(*rows)[i]);
+		if (rc != SOUK_OK)
+			return rc;
+	}
+	return SOUK_OK;
+}
+
+int orders_reconcile(struct worker *w, struct arena *a, long limit, long *checked, long *paid)
+{
+	struct order_row *rows = NULL;
+	int n = 0;
+	/* older than 10 minutes (the buyer may still be paying), newer than 3 days */
+	int rc = pending_rows(w, a, "0.1667", "72", limit, &rows, &n);
+
+	*checked = *paid = 0;
+	for (int i = 0; rc == SOUK_OK && i < n; i++) {
+		bool now_paid = false;
+
+		rc = reconcile_one(w, a, &rows[i], &now_paid);
+		(*checked)++;
+		*paid += now_paid;
+	}
+	return rc;
+}
+
+int orders_expire(struct worker *w, struct arena *a, long limit, long *cancelled)
+{
+	struct order_row *rows = NULL;
+	const char *p1[] = {num(a, limit)};
+	PGresult *r = NULL;
+	int n = 0;
+	int rc = pending_rows(w, a, "24", NULL, limit, &rows, &n);
+
+	*cancelled = 0;
+	for (int i = 0; rc == SOUK_OK && i < n; i++) {
+		bool now_paid = false;
+
+		/* a last look first: a payment that got through is fulfilled, not lost */
+		rc = reconcile_one(w, a, &rows[i], &now_paid);
+		if (rc == SOUK_OK && !now_paid) {
+			const char *p[] = {rows[i].id};
+
+			rc = db_exec(&w->db, a, &order_cancel, p, &r);
+			if (rc == SOUK_OK && PQntuples(r) == 1) {
+				(*cancelled)++;
+				log_msg(LOG_INFO,
+					"expire-orders: order %s cancelled after 24 h unpaid",
+					rows[i].public_id);
+			}
+		}
+	}
+	if (rc == SOUK_OK) {
+		rc = db_exec(&w->db, a, &cancel_unsent, p1, &r);
+		if (rc == SOUK_OK)
+			*cancelled += strtol(PQcmdTuples(r), NULL, 10);
+	}
+	return rc;
 }

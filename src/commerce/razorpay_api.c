@@ -38,15 +38,17 @@ static const char *basic_auth(struct arena *a, const struct souk_config *cfg)
 }
 
 /* One API call: method on path (under /v1/), body JSON text or NULL, the
- * answer's JSON object in *out. idem: an X-Razorpay-Idempotency-Key or NULL. */
+ * answer's JSON object in *out. idem: an idempotency header ("Name: value")
+ * or NULL. refused non-NULL: a 4xx (other than a missing payment) is
+ * SOUK_EINVALID with Razorpay's description there, instead of SOUK_EUPSTREAM. */
 static int call(struct worker *w, struct arena *a, const char *what, const char *method,
-		const char *path, const char *body, const char *idem, cJSON **out)
+		const char *path, const char *body, const char *idem, cJSON **out,
+		const char **refused)
 {
 	const struct souk_config *cfg = w->config;
-	const char *headers[] = {
-	    basic_auth(a, cfg), "Accept: application/json",
-	    body != NULL ? "Content-Type: application/json" : NULL,
-	    idem != NULL ? arena_printf(a, "X-Razorpay-Idempotency-Key: %s", idem) : NULL, NULL};
+	const char *headers[] = {basic_auth(a, cfg), "Accept: application/json",
+				 body != NULL ? "Content-Type: application/json" : NULL, idem,
+				 NULL};
 	const char *packed[5];
 	size_t np = 0;
 	struct httpc_response res;
@@ -89,6 +91,11 @@ static int call(struct worker *w, struct arena *a, const char *what, const char 
 		desc != NULL ? desc : "(no description)");
 	if (res.status == 400 && desc != NULL && strstr(desc, "does not exist") != NULL)
 		return SOUK_ENOTFOUND;
+	if (refused != NULL && res.status >= 400 && res.status < 500 && res.status != 401 &&
+	    res.status != 409 && res.status != 429) {
+		*refused = desc != NULL ? arena_strdup(a, desc) : "Razorpay refused it.";
+		return SOUK_EINVALID;
+	}
 	return SOUK_EUPSTREAM;
 }
 
@@ -127,7 +134,8 @@ int razorpay_order_create(struct worker *w, struct arena *a, int64_t amount_pais
 	cJSON_AddStringToObject(body, "receipt", receipt);
 	notes = cJSON_AddObjectToObject(body, "notes");
 	cJSON_AddStringToObject(notes, "souk_order", receipt);
-	rc = call(w, a, "razorpay order create", "POST", "orders", json_print(a, body), NULL, &doc);
+	rc = call(w, a, "razorpay order create", "POST", "orders", json_print(a, body), NULL, &doc,
+		  NULL);
 	if (rc != SOUK_OK)
 		return rc == SOUK_ENOTFOUND ? SOUK_EUPSTREAM : rc;
 	id = json_string_member(doc, "id");
@@ -162,7 +170,7 @@ int razorpay_payment_fetch(struct worker *w, struct arena *a, const char *paymen
 	if (!payment_id_valid(payment_id))
 		return SOUK_ENOTFOUND;
 	rc = call(w, a, "razorpay payment fetch", "GET", arena_printf(a, "payments/%s", payment_id),
-		  NULL, NULL, &doc);
+		  NULL, NULL, &doc, NULL);
 	if (rc != SOUK_OK)
 		return rc;
 	if (provider_payment_from_json(a, doc, out) != SOUK_OK) {
@@ -182,10 +190,127 @@ int razorpay_payment_capture(struct worker *w, struct arena *a, const struct pro
 	cJSON_AddNumberToObject(body, "amount", (double)p->amount_paise);
 	cJSON_AddStringToObject(body, "currency", p->currency);
 	rc = call(w, a, "razorpay payment capture", "POST",
-		  arena_printf(a, "payments/%s/capture", p->id), json_print(a, body), NULL, &doc);
+		  arena_printf(a, "payments/%s/capture", p->id), json_print(a, body), NULL, &doc,
+		  NULL);
 	if (rc != SOUK_OK)
 		return rc;
 	if (provider_payment_from_json(a, doc, out) != SOUK_OK)
+		return SOUK_EUPSTREAM;
+	return SOUK_OK;
+}
+
+/* An order or refund id as Razorpay writes them: prefix_ and letters and digits. */
+static bool entity_id_valid(const char *id, const char *prefix)
+{
+	size_t n = id != NULL ? strlen(id) : 0, p = strlen(prefix);
+
+	if (n <= p || n > 60 || strncmp(id, prefix, p) != 0)
+		return false;
+	for (size_t i = p; i < n; i++)
+		if (!((id[i] >= 'a' && id[i] <= 'z') || (id[i] >= 'A' && id[i] <= 'Z') ||
+		      (id[i] >= '0' && id[i] <= '9')))
+			return false;
+	return true;
+}
+
+int razorpay_order_payments(struct worker *w, struct arena *a, const char *provider_order_id,
+			    struct provider_payment **out, size_t *n)
+{
+	cJSON *doc = NULL;
+	const cJSON *items, *e;
+	size_t i = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!entity_id_valid(provider_order_id, "order_"))
+		return SOUK_ENOTFOUND;
+	rc = call(w, a, "razorpay order payments", "GET",
+		  arena_printf(a, "orders/%s/payments", provider_order_id), NULL, NULL, &doc, NULL);
+	if (rc != SOUK_OK)
+		return rc;
+	items = cJSON_GetObjectItemCaseSensitive(doc, "items");
+	if (!cJSON_IsArray(items) || cJSON_GetArraySize(items) > 1000)
+		return SOUK_EUPSTREAM;
+	*out = arena_alloc(a, sizeof(**out) * ((size_t)cJSON_GetArraySize(items) + 1));
+	cJSON_ArrayForEach(e, items)
+	{
+		if (provider_payment_from_json(a, e, &(*out)[i]) != SOUK_OK) {
+			log_msg(LOG_ERROR, "razorpay: order payments holds an unreadable entity");
+			return SOUK_EUPSTREAM;
+		}
+		i++;
+	}
+	*n = i;
+	return SOUK_OK;
+}
+
+int provider_refund_from_json(struct arena *a, const cJSON *e, struct provider_refund *out)
+{
+	const cJSON *amount = cJSON_GetObjectItemCaseSensitive(e, "amount");
+	const cJSON *notes = cJSON_GetObjectItemCaseSensitive(e, "notes");
+	const char *id = json_string_member(e, "id"), *status = json_string_member(e, "status");
+	const char *payment = json_string_member(e, "payment_id");
+	const char *currency = json_string_member(e, "currency");
+	const char *souk = cJSON_IsObject(notes) ? json_string_member(notes, "souk_refund") : NULL;
+
+	if (id == NULL || strlen(id) > 100 || status == NULL || payment == NULL ||
+	    strlen(payment) > 100 || !cJSON_IsNumber(amount) || amount->valuedouble <= 0 ||
+	    amount->valuedouble > (double)COMMERCE_MAX_PAISE ||
+	    amount->valuedouble != (double)(int64_t)amount->valuedouble)
+		return SOUK_EINVALID;
+	out->id = arena_strdup(a, id);
+	out->payment_id = arena_strdup(a, payment);
+	out->status = arena_strdup(a, status);
+	out->amount_paise = (int64_t)amount->valuedouble;
+	snprintf(out->currency, sizeof(out->currency), "%s",
+		 currency != NULL && strlen(currency) == 3 ? currency : COMMERCE_CURRENCY);
+	out->souk_refund = souk != NULL && validate_uuid(souk) ? arena_strdup(a, souk) : NULL;
+	return SOUK_OK;
+}
+
+int razorpay_refund_create(struct worker *w, struct arena *a, const char *payment_id,
+			   int64_t amount_paise, const char *refund_public_id,
+			   struct provider_refund *out, const char **refused)
+{
+	cJSON *body = json_new_object(a), *notes, *doc = NULL;
+	int rc;
+
+	*refused = NULL;
+	if (!payment_id_valid(payment_id))
+		return SOUK_ENOTFOUND;
+	cJSON_AddNumberToObject(body, "amount", (double)amount_paise);
+	cJSON_AddStringToObject(body, "speed", "normal");
+	cJSON_AddStringToObject(body, "receipt", refund_public_id);
+	notes = cJSON_AddObjectToObject(body, "notes");
+	cJSON_AddStringToObject(notes, "souk_refund", refund_public_id);
+	/* the same refund asked for again (a retry after a timeout) is not a second one */
+	rc = call(w, a, "razorpay refund create", "POST",
+		  arena_printf(a, "payments/%s/refund", payment_id), json_print(a, body),
+		  arena_printf(a, "X-Refund-Idempotency: %s", refund_public_id), &doc, refused);
+	if (rc != SOUK_OK)
+		return rc;
+	if (provider_refund_from_json(a, doc, out) != SOUK_OK) {
+		log_msg(LOG_ERROR,
+			"razorpay: refund create answered an entity that cannot be read");
+		return SOUK_EUPSTREAM;
+	}
+	return SOUK_OK;
+}
+
+int razorpay_refund_fetch(struct worker *w, struct arena *a, const char *refund_id,
+			  struct provider_refund *out)
+{
+	cJSON *doc = NULL;
+	int rc;
+
+	if (!entity_id_valid(refund_id, "rfnd_"))
+		return SOUK_ENOTFOUND;
+	rc = call(w, a, "razorpay refund fetch", "GET", arena_printf(a, "refunds/%s", refund_id),
+		  NULL, NULL, &doc, NULL);
+	if (rc != SOUK_OK)
+		return rc;
+	if (provider_refund_from_json(a, doc, out) != SOUK_OK)
 		return SOUK_EUPSTREAM;
 	return SOUK_OK;
 }

@@ -11,9 +11,12 @@
  * e-mails are queued with dedupe keys.
  *
  * The answer is quick (PostgreSQL only, no call out): Razorpay waits 5 s.
- * An event whose processing failed keeps its error with processed_at NULL;
+ * An event whose processing failed keeps its error with processed_at NULL
+ * and is tried again by souk-jobs webhooks (webhooks_retry) with back-off;
  * a transient failure (PostgreSQL) is also answered 503 so that Razorpay
- * delivers it again.
+ * delivers it again. Handled: order.paid and payment.captured (fulfil),
+ * payment.failed, refund.* (refund_event) and payment.dispute.*
+ * (dispute_event); the rest are stored and marked done.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -48,11 +51,26 @@ static struct db_statement event_get = {
     .nparams = 1,
 };
 
+/* a redelivery of an event kept earlier counts as another attempt */
 static struct db_statement event_done = {
     .name = "webhook_event_done",
     .sql = "UPDATE webhook_events SET processed_at = CASE WHEN $2::boolean THEN now() END,"
-	   " error = $3 WHERE id = $1::bigint",
-    .nparams = 3,
+	   " error = $3, order_id = coalesce($4::bigint, order_id),"
+	   " attempts = attempts + CASE WHEN processed_at IS NULL AND error IS NULL THEN 0 ELSE 1"
+	   " END WHERE id = $1::bigint",
+    .nparams = 4,
+};
+
+/* kept events whose back-off has passed: 2, 4, 8 ... minutes after they
+ * arrived, up to 12 attempts (about three days) */
+static struct db_statement events_due = {
+    .name = "webhook_events_due",
+    .sql = "SELECT id, event_type, payload::text FROM webhook_events"
+	   " WHERE processed_at IS NULL AND provider = 'razorpay' AND attempts < 12"
+	   " AND received_at < now() - interval '1 minute' * power(2, attempts)"
+	   " ORDER BY received_at LIMIT $1::int",
+    .nparams = 1,
+    .flags = DB_READONLY,
 };
 
 /* The payment entity of an event (payload.payment.entity). */
@@ -65,13 +83,31 @@ static int event_payment(struct arena *a, const cJSON *event, struct provider_pa
 	return cJSON_IsObject(entity) ? provider_payment_from_json(a, entity, p) : SOUK_EINVALID;
 }
 
-/*
- * Processes one event. SOUK_OK with *error NULL: done; SOUK_OK with *error:
- * it cannot be processed now (kept for souk-jobs webhooks); a failure code:
- * a transient one (Razorpay should deliver it again).
- */
-static int process(struct worker *w, struct arena *a, const char *type, const cJSON *event,
-		   const char **error)
+/* The entity of kind ("refund", "dispute") in an event's payload. */
+static const cJSON *event_entity(const cJSON *event, const char *kind)
+{
+	const cJSON *payload = cJSON_GetObjectItemCaseSensitive(event, "payload");
+	const cJSON *part = cJSON_GetObjectItemCaseSensitive(payload, kind);
+	const cJSON *entity = cJSON_GetObjectItemCaseSensitive(part, "entity");
+
+	return cJSON_IsObject(entity) ? entity : NULL;
+}
+
+static int process_refund(struct worker *w, struct arena *a, const char *type, const cJSON *event,
+			  const char **error, const char **order_id)
+{
+	const cJSON *entity = event_entity(event, "refund");
+	struct provider_refund pr;
+
+	if (entity == NULL || provider_refund_from_json(a, entity, &pr) != SOUK_OK) {
+		*error = "the event holds no refund entity that can be read";
+		return SOUK_OK;
+	}
+	return refund_event(w, a, type, &pr, error, order_id);
+}
+
+int webhook_event_process(struct worker *w, struct arena *a, const char *type, const cJSON *event,
+			  const char **error, const char **order_id)
 {
 	struct provider_payment p = {0};
 	enum fulfil_result result;
@@ -80,9 +116,17 @@ static int process(struct worker *w, struct arena *a, const char *type, const cJ
 	int rc;
 
 	*error = NULL;
-	if (strncmp(type, "refund.", 7) == 0 || strncmp(type, "payment.dispute.", 16) == 0) {
-		*error = "refunds and disputes are not handled by this version yet";
-		return SOUK_OK;
+	*order_id = NULL;
+	if (strncmp(type, "refund.", 7) == 0)
+		return process_refund(w, a, type, event, error, order_id);
+	if (strncmp(type, "payment.dispute.", 16) == 0) {
+		const cJSON *entity = event_entity(event, "dispute");
+
+		if (entity == NULL) {
+			*error = "the event holds no dispute entity";
+			return SOUK_OK;
+		}
+		return dispute_event(w, a, type, entity, error, order_id);
 	}
 	if (!paid && strcmp(type, "payment.failed") != 0)
 		return SOUK_OK; /* payment.authorized and the rest: nothing to do */
@@ -101,6 +145,7 @@ static int process(struct worker *w, struct arena *a, const char *type, const cJ
 	}
 	if (rc != SOUK_OK)
 		return rc;
+	*order_id = o.id;
 	if (strcmp(o.provider, "razorpay") != 0) {
 		*error = "the order is not a Razorpay order";
 		return SOUK_OK;
@@ -115,6 +160,55 @@ static int process(struct worker *w, struct arena *a, const char *type, const cJ
 	if (rc == SOUK_OK && result == FULFIL_DONE)
 		log_msg(LOG_INFO, "webhooks: order %s paid by %s", o.public_id, type);
 	return rc;
+}
+
+/* Processes stored event id and records the outcome: SOUK_OK with *error
+ * NULL (done) or set (kept), or the transient failure. */
+static int process_stored(struct worker *w, struct arena *a, const char *id, const char *type,
+			  const cJSON *event, const char **error)
+{
+	const char *order_id = NULL;
+	int rc = webhook_event_process(w, a, type, event, error, &order_id);
+
+	if (rc != SOUK_OK)
+		*error = arena_printf(a, "processing failed: %s", souk_err_http(rc)->code);
+	const char *done[] = {id, rc == SOUK_OK && *error == NULL ? "true" : "false", *error,
+			      order_id};
+	int rc2 = db_exec(&w->db, a, &event_done, done, NULL);
+
+	if (rc != SOUK_OK)
+		return rc == SOUK_EDB ? SOUK_EDB : SOUK_EINTERNAL;
+	return rc2;
+}
+
+int webhooks_retry(struct worker *w, struct arena *a, long limit, long *processed, long *kept)
+{
+	const char *p1[] = {arena_printf(a, "%ld", limit)};
+	PGresult *r = NULL;
+	int rc = db_exec(&w->db, a, &events_due, p1, &r);
+
+	*processed = *kept = 0;
+	if (rc != SOUK_OK)
+		return rc;
+	int n = PQntuples(r);
+
+	for (int i = 0; i < n; i++) {
+		const char *id = arena_strdup(a, PQgetvalue(r, i, 0));
+		const char *type = arena_strdup(a, PQgetvalue(r, i, 1));
+		const char *payload = PQgetvalue(r, i, 2), *error = NULL, *why = NULL;
+		cJSON *event = NULL;
+
+		if (json_parse_object(a, payload, strlen(payload), &event, &why) != SOUK_OK)
+			continue; /* stored as jsonb: cannot happen */
+		rc = process_stored(w, a, id, type, event, &error);
+		if (rc != SOUK_OK)
+			return rc; /* PostgreSQL is down: the next run tries again */
+		if (error == NULL)
+			(*processed)++;
+		else
+			(*kept)++;
+	}
+	return SOUK_OK;
 }
 
 static int answer(struct http_response *res, struct arena *a, const char *status)
@@ -168,18 +262,11 @@ int webhook_razorpay(struct worker *w, struct http_request *req, struct http_res
 		return SOUK_EINTERNAL;
 	id = arena_strdup(req->arena, PQgetvalue(r, 0, 0));
 
-	rc = process(w, req->arena, type, req->json, &error);
-	if (rc != SOUK_OK)
-		error = arena_printf(req->arena, "processing failed: %s", souk_err_http(rc)->code);
-	const char *done[] = {id, rc == SOUK_OK && error == NULL ? "true" : "false", error};
-	int rc2 = db_exec(&w->db, req->arena, &event_done, done, NULL);
-
+	rc = process_stored(w, req->arena, id, type, req->json, &error);
 	if (error != NULL)
 		log_msg(LOG_WARN, "webhooks: event %s (%s) kept unprocessed: %s", event_id, type,
 			error);
 	if (rc != SOUK_OK)
-		return rc == SOUK_EDB ? SOUK_EDB : SOUK_EINTERNAL;
-	if (rc2 != SOUK_OK)
-		return rc2;
+		return rc;
 	return answer(res, req->arena, error == NULL ? "processed" : "kept");
 }

@@ -100,6 +100,7 @@ static const struct config_setting settings[] = {
     STR(seller_name, "SOUK_SELLER_NAME", "Souk Digital Private Limited"),
     STR(seller_address, "SOUK_SELLER_ADDRESS", ""),
     STR(sac_code, "SOUK_SAC_CODE", "998439"),
+    STR(invoice_font, "SOUK_INVOICE_FONT", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
     /* payments (src/commerce/razorpay.c) */
     STR(razorpay_key_id, "SOUK_RAZORPAY_KEY_ID", ""),
     STR(razorpay_key_secret, "SOUK_RAZORPAY_KEY_SECRET", ""),

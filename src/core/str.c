@@ -281,3 +281,35 @@ char *str_like_escape(struct arena *a, const char *s)
 	}
 	return out;
 }
+
+static bool shaped(const char *s, const char *shape, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == '\0' ||
+		    (shape[i] == 'd' ? !isdigit((unsigned char)s[i]) : s[i] != shape[i]))
+			return false;
+	return true;
+}
+
+bool str_is_date(const char *s)
+{
+	return shaped(s, "dddd-dd-dd", 10) && s[10] == '\0';
+}
+
+bool str_is_rfc3339(const char *s)
+{
+	static const char shape[] = "dddd-dd-ddTdd:dd:dd";
+	size_t i = sizeof(shape) - 1;
+
+	if (!shaped(s, shape, i))
+		return false;
+	if (s[i] == '.')
+		for (i++; isdigit((unsigned char)s[i]); i++)
+			;
+	if (strcmp(s + i, "Z") == 0)
+		return true;
+	return (s[i] == '+' || s[i] == '-') && isdigit((unsigned char)s[i + 1]) &&
+	       isdigit((unsigned char)s[i + 2]) && s[i + 3] == ':' &&
+	       isdigit((unsigned char)s[i + 4]) && isdigit((unsigned char)s[i + 5]) &&
+	       s[i + 6] == '\0';
+}

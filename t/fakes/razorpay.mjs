@@ -6,8 +6,10 @@
 //   GET  /v1/orders/:id/payments      {entity:"collection", count, items:[payment]}
 //   GET  /v1/payments/:id             payment entity
 //   POST /v1/payments/:id/capture     {amount, currency}                  -> payment entity
-//   POST /v1/payments/:id/refund      {amount?, notes?, receipt?}, X-Razorpay-Idempotency-Key
-//                                     -> refund entity (one per idempotency key)
+//   POST /v1/payments/:id/refund      {amount?, speed?, notes?, receipt?}, X-Refund-Idempotency
+//                                     -> refund entity (one per idempotency key; the same key
+//                                     with another body is 400, as Razorpay answers)
+//   GET  /v1/refunds/:id              refund entity
 //
 // Every API call needs HTTP basic auth with the one key pair (401 otherwise); errors are
 // {"error":{"code":"BAD_REQUEST_ERROR","description":...}} as Razorpay sends them.
@@ -20,8 +22,12 @@
 //   POST /_fake/mode    {mode: "ok" | "down" (503 to every API call) | "slow" (answers
 //                       after 30 s, or when the caller hangs up)}
 //   GET  /_fake/orders  every order created, newest last
-//   POST /_fake/webhook {url, event, payment_id?, payment?, order_id?, refund?, event_id?, secret?,
-//                        signature?}:
+//   POST /_fake/refund-mode {status: "processed" | "pending" | "refuse"}: what new refunds
+//                       become ("refuse": 400 as for an amount over what was captured);
+//                       POST /_fake/refund-settle {id, status} decides a pending one
+//   GET  /_fake/refunds every refund made, with the idempotency key it came with
+//   POST /_fake/webhook {url, event, payment_id?, payment?, order_id?, refund?, refund_id?,
+//                        dispute?, event_id?, secret?, signature?}:
 //                       builds the event Razorpay would send for that payment (and its
 //                       order) and POSTs it to url, signed with the webhook secret
 //                       (X-Razorpay-Signature) and named by X-Razorpay-Event-Id (a given
@@ -58,7 +64,9 @@ export const hmacHex = (secret, text) => createHmac('sha256', secret).update(tex
 export async function startRazorpay({ port, keyId, keySecret, webhookSecret }) {
   const orders = new Map();   // id -> order entity
   const payments = new Map(); // id -> payment entity
-  const refunds = new Map();  // idempotency key -> refund entity
+  const refunds = new Map();  // idempotency key -> {body, refund}
+  const refundById = new Map(); // id -> refund entity
+  let refundMode = 'processed';
   const events = new Map();   // event id -> raw body
   let mode = 'ok';
   const waiting = new Set();
@@ -127,7 +135,16 @@ export async function startRazorpay({ port, keyId, keySecret, webhookSecret }) {
   }
 
   function refund(p, b, key, res) {
-    if (key && refunds.has(key)) return send(res, 200, refunds.get(key));
+    const body = JSON.stringify(b);
+    if (key !== undefined && !/^[A-Za-z0-9_-]{10,}$/.test(key)) {
+      return bad(res, 'The idempotency key must be at least 10 characters of letters, digits, - and _');
+    }
+    if (key && refunds.has(key)) {
+      const prior = refunds.get(key);
+      if (prior.body !== body) return bad(res, 'Different request with the same idempotency key has already been processed.');
+      return send(res, 200, prior.refund);
+    }
+    if (refundMode === 'refuse') return bad(res, 'The refund amount provided is greater than amount captured');
     if (p.status !== 'captured' && p.status !== 'refunded') return bad(res, 'The payment has not been captured');
     const amount = b.amount ?? p.amount - p.amount_refunded;
     if (!Number.isInteger(amount) || amount < 100 || amount > p.amount - p.amount_refunded) {
@@ -137,9 +154,11 @@ export async function startRazorpay({ port, keyId, keySecret, webhookSecret }) {
     p.refund_status = p.amount_refunded === p.amount ? 'full' : 'partial';
     if (p.amount_refunded === p.amount) p.status = 'refunded';
     const r = { id: id('rfnd'), entity: 'refund', amount, currency: p.currency, payment_id: p.id,
-      notes: b.notes ?? [], receipt: b.receipt ?? null, status: 'processed', speed_processed: 'normal',
-      speed_requested: 'normal', created_at: now() };
-    if (key) refunds.set(key, r);
+      notes: b.notes ?? [], receipt: b.receipt ?? null, acquirer_data: { arn: null }, created_at: now(),
+      batch_id: null, status: refundMode, speed_processed: 'normal', speed_requested: b.speed ?? 'normal',
+      idempotency_key: key ?? null };
+    refundById.set(r.id, r);
+    if (key) refunds.set(key, { body, refund: r });
     return send(res, 200, r);
   }
 
@@ -155,7 +174,9 @@ export async function startRazorpay({ port, keyId, keySecret, webhookSecret }) {
       const pe = p ? { ...p, ...(b.payment ?? {}) } : b.payment;
       if (pe) { payload.payment = { entity: pe }; contains.push('payment'); }
       if (o && b.event === 'order.paid') { payload.order = { entity: o }; contains.push('order'); }
-      if (b.refund) { payload.refund = { entity: b.refund }; contains.push('refund'); }
+      const re = b.refund_id ? { ...refundById.get(b.refund_id), ...(b.refund ?? {}) } : b.refund;
+      if (re) { payload.refund = { entity: re }; contains.push('refund'); }
+      if (b.dispute) { payload.dispute = { entity: b.dispute }; contains.push('dispute'); }
       raw = JSON.stringify({ entity: 'event', account_id: 'acc_SoukTestAcct01', event: b.event, contains,
         payload, created_at: now() });
       events.set(eventId, raw);
@@ -198,8 +219,12 @@ export async function startRazorpay({ port, keyId, keySecret, webhookSecret }) {
       if (parts.length === 3 && req.method === 'GET') return send(res, 200, p);
       if (parts[3] === 'capture' && req.method === 'POST') return capture(p, b, res);
       if (parts[3] === 'refund' && req.method === 'POST') {
-        return refund(p, b, req.headers['x-razorpay-idempotency-key'], res);
+        return refund(p, b, req.headers['x-refund-idempotency'], res);
       }
+    }
+    if (parts[1] === 'refunds' && parts.length === 3 && req.method === 'GET') {
+      const r = refundById.get(parts[2]);
+      return r ? send(res, 200, r) : bad(res, 'The id provided does not exist', 400);
     }
     return bad(res, 'The requested URL was not found on the server.', 404);
   }
@@ -220,6 +245,23 @@ export async function startRazorpay({ port, keyId, keySecret, webhookSecret }) {
         return send(res, 200, { mode });
       }
       if (url.pathname === '/_fake/orders') return send(res, 200, [...orders.values()]);
+      if (url.pathname === '/_fake/refunds') return send(res, 200, [...refundById.values()]);
+      if (url.pathname === '/_fake/refund-mode' && req.method === 'POST') {
+        if (!['processed', 'pending', 'refuse'].includes(b.status)) return bad(res, 'status: processed, pending or refuse');
+        refundMode = b.status;
+        return send(res, 200, { status: refundMode });
+      }
+      if (url.pathname === '/_fake/refund-settle' && req.method === 'POST') {
+        const r = refundById.get(b.id);
+        if (!r || !['processed', 'failed'].includes(b.status)) return bad(res, 'no such refund, or a bad status');
+        r.status = b.status;
+        if (b.status === 'failed') {
+          const p = payments.get(r.payment_id);
+          p.amount_refunded -= r.amount;
+          if (p.status === 'refunded') p.status = 'captured';
+        }
+        return send(res, 200, r);
+      }
       if (url.pathname === '/_fake/webhook' && req.method === 'POST') return await webhook(b, res);
       return bad(res, 'not found', 404);
     } catch (e) {

@@ -210,6 +210,96 @@ static void words_case(int64_t paise, const char *expected)
 	ASSERT_STR_EQ(out, expected);
 }
 
+static struct gst_totals totals_of(int64_t taxable, int64_t cgst, int64_t sgst, int64_t igst)
+{
+	struct gst_totals t = {0};
+
+	t.taxable_paise = taxable;
+	t.cgst_paise = cgst;
+	t.sgst_paise = sgst;
+	t.igst_paise = igst;
+	t.total_paise = taxable + cgst + sgst + igst;
+	return t;
+}
+
+static void credit_add(struct gst_totals *done, const struct gst_totals *c)
+{
+	done->taxable_paise += c->taxable_paise;
+	done->cgst_paise += c->cgst_paise;
+	done->sgst_paise += c->sgst_paise;
+	done->igst_paise += c->igst_paise;
+	done->total_paise += c->total_paise;
+}
+
+static void test_credit_note_split(void)
+{
+	/* 3 x Rs 499 at 18 % within the state: 149700 + 13473 + 13473 */
+	struct gst_totals inv = totals_of(149700, 13473, 13473, 0), done = {0}, out;
+	const int64_t parts[] = {10001, 33333, 1, 99};
+
+	/* the whole invoice at once: exactly its amounts */
+	CU_ASSERT_EQUAL(credit_note_split(&inv, &done, inv.total_paise, &out), SOUK_OK);
+	CU_ASSERT_EQUAL(out.taxable_paise, 149700);
+	CU_ASSERT_EQUAL(out.cgst_paise, 13473);
+	CU_ASSERT_EQUAL(out.sgst_paise, 13473);
+	CU_ASSERT_EQUAL(out.igst_paise, 0);
+	/* 10001 of 176646: taxable round-half-up(10001 x 149700 / 176646) = 8475 (8475.43),
+	 * tax 1526 split 763 + 763 */
+	CU_ASSERT_EQUAL(credit_note_split(&inv, &done, 10001, &out), SOUK_OK);
+	CU_ASSERT_EQUAL(out.taxable_paise, 8475);
+	CU_ASSERT_EQUAL(out.cgst_paise, 763);
+	CU_ASSERT_EQUAL(out.sgst_paise, 763);
+	CU_ASSERT_EQUAL(out.total_paise, 10001);
+	/* parts then the rest: every note adds up, and together they are the invoice */
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		CU_ASSERT_EQUAL(credit_note_split(&inv, &done, parts[i], &out), SOUK_OK);
+		CU_ASSERT_EQUAL(out.taxable_paise + out.cgst_paise + out.sgst_paise, parts[i]);
+		credit_add(&done, &out);
+	}
+	CU_ASSERT_EQUAL(
+	    credit_note_split(&inv, &done, inv.total_paise - done.total_paise + 1, &out),
+	    SOUK_EINVALID);
+	CU_ASSERT_EQUAL(credit_note_split(&inv, &done, inv.total_paise - done.total_paise, &out),
+			SOUK_OK);
+	credit_add(&done, &out);
+	CU_ASSERT_EQUAL(done.taxable_paise, inv.taxable_paise);
+	CU_ASSERT_EQUAL(done.cgst_paise, inv.cgst_paise);
+	CU_ASSERT_EQUAL(done.sgst_paise, inv.sgst_paise);
+	CU_ASSERT_EQUAL(credit_note_split(&inv, &done, 1, &out), SOUK_EINVALID);
+
+	/* another state: IGST only; many 1-paisa notes never go beyond a part */
+	inv = totals_of(49900, 0, 0, 8982);
+	memset(&done, 0, sizeof(done));
+	for (int i = 0; i < 500; i++) {
+		CU_ASSERT_EQUAL(credit_note_split(&inv, &done, 7, &out), SOUK_OK);
+		CU_ASSERT(out.taxable_paise <= inv.taxable_paise - done.taxable_paise);
+		CU_ASSERT(out.igst_paise <= inv.igst_paise - done.igst_paise);
+		CU_ASSERT_EQUAL(out.cgst_paise + out.sgst_paise, 0);
+		credit_add(&done, &out);
+	}
+	CU_ASSERT_EQUAL(credit_note_split(&inv, &done, inv.total_paise - done.total_paise, &out),
+			SOUK_OK);
+	credit_add(&done, &out);
+	CU_ASSERT_EQUAL(done.igst_paise, 8982);
+	CU_ASSERT_EQUAL(done.taxable_paise, 49900);
+
+	/* an export: no tax at all */
+	inv = totals_of(49900, 0, 0, 0);
+	memset(&done, 0, sizeof(done));
+	CU_ASSERT_EQUAL(credit_note_split(&inv, &done, 12345, &out), SOUK_OK);
+	CU_ASSERT_EQUAL(out.taxable_paise, 12345);
+	CU_ASSERT_EQUAL(out.cgst_paise + out.sgst_paise + out.igst_paise, 0);
+
+	/* the largest amounts do not overflow (1e14 x 1e14 needs 128 bits) */
+	inv = totals_of(COMMERCE_MAX_PAISE - 18, 9, 9, 0);
+	memset(&done, 0, sizeof(done));
+	CU_ASSERT_EQUAL(credit_note_split(&inv, &done, COMMERCE_MAX_PAISE / 2, &out), SOUK_OK);
+	CU_ASSERT(out.taxable_paise >= COMMERCE_MAX_PAISE / 2 - 18);
+	CU_ASSERT(out.taxable_paise <= COMMERCE_MAX_PAISE / 2);
+	CU_ASSERT_EQUAL(credit_note_split(&inv, &done, 0, &out), SOUK_EINVALID);
+	CU_ASSERT_EQUAL(credit_note_split(&inv, &done, -5, &out), SOUK_EINVALID);
+}
+
 static void test_amount_in_words(void)
 {
 	char small[16];
@@ -398,6 +488,7 @@ int suite_commerce(void)
 	    !CU_add_test(s, "GSTIN checksum", test_gstin) ||
 	    !CU_add_test(s, "invoice numbers", test_invoice_numbers) ||
 	    !CU_add_test(s, "amount in words", test_amount_in_words) ||
+	    !CU_add_test(s, "credit note split", test_credit_note_split) ||
 	    !CU_add_test(s, "Razorpay signatures", test_razorpay_signatures))
 		return -1;
 	return 0;

@@ -23,6 +23,7 @@ int suite_catalog(void);
 int suite_search(void);
 int suite_core(void);
 int suite_commerce(void);
+int suite_invoice_pdf(void);
 
 /*
  * NULL-safe string assertions: CUnit's CU_ASSERT_STRING_EQUAL passes NULL to

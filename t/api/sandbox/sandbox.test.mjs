@@ -75,3 +75,24 @@ test('a failed sandbox payment is 422 and the order stays pending; a forged sign
   const other = await buyer();
   expectError(await pay(other, r.json.payment.order_id, 'pay'), 404, 'not_found');
 });
+
+test('a sandbox order is refunded without Razorpay; reconcile fulfils a sandbox payment never verified', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const admin = await tokenFor('admin@souk.test');
+  const a = await checkedOut();
+  const triple = await pay(a.c, a.r.json.payment.order_id, 'pay');
+  assert.equal((await call(a.c.token, 'POST', '/api/v1/payments/razorpay/verify', triple.json)).status, 200);
+  const r = await api(`/api/v1/admin/orders/${a.r.json.order.id}/refunds`, { method: 'POST', headers: {
+    authorization: `Bearer ${admin}`, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+  body: JSON.stringify({ reason: 'sandbox refund' }) });
+  assert.equal(r.status, 201, r.text);
+  assert.match(r.json.refund.provider_refund_id, /^rfnd_sbx/);
+  assert.equal(r.json.order.status, 'refunded');
+  // paid in the sandbox, the tab closed before verify: reconcile finds the payment
+  const b = await checkedOut();
+  assert.equal((await pay(b.c, b.r.json.payment.order_id, 'pay')).status, 201);
+  sql(`update orders set created_at = now() - interval '15 minutes' where public_id = '${b.r.json.order.id}'`);
+  const j = spawnSync(`${process.env.SOUK_TEST_ROOT}/souk`, ['stack-ctl', 'test', 'jobs', 'reconcile'], { encoding: 'utf8' });
+  assert.equal(j.status, 0, j.stderr);
+  assert.equal(sql(`select status from orders where public_id = '${b.r.json.order.id}'`).stdout, 'paid');
+});

@@ -1,0 +1,142 @@
+/*
+ * jobs.c - the table of scheduled jobs and the run of one; see
+ * include/souk/jobs.h. The work itself lives in the modules that own the
+ * tables (src/commerce/): this file only names, bounds and serialises it.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "souk/arena.h"
+#include "souk/commerce.h"
+#include "souk/db.h"
+#include "souk/err.h"
+#include "souk/jobs.h"
+#include "souk/log.h"
+#include "souk/worker.h"
+
+/* A job does one batch: *done counts what it did, *other another figure.
+ * A repeating job's batch takes its rows out of the next batch's reach
+ * (cancelled, processed, rendered), so a full batch means there may be
+ * more; reconcile leaves still-pending orders where they were, so it does
+ * one batch a run. */
+struct job {
+	const char *name;
+	const char *help;
+	int (*batch)(struct worker *w, struct arena *a, long *done, long *other);
+	const char *done_label, *other_label;
+	bool repeat;
+};
+
+static int expire_batch(struct worker *w, struct arena *a, long *done, long *other)
+{
+	*other = 0;
+	return orders_expire(w, a, JOBS_BATCH, done);
+}
+
+static int reconcile_batch(struct worker *w, struct arena *a, long *done, long *other)
+{
+	long refunds = 0;
+	/* done: orders looked at (the batch size); other: paid now */
+	int rc = orders_reconcile(w, a, 5 * JOBS_BATCH, done, other);
+
+	if (rc == SOUK_OK && w->config->razorpay_key_id[0] != '\0')
+		rc = refunds_reconcile(w, a, JOBS_BATCH, &refunds);
+	*other += refunds;
+	return rc;
+}
+
+static int webhooks_batch(struct worker *w, struct arena *a, long *done, long *other)
+{
+	long processed = 0;
+	int rc = webhooks_retry(w, a, JOBS_BATCH, &processed, other);
+
+	*done = processed + *other;
+	*other = processed;
+	return rc;
+}
+
+static int invoices_batch(struct worker *w, struct arena *a, long *done, long *other)
+{
+	*other = 0;
+	return invoices_render(w, a, JOBS_BATCH, done);
+}
+
+static const struct job jobs[] = {
+    {"reconcile",
+     "ask Razorpay about orders pending 10 min to 3 days and pending refunds; fulfil what "
+     "was captured",
+     reconcile_batch, "orders checked", "settled", false},
+    {"expire-orders", "cancel orders still unpaid after 24 hours (after a last look)", expire_batch,
+     "orders cancelled", NULL, true},
+    {"webhooks", "process again the Razorpay events kept after a failure (with back-off)",
+     webhooks_batch, "events tried", "processed", true},
+    {"invoices", "render new invoices and credit notes to PDF and store them", invoices_batch,
+     "documents rendered", NULL, true},
+};
+
+#define NJOBS (sizeof(jobs) / sizeof(jobs[0]))
+
+const char *const jobs_names[] = {"reconcile", "expire-orders", "webhooks", "invoices", NULL};
+
+void jobs_usage(FILE *out)
+{
+	for (size_t i = 0; i < NJOBS; i++)
+		fprintf(out, "  %-14s %s\n", jobs[i].name, jobs[i].help);
+}
+
+static struct db_statement lock_try = {
+    .name = "jobs_lock_try",
+    .sql = "SELECT pg_try_advisory_lock(hashtext('souk-jobs:' || $1))",
+    .nparams = 1,
+};
+
+static struct db_statement lock_release = {
+    .name = "jobs_lock_release",
+    .sql = "SELECT pg_advisory_unlock(hashtext('souk-jobs:' || $1))",
+    .nparams = 1,
+};
+
+int jobs_run(struct worker *w, const char *name, char *summary, size_t size)
+{
+	const struct job *job = NULL;
+	const char *params[] = {name};
+	long done = 0, other = 0;
+	PGresult *r = NULL;
+	int rc, batches = 0;
+
+	snprintf(summary, size, "%s", "");
+	for (size_t i = 0; i < NJOBS; i++)
+		if (strcmp(jobs[i].name, name) == 0)
+			job = &jobs[i];
+	if (job == NULL)
+		return SOUK_ENOTFOUND;
+	rc = db_exec(&w->db, &w->arena, &lock_try, params, &r);
+	if (rc != SOUK_OK)
+		return rc;
+	if (PQgetvalue(r, 0, 0)[0] != 't') {
+		snprintf(summary, size, "skipped: another run holds its lock");
+		arena_reset(&w->arena);
+		return SOUK_ECONFLICT;
+	}
+	for (;;) {
+		long d = 0, o = 0;
+
+		rc = job->batch(w, &w->arena, &d, &o);
+		arena_reset(&w->arena);
+		done += d;
+		other += o;
+		if (rc != SOUK_OK || !job->repeat || d < JOBS_BATCH ||
+		    ++batches >= JOBS_MAX_BATCHES)
+			break;
+	}
+	if (job->other_label != NULL)
+		snprintf(summary, size, "%ld %s, %ld %s", done, job->done_label, other,
+			 job->other_label);
+	else
+		snprintf(summary, size, "%ld %s", done, job->done_label);
+	if (db_exec(&w->db, &w->arena, &lock_release, params, NULL) != SOUK_OK)
+		log_msg(LOG_WARN, "jobs: the lock of %s is released with the connection", name);
+	arena_reset(&w->arena);
+	return rc;
+}
