@@ -17,11 +17,18 @@
 --   shop's favour restores them, lost revokes them.
 -- - webhook_events.order_id and attempts: which order an event was about (staff order
 --   detail) and how often processing was tried (souk-jobs webhooks backs off).
+-- - orders.checked_at: when souk-jobs reconcile last asked the provider about a pending
+--   order (it asks less often as the order ages); invoices.pdf_failed_at and
+--   credit_notes.pdf_failed_at: a document that could not be rendered is tried again a
+--   day later, not on every run.
 
 ALTER TABLE orders
     ADD COLUMN payment_id bigint REFERENCES payments (id) ON DELETE RESTRICT,
     ADD COLUMN refunded_paise bigint NOT NULL DEFAULT 0 CHECK (refunded_paise >= 0),
+    ADD COLUMN checked_at timestamptz,
     ADD CONSTRAINT orders_refunded_within_total CHECK (refunded_paise <= total_paise);
+
+ALTER TABLE invoices ADD COLUMN pdf_failed_at timestamptz;
 
 -- orders paid before this migration: the first captured payment of the order's amount
 UPDATE orders o SET payment_id = (
@@ -82,6 +89,7 @@ CREATE TABLE credit_notes (
     currency        char(3) NOT NULL DEFAULT 'INR' CHECK (currency ~ '^[A-Z]{3}$'),
     reason          text NOT NULL DEFAULT '',
     pdf_storage_key text,
+    pdf_failed_at   timestamptz,
     issued_at       timestamptz NOT NULL DEFAULT now(),
     UNIQUE (financial_year, sequence),
     CHECK (total_paise = taxable_paise + cgst_paise + sgst_paise + igst_paise),
@@ -111,9 +119,6 @@ ALTER TABLE webhook_events
     ADD COLUMN order_id bigint REFERENCES orders (id) ON DELETE RESTRICT,
     ADD COLUMN attempts integer NOT NULL DEFAULT 1 CHECK (attempts >= 0);
 CREATE INDEX webhook_events_order_id_idx ON webhook_events (order_id) WHERE order_id IS NOT NULL;
-
--- the staff order list by date paid
-CREATE INDEX orders_paid_at_idx ON orders (paid_at DESC) WHERE paid_at IS NOT NULL;
 
 -- admin holds every permission: make sure it holds the refund one
 INSERT INTO role_permissions (role_id, permission_id)

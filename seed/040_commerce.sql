@@ -209,7 +209,7 @@ INSERT INTO invoices (public_id, number, order_id, financial_year, sequence, sel
                       buyer_gstin, buyer_state, place_of_supply, taxable_paise, cgst_paise,
                       sgst_paise, igst_paise, total_paise, currency, pdf_storage_key,
                       issued_at, created_at)
-SELECT 'e0000000-0000-4000-8000-000000000001', 'SOUK/2026-27/000001', o.id, '2026-27', 1,
+SELECT 'e0000000-0000-4000-8000-000000000001', 'SK2627-000001', o.id, '2026-27', 1,
        'Souk Digital Private Limited (demo)',
        '4th Floor, 12 Residency Road, Bengaluru 560025, Karnataka, India',
        '29AAACS1234K1Z5', 'Karnataka',

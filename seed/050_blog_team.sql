@@ -47,7 +47,7 @@ $b$If you are registered for GST, every sale needs a tax invoice. Souk issues th
 
 ## Numbering
 
-Numbers run consecutively per financial year, April to March: `SOUK/2026-27/000001`, `SOUK/2026-27/000002`, and back to 1 on the first of April. No gaps, no reuse, even when an order is refunded: a refund gets a credit note, the invoice stays.
+Numbers run consecutively per financial year, April to March: `SK2627-000001`, `SK2627-000002` (at most 16 characters, as rule 46 asks), and back to 1 on the first of April. No gaps, no reuse, even when an order is refunded: a refund gets a credit note, the invoice stays.
 
 ## CGST + SGST or IGST?
 

@@ -59,7 +59,8 @@ bool str_is_utf8(const char *s, size_t len);
 /* True for an RFC 3339 time with seconds and a zone (2026-12-31T23:59:59Z,
  * ...59.5+05:30), by shape: PostgreSQL checks the values. */
 bool str_is_rfc3339(const char *s);
-/* True for a date shaped YYYY-MM-DD (the values are PostgreSQL's to check). */
+/* True for a real calendar date written YYYY-MM-DD (2028-02-29 yes,
+ * 2026-02-29 and 2026-13-01 no). */
 bool str_is_date(const char *s);
 
 /* Monotonic clock in microseconds; wall clock in milliseconds. */

@@ -61,7 +61,9 @@ static struct db_statement invoices_due = {
 	       " v.taxable_paise, v.cgst_paise, v.sgst_paise, v.igst_paise, v.total_paise,"
 	       " v.financial_year, " ITEM_LINES ", '', '', ''"
 	       " FROM invoices v JOIN orders o ON o.id = v.order_id"
-	       " WHERE v.pdf_storage_key IS NULL ORDER BY v.id LIMIT $1::int",
+	       " WHERE v.pdf_storage_key IS NULL"
+	       " AND (v.pdf_failed_at IS NULL OR v.pdf_failed_at < now() - interval '1 day')"
+	       " ORDER BY v.id LIMIT $1::int",
 	.nparams = 1,
 	.flags = DB_READONLY,
 };
@@ -79,11 +81,14 @@ static struct db_statement credit_notes_due = {
 	       "     WHERE i.order_id = o.id) = 1 THEN (SELECT min(i.tax_rate_bp) FROM order_items i"
 	       "     WHERE i.order_id = o.id) WHEN c.taxable_paise > 0 THEN"
 	       "     round((c.total_paise - c.taxable_paise) * 10000.0 / c.taxable_paise) ELSE 0 END,"
-	       "   'tax', c.total_paise - c.taxable_paise))::text,"
+	       "   'tax', c.total_paise - c.taxable_paise, 'cgst', c.cgst_paise,"
+	       "   'sgst', c.sgst_paise, 'igst', c.igst_paise))::text,"
 	       " v.number, " DOC_DATE("v.issued_at") ", c.reason"
 	       " FROM credit_notes c JOIN invoices v ON v.id = c.invoice_id"
 	       " JOIN orders o ON o.id = v.order_id"
-	       " WHERE c.pdf_storage_key IS NULL ORDER BY c.id LIMIT $1::int",
+	       " WHERE c.pdf_storage_key IS NULL"
+	       " AND (c.pdf_failed_at IS NULL OR c.pdf_failed_at < now() - interval '1 day')"
+	       " ORDER BY c.id LIMIT $1::int",
 	.nparams = 1,
 	.flags = DB_READONLY,
 };
@@ -104,6 +109,19 @@ static struct db_statement credit_note_stored = {
 };
 
 /* the invoice of an order: the owner's ($2 set) or any ($2 NULL) */
+/* a document that cannot be rendered is tried again a day later */
+static struct db_statement invoice_failed = {
+    .name = "invoice_docs_invoice_failed",
+    .sql = "UPDATE invoices SET pdf_failed_at = now() WHERE id = $1::bigint",
+    .nparams = 1,
+};
+
+static struct db_statement credit_note_failed = {
+    .name = "invoice_docs_credit_note_failed",
+    .sql = "UPDATE credit_notes SET pdf_failed_at = now() WHERE id = $1::bigint",
+    .nparams = 1,
+};
+
 static struct db_statement invoice_of_order = {
     .name = "invoice_docs_of_order",
     .sql = "SELECT v.number, v.pdf_storage_key FROM orders o"
@@ -180,8 +198,16 @@ static int doc_of_row(struct worker *w, struct arena *a, PGresult *r, int i, boo
 		    (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(e, "taxable"));
 		l->tax_rate_bp =
 		    (int32_t)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(e, "rate"));
-		/* the rule of commerce.h: CGST takes the odd paisa */
-		if (strcmp(supply, "intra_state") == 0) {
+		const cJSON *cg = cJSON_GetObjectItemCaseSensitive(e, "cgst");
+
+		if (cJSON_IsNumber(cg)) { /* a credit note's own split */
+			l->cgst_paise = (int64_t)cg->valuedouble;
+			l->sgst_paise = (int64_t)cJSON_GetNumberValue(
+			    cJSON_GetObjectItemCaseSensitive(e, "sgst"));
+			l->igst_paise = (int64_t)cJSON_GetNumberValue(
+			    cJSON_GetObjectItemCaseSensitive(e, "igst"));
+		} else if (strcmp(supply, "intra_state") == 0) {
+			/* the rule of commerce.h: CGST takes the odd paisa */
 			l->cgst_paise = (tax + 1) / 2;
 			l->sgst_paise = tax - l->cgst_paise;
 		} else if (strcmp(supply, "inter_state") == 0) {
@@ -230,8 +256,15 @@ static int render_due(struct worker *w, struct arena *a, bool credit, long limit
 		if (rc == SOUK_OK)
 			rc = invoice_pdf_render(a, &d, &pdf, &len);
 		if (rc != SOUK_OK) {
-			log_msg(LOG_ERROR, "invoices: %s cannot be rendered: %s", d.number,
-				souk_err_http(rc)->code);
+			const char *failed[] = {PQgetvalue(r, i, 0)};
+
+			log_msg(LOG_ERROR,
+				"invoices: %s cannot be rendered (%s): tried again in a day",
+				d.number, souk_err_http(rc)->code);
+			rc = db_exec(&w->db, a, credit ? &credit_note_failed : &invoice_failed,
+				     failed, NULL);
+			if (rc != SOUK_OK)
+				return rc;
 			continue; /* the next ones still get theirs */
 		}
 		key = arena_printf(a, "%s/%s/%s.pdf", credit ? "credit-notes" : "invoices",

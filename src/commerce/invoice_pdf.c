@@ -636,7 +636,8 @@ static void draw_header(struct pdf *p)
 	cursor_label(p, &right, d->credit_note ? "Credit note" : "Invoice");
 	cursor_field(p, &right, d->credit_note ? "Credit note no.:" : "Invoice no.:", d->number, 1);
 	cursor_field(p, &right, "Date:", d->date, 1);
-	cursor_field(p, &right, "Order reference:", d->order_id, 1);
+	/* the reference on a row of its own when it does not fit beside its label */
+	cursor_field(p, &right, "Order reference:", d->order_id, 2);
 	if (d->credit_note)
 		cursor_field(p, &right, "Reason:", d->reason, REASON_MAX_ROWS);
 

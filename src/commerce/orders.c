@@ -120,8 +120,8 @@ static struct db_statement order_mark_paid = {
 static struct db_statement order_lock = {
     .name = "order_lock",
     .sql = "SELECT status, total_paise, currency,"
-	   " EXISTS (SELECT 1 FROM payments p WHERE p.order_id = o.id AND p.status = 'captured'"
-	   "   AND p.provider_payment_id <> $2)"
+	   " EXISTS (SELECT 1 FROM payments p WHERE p.order_id = o.id"
+	   "   AND p.status IN ('captured', 'refunded') AND p.provider_payment_id <> $2)"
 	   " FROM orders o WHERE id = $1::bigint FOR UPDATE",
     .nparams = 2,
 };
@@ -129,7 +129,7 @@ static struct db_statement order_lock = {
 static struct db_statement order_flag = {
     .name = "order_flag",
     .sql = "UPDATE orders SET flag = left(coalesce(flag || ' | ', '') || $2, 1000)"
-	   " WHERE id = $1::bigint",
+	   " WHERE id = $1::bigint AND strpos(coalesce(flag, ''), $2) = 0",
     .nparams = 2,
 };
 
@@ -269,15 +269,27 @@ static struct db_statement orders_mine = {
 /* clang-format on */
 
 /* pending orders for the jobs, oldest first: $1 older than (hours), $2 newer
- * than (hours, NULL: any age), $3 limit */
+ * than (hours, NULL: any age), $3 limit, $4 whether Razorpay can be asked
+ * (without keys its orders cannot be looked at, so they are left pending:
+ * never cancelled blind, their payment may have been captured) */
 static struct db_statement pending_orders = {
     .name = "orders_pending_for_jobs",
     .sql = "SELECT o.id FROM orders o WHERE o.status = 'pending'"
 	   " AND o.created_at < now() - interval '1 hour' * $1::float8"
 	   " AND ($2::float8 IS NULL OR o.created_at > now() - interval '1 hour' * $2::float8)"
-	   " AND o.provider_order_id IS NOT NULL ORDER BY o.created_at LIMIT $3::int",
-    .nparams = 3,
+	   " AND o.provider_order_id IS NOT NULL AND ($4::boolean OR o.provider <> 'razorpay')"
+	   /* asked less often as it ages: again after a quarter of its age */
+	   " AND ($5::boolean OR o.checked_at IS NULL"
+	   "   OR o.checked_at < now() - (now() - o.created_at) / 4)"
+	   " ORDER BY o.checked_at NULLS FIRST, o.created_at LIMIT $3::int",
+    .nparams = 5,
     .flags = DB_READONLY,
+};
+
+static struct db_statement order_checked = {
+    .name = "order_checked",
+    .sql = "UPDATE orders SET checked_at = now() WHERE id = $1::bigint",
+    .nparams = 1,
 };
 
 static struct db_statement order_by_id = {
@@ -797,6 +809,14 @@ static int provider_payments(struct worker *w, struct arena *a, const struct ord
 	return SOUK_OK;
 }
 
+/* True when o's provider can be asked here: the sandbox's table always, a
+ * Razorpay order only with keys (a shop that removed them, or the seed's
+ * orders under ./souk up, cannot look). */
+static bool provider_here(const struct worker *w, const struct order_row *o)
+{
+	return strcmp(o->provider, "razorpay") != 0 || w->config->razorpay_key_id[0] != '\0';
+}
+
 /* Asks the provider what became of pending order o and acts on it: a
  * captured payment fulfils it (an authorized one is captured first), a
  * failed one is recorded. *paid when it is paid now. */
@@ -804,49 +824,71 @@ static int reconcile_one(struct worker *w, struct arena *a, const struct order_r
 {
 	struct provider_payment *ps = NULL;
 	size_t n = 0;
+	const char *p1[] = {o->id};
 	int rc = provider_payments(w, a, o, &ps, &n);
 
 	*paid = false;
-	if (rc == SOUK_ENOTFOUND)
-		return SOUK_OK;
+	if (rc == SOUK_OK || rc == SOUK_ENOTFOUND)
+		rc = db_exec(&w->db, a, &order_checked, p1, NULL);
 	if (rc != SOUK_OK)
 		return rc;
-	for (size_t i = 0; i < n && !*paid; i++) {
-		struct provider_payment p = ps[i], captured;
+	/* every payment is recorded: the captured ones first (one fulfils the order,
+	 * fulfilment records and flags the others), then the failed ones */
+	for (size_t i = 0; i < n; i++) {
 		enum fulfil_result result;
 
-		if (p.order_id == NULL || strcmp(p.order_id, o->provider_order_id) != 0)
+		if (ps[i].order_id == NULL || strcmp(ps[i].order_id, o->provider_order_id) != 0 ||
+		    strcmp(ps[i].status, "captured") != 0)
 			continue;
-		if (strcmp(p.status, "authorized") == 0 && strcmp(o->provider, "razorpay") == 0) {
-			rc = razorpay_payment_capture(w, a, &p, &captured);
-			if (rc != SOUK_OK)
-				return rc;
-			p = captured;
-		}
-		if (strcmp(p.status, "captured") == 0) {
-			rc = order_fulfil(w, a, o->id, &p, &result);
-			if (rc != SOUK_OK)
-				return rc;
-			*paid = result == FULFIL_DONE || result == FULFIL_ALREADY;
-			if (result == FULFIL_DONE)
-				log_msg(LOG_INFO,
-					"reconcile: order %s paid by %s (its callback and "
-					"webhook were lost)",
-					o->public_id, p.id);
-		} else if (strcmp(p.status, "failed") == 0) {
-			rc = order_payment_failed(w, a, o, &p);
+		rc = order_fulfil(w, a, o->id, &ps[i], &result);
+		if (rc != SOUK_OK)
+			return rc;
+		if (result == FULFIL_DONE)
+			log_msg(
+			    LOG_INFO,
+			    "reconcile: order %s paid by %s (its callback and webhook were lost)",
+			    o->public_id, ps[i].id);
+		*paid = *paid || result == FULFIL_DONE || result == FULFIL_ALREADY;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (ps[i].order_id != NULL && strcmp(ps[i].order_id, o->provider_order_id) == 0 &&
+		    strcmp(ps[i].status, "failed") == 0) {
+			rc = order_payment_failed(w, a, o, &ps[i]);
 			if (rc != SOUK_OK)
 				return rc;
 		}
+	}
+	/* none captured: an authorized payment of the order's amount is captured
+	 * (one; a payment of another amount is left for its authorization to lapse) */
+	for (size_t i = 0; i < n && !*paid; i++) {
+		struct provider_payment captured;
+		enum fulfil_result result;
+
+		if (ps[i].order_id == NULL || strcmp(ps[i].order_id, o->provider_order_id) != 0 ||
+		    strcmp(ps[i].status, "authorized") != 0 ||
+		    strcmp(o->provider, "razorpay") != 0 || ps[i].amount_paise != o->total_paise ||
+		    strcmp(ps[i].currency, o->currency) != 0)
+			continue;
+		rc = razorpay_payment_capture(w, a, &ps[i], &captured);
+		if (rc != SOUK_OK)
+			return rc;
+		if (strcmp(captured.status, "captured") != 0)
+			continue;
+		rc = order_fulfil(w, a, o->id, &captured, &result);
+		if (rc != SOUK_OK)
+			return rc;
+		*paid = result == FULFIL_DONE || result == FULFIL_ALREADY;
 	}
 	return SOUK_OK;
 }
 
 /* The pending orders of an age, as order rows. */
 static int pending_rows(struct worker *w, struct arena *a, const char *older_h, const char *newer_h,
-			long limit, struct order_row **rows, int *n)
+			bool every, long limit, struct order_row **rows, int *n)
 {
-	const char *params[] = {older_h, newer_h, num(a, limit)};
+	const char *params[] = {older_h, newer_h, num(a, limit),
+				w->config->razorpay_key_id[0] != '\0' ? "true" : "false",
+				every ? "true" : "false"};
 	PGresult *r = NULL;
 	int rc = db_exec(&w->db, a, &pending_orders, params, &r);
 
@@ -868,20 +910,37 @@ static int pending_rows(struct worker *w, struct arena *a, const char *older_h, 
 	return SOUK_OK;
 }
 
+/* A failure of one order's reconcile that ends the run: PostgreSQL or the
+ * provider is down (asking about the next orders would fail the same way,
+ * each after a timeout). Anything else is that order's: logged, the run goes on. */
+static bool run_ends(struct worker *w, const struct order_row *o, int rc)
+{
+	if (rc == SOUK_OK || rc == SOUK_EDB || rc == SOUK_EUPSTREAM)
+		return rc != SOUK_OK;
+	(void)w;
+	log_msg(LOG_ERROR, "reconcile: order %s could not be reconciled (%s): skipped",
+		o->public_id, souk_err_http(rc)->code);
+	return false;
+}
+
 int orders_reconcile(struct worker *w, struct arena *a, long limit, long *checked, long *paid)
 {
 	struct order_row *rows = NULL;
 	int n = 0;
 	/* older than 10 minutes (the buyer may still be paying), newer than 3 days */
-	int rc = pending_rows(w, a, "0.1667", "72", limit, &rows, &n);
+	int rc = pending_rows(w, a, "0.1667", "72", false, limit, &rows, &n);
 
 	*checked = *paid = 0;
 	for (int i = 0; rc == SOUK_OK && i < n; i++) {
 		bool now_paid = false;
 
+		if (!provider_here(w, &rows[i]))
+			continue;
 		rc = reconcile_one(w, a, &rows[i], &now_paid);
 		(*checked)++;
 		*paid += now_paid;
+		if (!run_ends(w, &rows[i], rc))
+			rc = SOUK_OK;
 	}
 	return rc;
 }
@@ -892,12 +951,17 @@ int orders_expire(struct worker *w, struct arena *a, long limit, long *cancelled
 	const char *p1[] = {num(a, limit)};
 	PGresult *r = NULL;
 	int n = 0;
-	int rc = pending_rows(w, a, "24", NULL, limit, &rows, &n);
+	/* orders that never reached the provider first: nothing to look at */
+	int rc = db_exec(&w->db, a, &cancel_unsent, p1, &r);
 
-	*cancelled = 0;
+	*cancelled = rc == SOUK_OK ? strtol(PQcmdTuples(r), NULL, 10) : 0;
+	if (rc == SOUK_OK)
+		rc = pending_rows(w, a, "24", NULL, true, limit, &rows, &n);
 	for (int i = 0; rc == SOUK_OK && i < n; i++) {
 		bool now_paid = false;
 
+		if (!provider_here(w, &rows[i]))
+			continue; /* pending_orders leaves them out already */
 		/* a last look first: a payment that got through is fulfilled, not lost */
 		rc = reconcile_one(w, a, &rows[i], &now_paid);
 		if (rc == SOUK_OK && !now_paid) {
@@ -911,11 +975,8 @@ int orders_expire(struct worker *w, struct arena *a, long limit, long *cancelled
 					rows[i].public_id);
 			}
 		}
-	}
-	if (rc == SOUK_OK) {
-		rc = db_exec(&w->db, a, &cancel_unsent, p1, &r);
-		if (rc == SOUK_OK)
-			*cancelled += strtol(PQcmdTuples(r), NULL, 10);
+		if (!run_ends(w, &rows[i], rc))
+			rc = SOUK_OK;
 	}
 	return rc;
 }

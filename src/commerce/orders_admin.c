@@ -55,7 +55,7 @@ static struct db_statement admin_list = {
 	       " AND ($8::bigint IS NULL OR o.id < $8::bigint)"
 	       " ORDER BY o.id DESC LIMIT $9::int + 1) x",
 	.nparams = 9,
-	.flags = DB_READONLY,
+	.flags = DB_READONLY | DB_CUSTOM_PLAN, /* optional filters: planned per call */
 };
 
 static struct db_statement admin_extras = {
@@ -166,8 +166,13 @@ int orders_admin_index(struct worker *w, struct http_request *req, struct http_r
 				arena_printf(req->arena, "%ld", limit)};
 
 	rc = db_exec(&w->db, req->arena, &admin_list, params, &r);
-	if (rc == SOUK_EINVALID) /* a date PostgreSQL cannot read: 2026-02-30 */
-		return http_field_error(req, from_ts != NULL ? "from" : "to", "is not a real date");
+	if (rc == SOUK_EINVALID) { /* a time PostgreSQL cannot read: T25:00:00Z */
+		if (from != NULL && from == from_ts)
+			http_field_error(req, "from", "is not a real time");
+		if (to != NULL && to == to_ts)
+			http_field_error(req, "to", "is not a real time");
+		return SOUK_EINVALID;
+	}
 	if (rc != SOUK_OK)
 		return rc;
 	items = PQgetvalue(r, 0, 0);

@@ -134,10 +134,22 @@ static struct db_statement order_refunded = {
     .nparams = 3,
 };
 
+/* The access an order gave ends (a full refund, a lost dispute), unless the
+ * buyer paid for the product in another order too (two tabs, two orders):
+ * then the entitlement moves to that order and stays. */
 static struct db_statement entitlements_revoke = {
     .name = "refund_entitlements_revoke",
-    .sql = "UPDATE entitlements SET revoked_at = now() WHERE order_id = $1::bigint"
-	   " AND revoked_at IS NULL",
+    .sql =
+	"UPDATE entitlements e SET order_id = coalesce(x.other, e.order_id),"
+	" revoked_at = CASE WHEN x.other IS NULL THEN now() END"
+	" FROM (SELECT e2.id, (SELECT o2.id FROM orders o2 JOIN order_items i ON i.order_id = o2.id"
+	"   WHERE o2.user_id = e2.user_id AND i.product_id = e2.product_id"
+	"   AND o2.status = 'paid' AND o2.id <> $1::bigint"
+	"   AND NOT EXISTS (SELECT 1 FROM disputes d WHERE d.order_id = o2.id"
+	"     AND d.status IN ('open', 'lost'))"
+	"   ORDER BY o2.paid_at DESC LIMIT 1) AS other"
+	"   FROM entitlements e2 WHERE e2.order_id = $1::bigint AND e2.revoked_at IS NULL) x"
+	" WHERE e.id = x.id",
     .nparams = 1,
 };
 
@@ -210,14 +222,27 @@ static struct db_statement payment_by_provider = {
     .nparams = 1,
 };
 
+/* refunds pending for 5 minutes: Razorpay's answer was 'pending' (ask it), or
+ * never came (a 502: ask again with the same idempotency key); after 30 days
+ * they are left to staff. $2: after this refunds.id (the run's keyset). */
 static struct db_statement pending_refunds = {
     .name = "refund_pending_list",
-    .sql =
-	"SELECT r.id, r.provider_refund_id FROM refunds r WHERE r.status = 'pending'"
-	" AND r.provider_refund_id LIKE 'rfnd\\_%' AND r.created_at < now() - interval '5 minutes'"
-	" AND r.created_at > now() - interval '30 days' ORDER BY r.id LIMIT $1::int",
-    .nparams = 1,
+    .sql = "SELECT r.id, r.provider_refund_id, r.public_id, p.provider_payment_id,"
+	   " r.amount_paise, o.provider FROM refunds r JOIN payments p ON p.id = r.payment_id"
+	   " JOIN orders o ON o.id = r.order_id WHERE r.status = 'pending'"
+	   " AND r.created_at < now() - interval '5 minutes'"
+	   " AND r.created_at > now() - interval '30 days' AND r.id > $2::bigint"
+	   " ORDER BY r.id LIMIT $1::int",
+    .nparams = 2,
     .flags = DB_READONLY,
+};
+
+/* a payment with an open or lost chargeback: the bank gives that money back */
+static struct db_statement payment_disputed = {
+    .name = "refund_payment_disputed",
+    .sql = "SELECT d.status FROM disputes d WHERE d.payment_id = $1::bigint"
+	   " AND d.status IN ('open', 'lost') LIMIT 1",
+    .nparams = 1,
 };
 
 static char *num(struct arena *a, int64_t v)
@@ -373,15 +398,20 @@ int refund_settle(struct worker *w, struct arena *a, const char *refund_id,
 		  const char *provider_refund_id, const char *status, const char *error,
 		  const char *actor, const char *ip)
 {
+	const char *ids[] = {refund_id, provider_refund_id};
 	PGresult *r = NULL;
-	int rc;
+	int rc = SOUK_OK;
 
-	if (strcmp(status, "pending") == 0) {
-		const char *params[] = {refund_id, provider_refund_id};
-
-		return provider_refund_id == NULL ? SOUK_OK
-						  : db_exec(&w->db, a, &provider_set, params, NULL);
-	}
+	/* the provider's id first, on its own: whatever happens next, the refund can
+	 * be asked about (reconcile, a webhook) */
+	if (provider_refund_id != NULL)
+		rc = db_exec(&w->db, a, &provider_set, ids, NULL);
+	if (rc != SOUK_OK)
+		return rc;
+	/* anything but a decision (pending, or a status this version does not know)
+	 * leaves it pending */
+	if (strcmp(status, "processed") != 0 && strcmp(status, "failed") != 0)
+		return SOUK_OK;
 	rc = db_begin(&w->db, a);
 	if (rc != SOUK_OK)
 		return rc;
@@ -407,11 +437,6 @@ int refund_settle(struct worker *w, struct arena *a, const char *refund_id,
 			log_msg(LOG_WARN, "refunds: refund %s failed: %s", PQgetvalue(r, 0, 2),
 				why);
 		}
-	}
-	if (rc == SOUK_OK && provider_refund_id != NULL) {
-		const char *params[] = {refund_id, provider_refund_id};
-
-		rc = db_exec(&w->db, a, &provider_set, params, NULL);
 	}
 	return db_end(&w->db, a, rc);
 }
@@ -479,36 +504,73 @@ int refund_event(struct worker *w, struct arena *a, const char *type,
 	return rc;
 }
 
-int refunds_reconcile(struct worker *w, struct arena *a, long limit, long *settled)
+/* One pending refund of the reconcile run: asks Razorpay and settles it. */
+static int reconcile_refund(struct worker *w, struct arena *a, PGresult *r, int i, bool *settled)
 {
-	const char *p1[] = {num(a, limit)};
-	PGresult *r = NULL;
-	int rc = db_exec(&w->db, a, &pending_refunds, p1, &r);
+	const char *id = PQgetvalue(r, i, 0), *public_id = PQgetvalue(r, i, 2);
+	const char *refused = NULL;
+	struct provider_refund pr;
+	int rc;
 
-	*settled = 0;
+	*settled = false;
+	if (strcmp(PQgetvalue(r, i, 5), "sandbox") == 0) {
+		pr.id = commerce_random_id(a, "rfnd_sbx");
+		pr.status = "processed";
+		rc = pr.id != NULL ? SOUK_OK : SOUK_EINTERNAL;
+	} else if (w->config->razorpay_key_id[0] == '\0') {
+		return SOUK_OK; /* cannot ask: left to staff */
+	} else if (PQgetisnull(r, i, 1)) {
+		/* the request that made it never heard back: the same idempotency key
+		 * and body get Razorpay's refund, or make it now */
+		rc = razorpay_refund_create(w, a, PQgetvalue(r, i, 3),
+					    strtoll(PQgetvalue(r, i, 4), NULL, 10), public_id, &pr,
+					    &refused);
+		if (rc == SOUK_EINVALID || rc == SOUK_ENOTFOUND) {
+			*settled = true;
+			return refund_settle(
+			    w, a, id, NULL, "failed",
+			    refused != NULL ? refused : "Razorpay has no such payment", NULL, NULL);
+		}
+	} else {
+		rc = razorpay_refund_fetch(w, a, PQgetvalue(r, i, 1), &pr);
+	}
 	if (rc != SOUK_OK)
 		return rc;
-	int n = PQntuples(r);
-	const char **ids = arena_alloc(a, sizeof(*ids) * (size_t)(2 * n + 1));
+	*settled = strcmp(pr.status, "processed") == 0 || strcmp(pr.status, "failed") == 0;
+	return refund_settle(w, a, id, pr.id, pr.status, NULL, NULL, NULL);
+}
 
-	for (int i = 0; i < n; i++) {
-		ids[2 * i] = arena_strdup(a, PQgetvalue(r, i, 0));
-		ids[2 * i + 1] = arena_strdup(a, PQgetvalue(r, i, 1));
-	}
-	for (int i = 0; i < n; i++) {
-		struct provider_refund pr;
+int refunds_reconcile(struct worker *w, struct arena *a, long limit, long *settled)
+{
+	const char *after = "0";
+	int rc = SOUK_OK;
 
-		rc = razorpay_refund_fetch(w, a, ids[2 * i + 1], &pr);
-		if (rc == SOUK_EUPSTREAM)
-			return rc; /* Razorpay is down: the next run asks again */
-		if (rc != SOUK_OK || strcmp(pr.status, "pending") == 0)
-			continue;
-		rc = refund_settle(w, a, ids[2 * i], pr.id, pr.status, NULL, NULL, NULL);
-		if (rc != SOUK_OK)
-			return rc;
-		(*settled)++;
+	*settled = 0;
+	for (long seen = 0; rc == SOUK_OK && seen < limit;) {
+		const char *p2[] = {num(a, limit - seen < 100 ? limit - seen : 100), after};
+		PGresult *r = NULL;
+
+		rc = db_exec(&w->db, a, &pending_refunds, p2, &r);
+		if (rc != SOUK_OK || PQntuples(r) == 0)
+			break;
+		for (int i = 0; rc == SOUK_OK && i < PQntuples(r); i++) {
+			bool done = false;
+
+			rc = reconcile_refund(w, a, r, i, &done);
+			*settled += done;
+			seen++;
+			/* PostgreSQL or Razorpay down ends the run; one refund's trouble does not
+			 */
+			if (rc != SOUK_OK && rc != SOUK_EDB && rc != SOUK_EUPSTREAM) {
+				log_msg(LOG_ERROR,
+					"refunds: refund %s could not be reconciled (%s)",
+					PQgetvalue(r, i, 2), souk_err_http(rc)->code);
+				rc = SOUK_OK;
+			}
+			after = arena_strdup(a, PQgetvalue(r, i, 0));
+		}
 	}
-	return SOUK_OK;
+	return rc;
 }
 
 /* ------------------------------------------------------------- the route */
@@ -583,6 +645,12 @@ static int refund_begin(struct worker *w, struct http_request *req, const char *
 	const char *p2[] = {order_id, key};
 
 	m->provider = arena_strdup(a, PQgetvalue(r, 0, 2));
+	if (strcmp(m->provider, "razorpay") == 0 && w->config->razorpay_key_id[0] == '\0') {
+		req->error_message =
+		    "Razorpay is not set up in this shop, so its payments cannot be "
+		    "refunded from here.";
+		return db_end(&w->db, a, SOUK_EUPSTREAM);
+	}
 	rc = db_exec(&w->db, a, &by_key, p2, &r);
 	if (rc == SOUK_OK && PQntuples(r) == 1) {
 		if (strcmp(PQgetvalue(r, 0, 3), hash) != 0) {
@@ -624,6 +692,19 @@ static int refund_begin(struct worker *w, struct http_request *req, const char *
 	int64_t left = col64(r, 0, 3);
 
 	m->provider_payment_id = arena_strdup(a, PQgetvalue(r, 0, 1));
+	const char *p5[] = {payment_id};
+
+	rc = db_exec(&w->db, a, &payment_disputed, p5, &r);
+	if (rc == SOUK_OK && PQntuples(r) == 1) {
+		req->error_message = arena_printf(
+		    a,
+		    "This payment has a %s dispute: the bank returns that money, a refund would "
+		    "pay it twice.",
+		    PQgetvalue(r, 0, 0));
+		rc = SOUK_ECONFLICT;
+	}
+	if (rc != SOUK_OK)
+		return db_end(&w->db, a, rc);
 	if (left <= 0) {
 		req->error_message = "This payment has been refunded in full already.";
 		return db_end(&w->db, a, SOUK_ECONFLICT);
@@ -701,11 +782,6 @@ int refunds_create(struct worker *w, struct http_request *req, struct http_respo
 		if (pr.id == NULL)
 			return SOUK_EINTERNAL;
 	} else {
-		if (w->config->razorpay_key_id[0] == '\0') {
-			req->error_message = "Razorpay is not set up in this shop: the refund is "
-					     "kept pending; retry with the same key once it is.";
-			return SOUK_EUPSTREAM;
-		}
 		rc = razorpay_refund_create(w, req->arena, m.provider_payment_id, m.amount_paise,
 					    m.public_id, &pr, &refused);
 		if (rc == SOUK_EINVALID || rc == SOUK_ENOTFOUND) {
@@ -765,7 +841,7 @@ static struct db_statement dispute_access = {
 static struct db_statement dispute_flag = {
     .name = "dispute_flag",
     .sql = "UPDATE orders SET flag = left(coalesce(flag || ' | ', '') || $2, 1000)"
-	   " WHERE id = $1::bigint",
+	   " WHERE id = $1::bigint AND strpos(coalesce(flag, ''), $2) = 0",
     .nparams = 2,
 };
 

@@ -62,11 +62,11 @@ static struct db_statement event_done = {
 };
 
 /* kept events whose back-off has passed: 2, 4, 8 ... minutes after they
- * arrived, up to 12 attempts (about three days) */
+ * arrived (attempts 1 .. 12, the last about 68 hours after it arrived) */
 static struct db_statement events_due = {
     .name = "webhook_events_due",
     .sql = "SELECT id, event_type, payload::text FROM webhook_events"
-	   " WHERE processed_at IS NULL AND provider = 'razorpay' AND attempts < 12"
+	   " WHERE processed_at IS NULL AND provider = 'razorpay' AND attempts < 13"
 	   " AND received_at < now() - interval '1 minute' * power(2, attempts)"
 	   " ORDER BY received_at LIMIT $1::int",
     .nparams = 1,

@@ -293,7 +293,17 @@ static bool shaped(const char *s, const char *shape, size_t n)
 
 bool str_is_date(const char *s)
 {
-	return shaped(s, "dddd-dd-dd", 10) && s[10] == '\0';
+	static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int y, m, d;
+
+	if (!shaped(s, "dddd-dd-dd", 10) || s[10] != '\0')
+		return false;
+	y = atoi(s);
+	m = atoi(s + 5);
+	d = atoi(s + 8);
+	if (y < 1 || m < 1 || m > 12 || d < 1 || d > days[m - 1])
+		return false;
+	return m != 2 || d < 29 || (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0));
 }
 
 bool str_is_rfc3339(const char *s)

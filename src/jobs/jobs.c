@@ -40,7 +40,7 @@ static int reconcile_batch(struct worker *w, struct arena *a, long *done, long *
 	/* done: orders looked at (the batch size); other: paid now */
 	int rc = orders_reconcile(w, a, 5 * JOBS_BATCH, done, other);
 
-	if (rc == SOUK_OK && w->config->razorpay_key_id[0] != '\0')
+	if (rc == SOUK_OK)
 		rc = refunds_reconcile(w, a, JOBS_BATCH, &refunds);
 	*other += refunds;
 	return rc;
@@ -85,10 +85,15 @@ void jobs_usage(FILE *out)
 		fprintf(out, "  %-14s %s\n", jobs[i].name, jobs[i].help);
 }
 
+/* retried on a fresh connection after PostgreSQL restarted: a lock held by a
+ * connection that is gone is gone with it. (A reconnect in the middle of a run
+ * loses the lock the same way; every job is safe to run twice at once, the
+ * lock only saves the work.) */
 static struct db_statement lock_try = {
     .name = "jobs_lock_try",
     .sql = "SELECT pg_try_advisory_lock(hashtext('souk-jobs:' || $1))",
     .nparams = 1,
+    .flags = DB_READONLY,
 };
 
 static struct db_statement lock_release = {

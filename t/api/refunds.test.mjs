@@ -229,6 +229,68 @@ describe('refunds (orders:refund)', () => {
     assert.deepEqual(access(order.id), ['true false']);
   });
 
+  test('a refund left pending by a 502 is completed by reconcile with the same idempotency key', async () => {
+    const { order, pay } = await bought([p[11]]);
+    await fakeMode('down');
+    const r = await refund(adminT, order.id, { reason: 'left behind' });
+    await fakeMode('ok');
+    expectError(r, 502, 'upstream_unavailable');
+    sql(`update refunds set created_at = now() - interval '10 minutes' where order_id =
+      (select id from orders where public_id = '${order.id}')`);
+    const j = jobs('reconcile');
+    assert.equal(j.code, 0, j.stderr);
+    assert.equal(one(`select r.status || ' ' || o.status from refunds r join orders o on o.id = r.order_id
+      where o.public_id = '${order.id}'`), 'processed refunded');
+    assert.equal((await fake('/_fake/refunds')).filter((x) => x.payment_id === pay.razorpay_payment_id).length, 1);
+  });
+
+  test('two paid orders of one product (two tabs): refunding one keeps the access the other paid for', async () => {
+    const [q] = products(1);
+    const c = await customer();
+    assert.equal((await add(c, q.id)).status, 200);
+    const a = await checkout(c, randomUUID());
+    const b = await checkout(c, randomUUID());
+    assert.equal(a.status, 201, a.text);
+    assert.equal(b.status, 201, b.text);
+    for (const o of [a, b]) {
+      const v = await verify(c, await fakePay(o.json.payment.order_id));
+      assert.equal(v.status, 200, v.text);
+    }
+    const r = await refund(adminT, b.json.order.id, { reason: 'paid twice' });
+    assert.equal(r.status, 201, r.text);
+    assert.equal(one(`select (e.revoked_at is null)::text || ' ' || o.public_id from entitlements e
+      join orders o on o.id = e.order_id where e.user_id = ${c.id}`), `true ${a.json.order.id}`);
+    const r2 = await refund(adminT, a.json.order.id, { reason: 'and the other' });
+    assert.equal(r2.status, 201, r2.text);
+    assert.equal(one(`select (revoked_at is not null)::text from entitlements where user_id = ${c.id}`), 'true');
+  });
+
+  test('a payment with an open dispute is not refunded (409): the bank gives that money back', async () => {
+    const [q] = products(1);
+    const { order, pay } = await bought([q]);
+    await webhook('payment.dispute.created', { payment_id: pay.razorpay_payment_id, dispute: {
+      id: `disp_R${Date.now()}`, entity: 'dispute', payment_id: pay.razorpay_payment_id, amount: 100,
+      currency: 'INR', reason_code: 'fraud', status: 'open' } });
+    const r = await refund(adminT, order.id, { reason: 'x' });
+    expectError(r, 409, 'conflict');
+    assert.match(r.json.error.message, /dispute/);
+  });
+
+  test('a payment captured after the order was refunded is flagged for staff, once', async () => {
+    const [q] = products(1);
+    const { order, pay } = await bought([q]);
+    assert.equal((await refund(adminT, order.id, { reason: 'x' })).status, 201);
+    const providerOrder = one(`select provider_order_id from orders where public_id = '${order.id}'`);
+    for (let i = 0; i < 3; i++) {
+      const w = await webhook('payment.captured', { order_id: providerOrder, payment: { id: 'pay_Stray' + pay.razorpay_payment_id.slice(4),
+        entity: 'payment', amount: order.total_paise, currency: 'INR', status: 'captured', order_id: providerOrder, method: 'upi' } });
+      assert.equal(w.status, 200, w.body);
+    }
+    const flag = one(`select flag from orders where public_id = '${order.id}'`);
+    assert.match(flag, /already paid: refund one of them/);
+    assert.equal(flag.split('pay_Stray').length - 1, 1, flag);
+  });
+
   test('an unpaid order has nothing to refund (409)', async () => {
     const { order } = await checkedOut([p[10]]);
     expectError(await refund(adminT, order.id, { reason: 'x' }), 409, 'conflict');

@@ -374,6 +374,27 @@ static void test_clocks(void)
 	CU_ASSERT_TRUE(wall < 4102444800000LL); /* before 2100 */
 }
 
+static void test_dates_and_times(void)
+{
+	CU_ASSERT_TRUE(str_is_date("2026-12-07"));
+	CU_ASSERT_TRUE(str_is_date("2028-02-29"));
+	CU_ASSERT_TRUE(str_is_date("2000-02-29"));
+	CU_ASSERT_FALSE(str_is_date("2100-02-29"));
+	CU_ASSERT_FALSE(str_is_date("2026-02-29"));
+	CU_ASSERT_FALSE(str_is_date("2026-04-31"));
+	CU_ASSERT_FALSE(str_is_date("2026-13-01"));
+	CU_ASSERT_FALSE(str_is_date("2026-00-10"));
+	CU_ASSERT_FALSE(str_is_date("2026-1-10"));
+	CU_ASSERT_FALSE(str_is_date("2026-01-10x"));
+	CU_ASSERT_FALSE(str_is_date(""));
+	CU_ASSERT_TRUE(str_is_rfc3339("2026-12-31T23:59:59Z"));
+	CU_ASSERT_TRUE(str_is_rfc3339("2026-12-31T23:59:59.125+05:30"));
+	CU_ASSERT_FALSE(str_is_rfc3339("2026-12-31T23:59:59"));
+	CU_ASSERT_FALSE(str_is_rfc3339("2026-12-31 23:59:59Z"));
+	CU_ASSERT_FALSE(str_is_rfc3339("2026-12-31T23:59:59 05:30"));
+	CU_ASSERT_FALSE(str_is_rfc3339("2026-12-31"));
+}
+
 int suite_str(void)
 {
 	static const struct unit_test tests[] = {
@@ -385,6 +406,7 @@ int suite_str(void)
 	    {"url decode looks at len bytes only", test_url_decode_respects_len},
 	    {"str_to_long bounds and junk", test_to_long},
 	    {"str_is_utf8", test_is_utf8},
+	    {"dates and times", test_dates_and_times},
 	    {"str_ieq and str_istarts", test_ieq_istarts},
 	    {"str_trim", test_trim},
 	    {"clocks", test_clocks},
