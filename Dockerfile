@@ -1,4 +1,5 @@
-# Dockerfile - the Souk application image (souk-fcgi, souk-admin, souk-jobs) on Debian 12.
+# Dockerfile - the Souk application image (souk-fcgi, souk-admin, souk-jobs, souk-mailer) on
+# Debian 12.
 #
 # NOT RUN IN THIS PROJECT'S CI: its machines have no Docker engine. Both stages install
 # from the one package list in ./souk (`./souk packages build` and `./souk packages
@@ -33,6 +34,7 @@ ENV SOUK_ENV=production \
     SOUK_SOCKET_GROUP=nginx-peers \
     SOUK_SCHEMA_DIR=/usr/share/souk/schema \
     SOUK_SEED_DIR=/usr/share/souk/seed \
+    SOUK_TEMPLATE_DIR=/usr/share/souk/templates \
     SOUK_STORAGE_DIR=/var/lib/souk/storage \
     SOUK_CATALOG_VERSION_FILE=/run/souk/catalog.version \
     SOUK_HOME=/usr/share/souk \

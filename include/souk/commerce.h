@@ -589,6 +589,11 @@ int orders_mine_invoice(struct worker *w, struct http_request *req, struct http_
  * *rendered counts them. A document that cannot be rendered is logged and
  * skipped; storage or PostgreSQL down ends the run (the next one goes on). */
 int invoices_render(struct worker *w, struct arena *a, long limit, long *rendered);
+/* The invoice of the order with public id order_id, for the order
+ * confirmation e-mail: *number and *key (NULL until rendered), arena-owned.
+ * SOUK_ENOTFOUND when it has none (unpaid, free). */
+int invoice_pdf_of_order(struct worker *w, struct arena *a, const char *order_id,
+			 const char **number, const char **key);
 int orders_admin_invoice(struct worker *w, struct http_request *req, struct http_response *res);
 
 /*

@@ -83,6 +83,25 @@ struct souk_config {
 	const char *razorpay_webhook_secret; /* SOUK_RAZORPAY_WEBHOOK_SECRET (never logged) */
 	const char *razorpay_api_url;	     /* SOUK_RAZORPAY_API_URL: https://api.razorpay.com */
 	long razorpay_timeout_ms;	     /* SOUK_RAZORPAY_TIMEOUT_MS: one API call, at most */
+	/* e-mail (souk-mailer; README "E-mail") */
+	const char *mail_transport; /* SOUK_MAIL_TRANSPORT: smtp | ses | file ("": file
+				     * outside production, refused in it) */
+	const char *mail_dir;	    /* SOUK_MAIL_DIR: where file writes .eml files */
+	const char *mail_from;	    /* SOUK_MAIL_FROM: the sender address */
+	const char *mail_from_name; /* SOUK_MAIL_FROM_NAME ("": SOUK_SHOP_NAME) */
+	const char *support_email;  /* SOUK_SUPPORT_EMAIL: Reply-To and in every footer */
+	const char *shop_name;	    /* SOUK_SHOP_NAME: the shop as customers know it */
+	const char *shop_logo_url;  /* SOUK_SHOP_LOGO_URL: absolute URL of the e-mail logo */
+	const char *template_dir;   /* SOUK_TEMPLATE_DIR: holds email/ */
+	const char *smtp_url;	    /* SOUK_SMTP_URL: smtp://host:587 or smtps://host:465 */
+	const char *smtp_user, *smtp_password; /* SOUK_SMTP_USER, SOUK_SMTP_PASSWORD */
+	const char *smtp_tls;		       /* SOUK_SMTP_TLS: required | optional */
+	const char *smtp_ca_file;	       /* SOUK_SMTP_CA_FILE: CAs to trust instead */
+	long smtp_timeout_ms;		       /* SOUK_SMTP_TIMEOUT_MS: one message, at most */
+	long mail_max_attempts;	  /* SOUK_MAIL_MAX_ATTEMPTS: then a transient failure is final */
+	const char *ses_region;	  /* SOUK_SES_REGION: ap-south-1 */
+	const char *ses_endpoint; /* SOUK_SES_ENDPOINT ("": https://email.<region>.amazonaws.com) */
+	const char *ses_access_key, *ses_secret_key; /* SOUK_SES_ACCESS_KEY, _SECRET_KEY */
 
 	/* nginx in front: souk-fcgi --render fills nginx/\*.in from these */
 	const char *home;	       /* SOUK_HOME: the tree holding nginx/ (errors, souk.js) */

@@ -69,4 +69,31 @@ struct httpc_response {
  */
 int httpc_perform(struct arena *a, const struct httpc_request *rq, struct httpc_response *res);
 
+/* ------------------------------------------------------------ SMTP --- */
+
+/* One message to one recipient over SMTP (souk-mailer's smtp transport). */
+struct httpc_smtp {
+	const char *url;      /* smtp://host:587 (STARTTLS) or smtps://host:465 */
+	const char *username; /* AUTH when non-empty */
+	const char *password;
+	bool tls_optional;   /* false: STARTTLS required (refused if the server has none) */
+	const char *ca_file; /* a CA bundle to trust instead of the system's, or NULL */
+	const char *helo;    /* the name to greet with, or NULL (curl's default) */
+	const char *from;    /* envelope sender */
+	const char *to;	     /* envelope recipient */
+	const char *message; /* the RFC 5322 message, CRLF line ends */
+	size_t len;
+	long timeout_ms; /* the whole conversation; 0 = HTTPC_TIMEOUT_MS */
+};
+
+/*
+ * Sends it. SOUK_OK when the server accepted the message (*reply is then
+ * its last reply code, 250). Otherwise *reply is the SMTP reply code that
+ * refused it (5xx: permanent, 4xx: try later) or 0 when no server answered,
+ * *why what went wrong (arena-owned, never a credential or the message),
+ * and the result SOUK_EUPSTREAM; SOUK_EINVALID for an address holding CR, LF
+ * or '<' '>' or a URL that is not smtp:// or smtps://.
+ */
+int httpc_smtp_send(struct arena *a, const struct httpc_smtp *m, long *reply, const char **why);
+
 #endif

@@ -20,6 +20,7 @@
 
 struct arena;
 struct http_request;
+struct http_response;
 
 #define PAGE_LIMIT_MAX 100
 #define PAGE_CURSOR_MAX 64 /* buffer for an encoded cursor (46 characters + NUL) */
@@ -57,5 +58,11 @@ int page_params(struct http_request *req, long default_limit, char kind, uint32_
 /* {"items":<items>,"next_cursor":<next encoded, or null>} in the arena;
  * items is a JSON array's text. */
 char *page_document(struct arena *a, const char *items, const struct page_cursor *next);
+
+/* Answers 200 with page_document() for a list query whose one row is
+ * (items JSON, more 't'/'f', id of the last item or NULL): next carries the
+ * list's kind and fingerprint, and its id is set from last_id. SOUK_OK. */
+int page_respond(struct http_response *res, struct arena *a, const char *items, const char *more,
+		 const char *last_id, struct page_cursor *next);
 
 #endif

@@ -62,6 +62,12 @@ int storage_store(const struct souk_config *cfg, struct arena *a, const char *ke
 		  const char *content_type, storage_reader read, void *ctx, long long max,
 		  struct storage_written *out);
 
+/* Reads key whole into the arena (small objects only: an invoice PDF to
+ * attach): SOUK_OK with *data, *len; SOUK_ENOTFOUND; SOUK_ETOOLARGE past
+ * max bytes; SOUK_EIO or SOUK_EUPSTREAM (S3). */
+int storage_read(const struct souk_config *cfg, struct arena *a, const char *key, size_t max,
+		 unsigned char **data, size_t *len);
+
 /* Removes key (absent is fine): SOUK_OK, SOUK_EIO or SOUK_EUPSTREAM (S3). */
 int storage_delete(const struct souk_config *cfg, struct arena *a, const char *key);
 

@@ -8,6 +8,7 @@
 #include "souk/auth.h"
 #include "souk/catalog.h"
 #include "souk/commerce.h"
+#include "souk/mail.h"
 #include "souk/users.h"
 
 const struct route api_routes[] = {
@@ -68,6 +69,9 @@ const struct route api_routes[] = {
     {"GET", "/api/v1/me/orders", orders_mine_index, ROUTE_SIGNED_IN, 0},
     {"GET", "/api/v1/me/orders/{id}", orders_mine_show, ROUTE_SIGNED_IN, 0},
     {"GET", "/api/v1/me/orders/{id}/invoice", orders_mine_invoice, ROUTE_SIGNED_IN, 0},
+    /* the e-mail outbox (src/mail/outbox_http.c) */
+    {"GET", "/api/v1/admin/outbox", outbox_admin_index, "mail:read", 0},
+    {"POST", "/api/v1/admin/outbox/{id}/retry", outbox_admin_retry, "mail:read", 0},
     /* staff orders and refunds (src/commerce/orders_admin.c, refunds.c) */
     {"GET", "/api/v1/admin/orders", orders_admin_index, "orders:read", 0},
     {"GET", "/api/v1/admin/orders/{id}", orders_admin_show, "orders:read", 0},

@@ -615,6 +615,8 @@ int auth_reset_confirm(struct worker *w, struct http_request *req, struct http_r
 	if (rc == SOUK_OK)
 		rc = audit_record(&w->db, req->arena, user_id, "auth.password_reset", "user",
 				  public_id, NULL, req->remote_addr);
+	if (rc == SOUK_OK)
+		rc = mail_queue_password_changed(&w->db, req->arena, email, NULL, req->remote_addr);
 	rc = db_end(&w->db, req->arena, rc);
 	if (rc != SOUK_OK)
 		return rc;

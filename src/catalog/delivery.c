@@ -511,7 +511,7 @@ int delivery_library(struct worker *w, struct http_request *req, struct http_res
 {
 	struct page_cursor after = {0}, next = {.kind = 'L'};
 	bool has_after = false;
-	char default_limit[24], limit_text[16], *after_text = NULL, *body;
+	char default_limit[24], limit_text[16], *after_text = NULL;
 	PGresult *r = NULL;
 	long limit = 0;
 	int rc = page_params(req, 50, 'L', 0, &limit, &after, &has_after);
@@ -527,9 +527,6 @@ int delivery_library(struct worker *w, struct http_request *req, struct http_res
 	rc = db_exec(&w->db, req->arena, &library, params, &r);
 	if (rc != SOUK_OK)
 		return rc;
-	next.id = PQgetisnull(r, 0, 2) ? 0 : strtoll(PQgetvalue(r, 0, 2), NULL, 10);
-	body = page_document(req->arena, PQgetvalue(r, 0, 0),
-			     PQgetvalue(r, 0, 1)[0] == 't' ? &next : NULL);
-	http_response_body(res, 200, body, strlen(body));
-	return SOUK_OK;
+	return page_respond(res, req->arena, PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1),
+			    PQgetisnull(r, 0, 2) ? NULL : PQgetvalue(r, 0, 2), &next);
 }

@@ -296,6 +296,25 @@ int invoices_render(struct worker *w, struct arena *a, long limit, long *rendere
 	return rc;
 }
 
+int invoice_pdf_of_order(struct worker *w, struct arena *a, const char *order_id,
+			 const char **number, const char **key)
+{
+	const char *params[] = {order_id, NULL};
+	PGresult *r = NULL;
+	int rc;
+
+	if (!validate_uuid(order_id))
+		return SOUK_ENOTFOUND;
+	rc = db_exec(&w->db, a, &invoice_of_order, params, &r);
+	if (rc != SOUK_OK)
+		return rc;
+	if (PQntuples(r) != 1)
+		return SOUK_ENOTFOUND;
+	*number = arena_strdup(a, PQgetvalue(r, 0, 0));
+	*key = PQgetisnull(r, 0, 1) ? NULL : arena_strdup(a, PQgetvalue(r, 0, 1));
+	return SOUK_OK;
+}
+
 /* ------------------------------------------------------------ download */
 
 static int invoice_answer(struct worker *w, struct http_request *req, struct http_response *res,

@@ -622,6 +622,9 @@ static int queue_confirmation(struct worker *w, struct arena *a, const char *ord
 	cJSON_AddStringToObject(data, "currency", COMMERCE_CURRENCY);
 	if (number != NULL && number[0] != '\0')
 		cJSON_AddStringToObject(data, "invoice_number", number);
+	cJSON_AddStringToObject(
+	    data, "orders_link",
+	    arena_printf(a, "%s/account/orders/%s", w->config->public_url, public_id));
 	if (items != NULL)
 		cJSON_AddItemReferenceToObject(data, "items", items);
 	return mail_queue_once(&w->db, a, "order_confirmation", PQgetvalue(r, 0, 1), data,
@@ -688,6 +691,8 @@ int order_payment_failed(struct worker *w, struct arena *a, const struct order_r
 	cJSON_AddStringToObject(data, "name", o->billing_name);
 	cJSON_AddStringToObject(data, "order_id", o->public_id);
 	cJSON_AddNumberToObject(data, "total_paise", (double)o->total_paise);
+	cJSON_AddStringToObject(data, "retry_link",
+				arena_printf(a, "%s/cart", w->config->public_url));
 	/* the order stays pending: a UPI payment may still be captured */
 	if (rc == SOUK_OK && strcmp(o->status, "pending") == 0)
 		rc = mail_queue_once(&w->db, a, "payment_failed", o->email, data,

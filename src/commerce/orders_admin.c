@@ -118,9 +118,8 @@ int orders_admin_index(struct worker *w, struct http_request *req, struct http_r
 	const char *product = http_query(req, "product");
 	const char *filters[] = {status, from, to, email, product};
 	struct page_cursor after = {0}, next = {.kind = 'A'};
-	bool has_after = false, more = false, bad = false;
+	bool has_after = false, bad = false;
 	const char *from_ts = NULL, *to_ts = NULL, *to_date = NULL, *uuid = NULL, *slug = NULL;
-	char *items = NULL, *body;
 	long limit = 0;
 	PGresult *r = NULL;
 	int rc;
@@ -175,12 +174,8 @@ int orders_admin_index(struct worker *w, struct http_request *req, struct http_r
 	}
 	if (rc != SOUK_OK)
 		return rc;
-	items = PQgetvalue(r, 0, 0);
-	more = PQgetvalue(r, 0, 1)[0] == 't';
-	next.id = PQgetisnull(r, 0, 2) ? 0 : strtoll(PQgetvalue(r, 0, 2), NULL, 10);
-	body = page_document(req->arena, items, more ? &next : NULL);
-	http_response_body(res, 200, body, strlen(body));
-	return SOUK_OK;
+	return page_respond(res, req->arena, PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1),
+			    PQgetisnull(r, 0, 2) ? NULL : PQgetvalue(r, 0, 2), &next);
 }
 
 int orders_admin_show(struct worker *w, struct http_request *req, struct http_response *res)

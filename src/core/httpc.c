@@ -196,3 +196,84 @@ int httpc_perform(struct arena *a, const struct httpc_request *rq, struct httpc_
 	res->len = t.kept->len;
 	return SOUK_OK;
 }
+
+/* ------------------------------------------------------------ SMTP --- */
+
+struct smtp_upload {
+	const char *p;
+	size_t left;
+};
+
+static size_t smtp_read(char *buf, size_t size, size_t nmemb, void *ctx)
+{
+	struct smtp_upload *u = ctx;
+	size_t n = size * nmemb < u->left ? size * nmemb : u->left;
+
+	memcpy(buf, u->p, n);
+	u->p += n;
+	u->left -= n;
+	return n;
+}
+
+static bool smtp_address_ok(const char *s)
+{
+	return s != NULL && s[0] != '\0' && strpbrk(s, "\r\n<> ") == NULL && strlen(s) <= 320;
+}
+
+int httpc_smtp_send(struct arena *a, const struct httpc_smtp *m, long *reply, const char **why)
+{
+	struct smtp_upload up = {m->message, m->len};
+	struct curl_slist *rcpt = NULL;
+	char *errbuf;
+	CURL *h;
+	CURLcode cc;
+
+	*reply = 0;
+	*why = NULL;
+	if (m->url == NULL ||
+	    (strncmp(m->url, "smtp://", 7) != 0 && strncmp(m->url, "smtps://", 8) != 0) ||
+	    !smtp_address_ok(m->from) || !smtp_address_ok(m->to) || m->message == NULL)
+		return SOUK_EINVALID;
+	h = curl_easy_init();
+	if (h == NULL)
+		return SOUK_EINTERNAL;
+	arena_defer(a, httpc_handle_release, h);
+	rcpt = curl_slist_append(NULL, arena_printf(a, "<%s>", m->to));
+	if (rcpt == NULL)
+		return SOUK_EINTERNAL;
+	arena_defer(a, httpc_list_release, rcpt);
+	errbuf = arena_alloc(a, CURL_ERROR_SIZE);
+	errbuf[0] = '\0';
+	curl_easy_setopt(h, CURLOPT_URL, m->url);
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+	if (m->ca_file != NULL && m->ca_file[0] != '\0')
+		curl_easy_setopt(h, CURLOPT_CAINFO, m->ca_file);
+	/* smtps:// is TLS from the start; smtp:// upgrades with STARTTLS */
+	curl_easy_setopt(h, CURLOPT_USE_SSL,
+			 m->tls_optional ? (long)CURLUSESSL_TRY : (long)CURLUSESSL_ALL);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, HTTPC_CONNECT_TIMEOUT_MS);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS,
+			 m->timeout_ms > 0 ? m->timeout_ms : HTTPC_TIMEOUT_MS);
+	if (m->username != NULL && m->username[0] != '\0') {
+		curl_easy_setopt(h, CURLOPT_USERNAME, m->username);
+		curl_easy_setopt(h, CURLOPT_PASSWORD, m->password != NULL ? m->password : "");
+	}
+	curl_easy_setopt(h, CURLOPT_MAIL_FROM, arena_printf(a, "<%s>", m->from));
+	curl_easy_setopt(h, CURLOPT_MAIL_RCPT, rcpt);
+	curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
+	curl_easy_setopt(h, CURLOPT_READFUNCTION, smtp_read);
+	curl_easy_setopt(h, CURLOPT_READDATA, &up);
+	curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)m->len);
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+	cc = curl_easy_perform(h);
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, reply);
+	if (cc == CURLE_OK)
+		return SOUK_OK;
+	*why = arena_printf(a, "%s", errbuf[0] != '\0' ? errbuf : curl_easy_strerror(cc));
+	log_msg(LOG_WARN, "smtp: sending to %s failed (%ld): %s", httpc_loggable(a, m->url), *reply,
+		*why);
+	return SOUK_EUPSTREAM;
+}

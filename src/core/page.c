@@ -175,3 +175,14 @@ char *page_document(struct arena *a, const char *items, const struct page_cursor
 		return arena_printf(a, "{\"items\":%s,\"next_cursor\":\"%s\"}", items, text);
 	return arena_printf(a, "{\"items\":%s,\"next_cursor\":null}", items);
 }
+
+int page_respond(struct http_response *res, struct arena *a, const char *items, const char *more,
+		 const char *last_id, struct page_cursor *next)
+{
+	const char *body;
+
+	next->id = last_id != NULL ? strtoll(last_id, NULL, 10) : 0;
+	body = page_document(a, items, more[0] == 't' ? next : NULL);
+	http_response_body(res, 200, body, strlen(body));
+	return SOUK_OK;
+}

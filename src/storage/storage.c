@@ -4,9 +4,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <time.h>
+
 #include "souk/arena.h"
 #include "souk/config.h"
 #include "souk/err.h"
+#include "souk/fileutil.h"
+#include "souk/httpc.h"
 
 bool storage_key_valid(const char *key)
 {
@@ -98,4 +102,36 @@ char *storage_content_disposition(struct arena *a, const char *filename)
 	}
 	return arena_printf(a, "attachment; filename=\"%.*s\"; filename*=UTF-8''%.*s", (int)o,
 			    ascii, (int)p, pct);
+}
+
+int storage_read(const struct souk_config *cfg, struct arena *a, const char *key, size_t max,
+		 unsigned char **data, size_t *len)
+{
+	char *bytes = NULL, *url = NULL;
+	struct httpc_response res;
+	int rc;
+
+	if (!storage_key_valid(key))
+		return SOUK_EINVALID;
+	if (!storage_is_s3(cfg)) {
+		rc = file_read_all(a, arena_printf(a, "%s/%s", cfg->storage_dir, key), max, &bytes,
+				   len);
+		*data = (unsigned char *)bytes;
+		return rc;
+	}
+	rc = s3_presign(a, cfg, "GET", key, 60, time(NULL), NULL, 0, NULL, 0, &url);
+	if (rc != SOUK_OK)
+		return rc;
+	struct httpc_request rq = {.what = "s3 read", .url = url, .max_body = max};
+
+	rc = httpc_perform(a, &rq, &res);
+	if (rc != SOUK_OK)
+		return rc;
+	if (res.status == 404)
+		return SOUK_ENOTFOUND;
+	if (res.status != 200)
+		return SOUK_EUPSTREAM;
+	*data = (unsigned char *)res.body;
+	*len = res.len;
+	return SOUK_OK;
 }

@@ -214,6 +214,9 @@ int users_me_password(struct worker *w, struct http_request *req, struct http_re
 		rc = session_revoke_others(w, req->arena, uid, req->principal->session_id);
 	if (rc == SOUK_OK)
 		rc = audit(w, req, "user.password_change", req->principal->public_id, NULL);
+	if (rc == SOUK_OK)
+		rc = mail_queue_password_changed(&w->db, req->arena, req->principal->email,
+						 req->principal->name, req->remote_addr);
 	rc = db_end(&w->db, req->arena, rc);
 	if (rc != SOUK_OK)
 		return rc;

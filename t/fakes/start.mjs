@@ -22,8 +22,15 @@
 //   FAKE_RAZORPAY_PORT     port of the Razorpay stand-in (18094)
 //   FAKE_RAZORPAY_KEY_ID / FAKE_RAZORPAY_KEY_SECRET / FAKE_RAZORPAY_WEBHOOK_SECRET
 //                          (rzp_test_souk / souk-test-razorpay-secret / souk-test-webhook-secret)
+//   FAKE_SMTP_PORT / FAKE_SMTP_CONTROL_PORT   the SMTP server (smtp.mjs) and its test controls
+//                          (18025 / 18095); FAKE_SMTP_USER / FAKE_SMTP_PASSWORD (souk-test-smtp /
+//                          souk-test-smtp-password); FAKE_SMTP_KEY / FAKE_SMTP_CERT: PEM files for
+//                          STARTTLS (the test stack's certificate; without them no SMTP server)
+//   FAKE_SES_PORT          the SES v2 stand-in (ses.mjs, 18096); FAKE_SES_ACCESS_KEY /
+//                          FAKE_SES_SECRET_KEY / FAKE_SES_REGION (AKIDSOUKTESTSES /
+//                          souk-test-ses-secret / ap-south-1)
 // Install once with `npm ci` in this folder.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -31,6 +38,8 @@ import { startGithub } from './github.mjs';
 import { startGoogle } from './google.mjs';
 import { startRazorpay } from './razorpay.mjs';
 import { startS3 } from './s3.mjs';
+import { startSes } from './ses.mjs';
+import { startSmtp } from './smtp.mjs';
 
 const env = process.env;
 const port = (name, fallback) => {
@@ -48,7 +57,7 @@ const callbacks = (provider) => bases.map((b) => `${b}/api/v1/auth/oauth/${provi
 const s3Dir = env.FAKE_S3_DIR || mkdtempSync(join(tmpdir(), 'souk-fake-s3-'));
 const removeS3Dir = () => { if (!env.FAKE_S3_DIR) rmSync(s3Dir, { recursive: true, force: true }); };
 
-let google, github, s3, razorpay;
+let google, github, s3, razorpay, smtp, ses;
 try {
   google = await startGoogle({
     port: port('FAKE_GOOGLE_PORT', 18091),
@@ -76,8 +85,25 @@ try {
     keySecret: env.FAKE_RAZORPAY_KEY_SECRET ?? 'souk-test-razorpay-secret',
     webhookSecret: env.FAKE_RAZORPAY_WEBHOOK_SECRET ?? 'souk-test-webhook-secret',
   });
+  ses = await startSes({
+    port: port('FAKE_SES_PORT', 18096),
+    accessKey: env.FAKE_SES_ACCESS_KEY ?? 'AKIDSOUKTESTSES',
+    secretKey: env.FAKE_SES_SECRET_KEY ?? 'souk-test-ses-secret',
+    region: env.FAKE_SES_REGION ?? 'ap-south-1',
+  });
+  if (env.FAKE_SMTP_KEY && env.FAKE_SMTP_CERT) {
+    smtp = await startSmtp({
+      port: port('FAKE_SMTP_PORT', 18025),
+      controlPort: port('FAKE_SMTP_CONTROL_PORT', 18095),
+      user: env.FAKE_SMTP_USER ?? 'souk-test-smtp',
+      password: env.FAKE_SMTP_PASSWORD ?? 'souk-test-smtp-password',
+      key: readFileSync(env.FAKE_SMTP_KEY),
+      cert: readFileSync(env.FAKE_SMTP_CERT),
+    });
+  }
 } catch (e) {
   console.error(`souk-fakes: cannot start: ${e?.message ?? e}`);
+  await razorpay?.close();
   await google?.close();
   await github?.close();
   await s3?.close();
@@ -85,13 +111,14 @@ try {
   process.exit(1);
 }
 
-console.log(`souk-fakes ready google=${google.issuer} github=${github.url} s3=${s3.url} razorpay=${razorpay.url}`);
+console.log(`souk-fakes ready google=${google.issuer} github=${github.url} s3=${s3.url} razorpay=${razorpay.url}${smtp ? ` smtp=${smtp.url}` : ''}`);
 
 let stopping = false;
 async function stop(signal) {
   if (stopping) return;
   stopping = true;
-  await Promise.all([google.close(), github.close(), s3.close(), razorpay.close()]);
+  await Promise.all([google.close(), github.close(), s3.close(), razorpay.close(), smtp?.close(),
+    ses.close()]);
   removeS3Dir();
   console.log(`souk-fakes stopped (${signal})`);
   process.exit(0);

@@ -24,6 +24,7 @@ int suite_search(void);
 int suite_core(void);
 int suite_commerce(void);
 int suite_invoice_pdf(void);
+int suite_mail(void);
 
 /*
  * NULL-safe string assertions: CUnit's CU_ASSERT_STRING_EQUAL passes NULL to
