@@ -101,6 +101,11 @@ int session_list(struct worker *w, struct arena *a, const char *user_id, const c
 /* Revokes every live session of the user but keep (a password change). */
 int session_revoke_others(struct worker *w, struct arena *a, const char *user_id, const char *keep);
 
+/* cleanup: deletes up to limit refresh tokens expired over a day ago (a
+ * family expires as one, so none of them can be presented with effect any
+ * more); *deleted counts them. */
+int session_cleanup(struct worker *w, struct arena *a, long limit, long *deleted);
+
 /* ---------------------------------------------------------------------
  * The e-mail one-time code (src/auth/otp.c), kept in Redis.
  * ------------------------------------------------------------------- */
@@ -117,6 +122,11 @@ int otp_issue(struct worker *w, struct arena *a, const char *email, char code[OT
  * (wrong, expired, spent, or past its tries), SOUK_ERATELIMIT (too many
  * wrong codes for this address today), SOUK_EREDIS. */
 int otp_check(struct worker *w, struct arena *a, const char *email, const char *code);
+
+/* cleanup: gives a code or tries counter left without its expiry (a crash
+ * between two commands) OTP_TTL_S seconds; *fixed counts them. SOUK_OK or
+ * SOUK_EREDIS. */
+int otp_cleanup(struct worker *w, struct arena *a, long *fixed);
 
 /* NULL when password is acceptable for the account with this e-mail (at
  * least 10 characters, not the e-mail, not a common password), else why. */

@@ -383,6 +383,11 @@ const char *gst_supply_name(enum gst_supply supply);
 int cart_forget(struct worker *w, struct arena *a, const char *user_id, const char *const *products,
 		size_t n, bool coupon);
 
+/* souk-jobs cleanup: abandoned carts expire in Redis 30 days after their
+ * last use; this gives a cart left without its expiry (a crash between two
+ * commands) those 30 days. *fixed counts them. SOUK_EREDIS. */
+int cart_cleanup(struct worker *w, struct arena *a, long *fixed);
+
 /* At sign-in: moves the guest cart of req's souk_cart cookie into user_id's
  * cart and clears the cookie on res. Never fails the sign-in: when Redis
  * cannot be reached the guest cart is left for the next sign-in. */
@@ -496,6 +501,12 @@ int orders_reconcile(struct worker *w, struct arena *a, long limit, long *checke
  * looked at a last time (as reconcile does) and, still unpaid, cancelled;
  * so are orders that never reached the provider. */
 int orders_expire(struct worker *w, struct arena *a, long limit, long *cancelled);
+/* souk-jobs cleanup: deletes up to limit orders cancelled unpaid over
+ * ORDERS_KEEP_CANCELLED_DAYS ago that no money ever touched (no payment,
+ * refund, dispute, invoice, entitlement, provider event or flag): abandoned
+ * checkouts. Anything else is a record and stays. */
+#define ORDERS_KEEP_CANCELLED_DAYS 90
+int orders_cleanup(struct worker *w, struct arena *a, long limit, long *deleted);
 
 /* The sandbox provider's payments (no Razorpay keys, never in production). */
 int sandbox_payment_create(struct worker *w, struct arena *a, const struct order_row *o,

@@ -3,11 +3,11 @@
  * (`souk-jobs JOB...`) or, for ./souk up, by `souk-jobs --every SECONDS`.
  *
  * Each job is a bounded batch of work done through the module that owns it
- * (commerce: orders, webhooks, refunds, invoices); a job run holds a
- * PostgreSQL advisory lock named after the job, so two runs of one job
- * (overlapping cron lines, two hosts) never work at once: the second one
- * skips. A job that finds more work than one batch does the next batch in
- * the same run, up to JOBS_MAX_BATCHES.
+ * (commerce: orders, webhooks, refunds, invoices; cleanup: auth, users,
+ * mail and commerce); a job run holds a PostgreSQL advisory lock named
+ * after the job, so two runs of one job (overlapping cron lines, two hosts)
+ * never work at once: the second one skips. A job that finds more work than one batch does the next
+ * batch in the same run, up to JOBS_MAX_BATCHES.
  */
 #ifndef SOUK_JOBS_H
 #define SOUK_JOBS_H

@@ -54,6 +54,13 @@ struct mail_row {
  * lease) with FOR UPDATE SKIP LOCKED, marking them 'sending' for MAIL_LEASE:
  * two mailers at once never claim one row. *rows[0..*got), arena-owned.
  */
+/* cleanup: deletes up to limit messages sent over MAIL_KEEP_SENT_DAYS ago
+ * or failed over MAIL_KEEP_FAILED_DAYS ago (their data holds codes and
+ * links long expired); *deleted counts them. */
+#define MAIL_KEEP_SENT_DAYS 30
+#define MAIL_KEEP_FAILED_DAYS 90
+int mail_cleanup(struct db *db, struct arena *a, long limit, long *deleted);
+
 int mail_claim(struct db *db, struct arena *a, long n, struct mail_row **rows, size_t *got);
 /* Row id whatever its status (souk-mailer show): SOUK_ENOTFOUND; *status,
  * *error (NULL when none) arena-owned. */

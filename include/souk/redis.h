@@ -40,6 +40,18 @@ int redis_connect(struct redis *r);
 int redis_command(struct redis *r, struct arena *arena, redisReply **out, int idempotent, int argc,
 		  const char **argv, const size_t *lens);
 
+/*
+ * Gives every key matching pattern that has no expiry ttl_s seconds: the
+ * cleanup job's guarantee that keys every writer gives an expiry (carts,
+ * one-time codes) cannot outlive it after a crash between two commands.
+ * Walks the keyspace with SCAN (at most max_scans calls of COUNT 1000),
+ * going on next time from where it stopped (the cursor is kept under
+ * "scan:<pattern>"). *fixed counts the keys given an expiry. SOUK_OK or
+ * SOUK_EREDIS.
+ */
+int redis_expire_strays(struct redis *r, struct arena *a, const char *pattern, long ttl_s,
+			int max_scans, long *fixed);
+
 void redis_close(struct redis *r);
 
 #endif

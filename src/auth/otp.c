@@ -103,3 +103,8 @@ int otp_check(struct worker *w, struct arena *a, const char *email, const char *
 	(void)redis_command(&w->redis, a, NULL, 1, 3, del, NULL);
 	return SOUK_OK;
 }
+
+int otp_cleanup(struct worker *w, struct arena *a, long *fixed)
+{
+	return redis_expire_strays(&w->redis, a, "otp:*", OTP_TTL_S, 20, fixed);
+}

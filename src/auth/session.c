@@ -466,3 +466,20 @@ int auth_check_csrf(struct worker *w, const struct http_request *req)
 		return SOUK_OK;
 	return SOUK_EFORBIDDEN;
 }
+
+static struct db_statement refresh_cleanup = {
+    .name = "session_cleanup",
+    .sql = "DELETE FROM refresh_tokens WHERE id IN (SELECT id FROM refresh_tokens"
+	   " WHERE expires_at < now() - interval '1 day' ORDER BY expires_at LIMIT $1::int)",
+    .nparams = 1,
+};
+
+int session_cleanup(struct worker *w, struct arena *a, long limit, long *deleted)
+{
+	const char *params[] = {arena_printf(a, "%ld", limit)};
+	PGresult *r = NULL;
+	int rc = db_exec(&w->db, a, &refresh_cleanup, params, &r);
+
+	*deleted = rc == SOUK_OK ? strtol(PQcmdTuples(r), NULL, 10) : 0;
+	return rc;
+}

@@ -721,3 +721,8 @@ int cart_coupon_clear(struct worker *w, struct http_request *req, struct http_re
 		return rc;
 	return cart_answer(w, req, res, key, supply, NULL);
 }
+
+int cart_cleanup(struct worker *w, struct arena *a, long *fixed)
+{
+	return redis_expire_strays(&w->redis, a, "cart:*", CART_TTL_S, 20, fixed);
+}

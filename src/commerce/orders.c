@@ -985,3 +985,30 @@ int orders_expire(struct worker *w, struct arena *a, long limit, long *cancelled
 	}
 	return rc;
 }
+
+static struct db_statement abandoned_delete = {
+    .name = "orders_cleanup",
+    .sql = "DELETE FROM orders WHERE id IN (SELECT o.id FROM orders o"
+	   " WHERE o.status = 'cancelled' AND o.paid_at IS NULL AND o.flag IS NULL"
+	   " AND o.created_at < now() - make_interval(days => $2::int)"
+	   " AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.order_id = o.id)"
+	   " AND NOT EXISTS (SELECT 1 FROM sandbox_payments s"
+	   "                 WHERE s.provider_order_id = o.provider_order_id)"
+	   " AND NOT EXISTS (SELECT 1 FROM refunds f WHERE f.order_id = o.id)"
+	   " AND NOT EXISTS (SELECT 1 FROM disputes d WHERE d.order_id = o.id)"
+	   " AND NOT EXISTS (SELECT 1 FROM invoices i WHERE i.order_id = o.id)"
+	   " AND NOT EXISTS (SELECT 1 FROM entitlements e WHERE e.order_id = o.id)"
+	   " AND NOT EXISTS (SELECT 1 FROM webhook_events v WHERE v.order_id = o.id)"
+	   " ORDER BY o.created_at LIMIT $1::int FOR UPDATE SKIP LOCKED)",
+    .nparams = 2,
+};
+
+int orders_cleanup(struct worker *w, struct arena *a, long limit, long *deleted)
+{
+	const char *params[] = {num(a, limit), num(a, ORDERS_KEEP_CANCELLED_DAYS)};
+	PGresult *r = NULL;
+	int rc = db_exec(&w->db, a, &abandoned_delete, params, &r);
+
+	*deleted = rc == SOUK_OK ? strtol(PQcmdTuples(r), NULL, 10) : 0;
+	return rc;
+}

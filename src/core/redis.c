@@ -100,3 +100,57 @@ int redis_command(struct redis *r, struct arena *arena, redisReply **out, int id
 		rc = redis_command_once(r, arena, out, argc, argv, lens);
 	return rc;
 }
+
+int redis_expire_strays(struct redis *r, struct arena *a, const char *pattern, long ttl_s,
+			int max_scans, long *fixed)
+{
+	const char *cursor_key = arena_printf(a, "scan:%s", pattern);
+	const char *get[] = {"GET", cursor_key};
+	const char *cursor = "0";
+	redisReply *reply = NULL;
+	int rc;
+
+	*fixed = 0;
+	rc = redis_command(r, a, &reply, 1, 2, get, NULL);
+	if (rc != SOUK_OK)
+		return rc;
+	if (reply->type == REDIS_REPLY_STRING)
+		cursor = reply->str;
+	for (int i = 0; i < max_scans; i++) {
+		const char *scan[] = {"SCAN", cursor, "MATCH", pattern, "COUNT", "1000"};
+
+		rc = redis_command(r, a, &reply, 1, 6, scan, NULL);
+		if (rc != SOUK_OK)
+			return rc;
+		if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 2 ||
+		    reply->element[0]->type != REDIS_REPLY_STRING ||
+		    reply->element[1]->type != REDIS_REPLY_ARRAY) {
+			snprintf(r->message, sizeof(r->message), "SCAN: unexpected reply");
+			return SOUK_EREDIS;
+		}
+		cursor = reply->element[0]->str;
+		for (size_t k = 0; k < reply->element[1]->elements; k++) {
+			redisReply *key = reply->element[1]->element[k], *done = NULL;
+			/* only a key without an expiry: a key written meanwhile keeps its own */
+			const char *expire[] = {"EXPIRE", key->str, arena_printf(a, "%ld", ttl_s),
+						"NX"};
+			const size_t lens[] = {strlen(expire[0]), key->len, strlen(expire[2]), 2};
+
+			if (key->type != REDIS_REPLY_STRING)
+				continue;
+			rc = redis_command(r, a, &done, 1, 4, expire, lens);
+			if (rc != SOUK_OK)
+				return rc;
+			if (done->type == REDIS_REPLY_ERROR) {
+				snprintf(r->message, sizeof(r->message), "EXPIRE: %s", done->str);
+				return SOUK_EREDIS;
+			}
+			*fixed += done->type == REDIS_REPLY_INTEGER && done->integer == 1;
+		}
+		if (strcmp(cursor, "0") == 0)
+			break;
+	}
+	const char *set[] = {"SET", cursor_key, cursor, "EX", "604800"};
+
+	return redis_command(r, a, NULL, 1, 5, set, NULL);
+}

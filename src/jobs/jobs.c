@@ -8,11 +8,14 @@
 #include <string.h>
 
 #include "souk/arena.h"
+#include "souk/auth.h"
 #include "souk/commerce.h"
 #include "souk/db.h"
 #include "souk/err.h"
 #include "souk/jobs.h"
 #include "souk/log.h"
+#include "souk/mail.h"
+#include "souk/users.h"
 #include "souk/worker.h"
 
 /* A job does one batch: *done counts what it did, *other another figure.
@@ -62,6 +65,35 @@ static int invoices_batch(struct worker *w, struct arena *a, long *done, long *o
 	return invoices_render(w, a, JOBS_BATCH, done);
 }
 
+/* Rows past keeping, and Redis keys a crash left without their expiry; the
+ * download links need nothing (signed URLs, no rows: download_log is the
+ * download limit's count and stays). */
+static int cleanup_batch(struct worker *w, struct arena *a, long *done, long *other)
+{
+	long refresh = 0, tokens = 0, mail = 0, orders = 0, carts = 0, codes = 0;
+	int rc = session_cleanup(w, a, JOBS_BATCH, &refresh);
+
+	if (rc == SOUK_OK)
+		rc = users_tokens_cleanup(&w->db, a, JOBS_BATCH, &tokens);
+	if (rc == SOUK_OK)
+		rc = mail_cleanup(&w->db, a, JOBS_BATCH, &mail);
+	if (rc == SOUK_OK)
+		rc = orders_cleanup(w, a, JOBS_BATCH, &orders);
+	if (rc == SOUK_OK)
+		rc = cart_cleanup(w, a, &carts);
+	if (rc == SOUK_OK)
+		rc = otp_cleanup(w, a, &codes);
+	if (refresh + tokens + mail + orders + carts + codes > 0)
+		log_msg(LOG_INFO,
+			"cleanup: deleted %ld refresh tokens, %ld e-mail tokens, %ld e-mails, "
+			"%ld abandoned orders; gave %ld carts and %ld one-time codes their expiry",
+			refresh, tokens, mail, orders, carts, codes);
+	/* a full step means more of it: the sum reaches the batch size then */
+	*done = refresh + tokens + mail + orders;
+	*other = carts + codes;
+	return rc;
+}
+
 static const struct job jobs[] = {
     {"reconcile",
      "ask Razorpay about orders pending 10 min to 3 days and pending refunds; fulfil what "
@@ -73,11 +105,17 @@ static const struct job jobs[] = {
      webhooks_batch, "events tried", "processed", true},
     {"invoices", "render new invoices and credit notes to PDF and store them", invoices_batch,
      "documents rendered", NULL, true},
+    {"cleanup",
+     "delete expired sessions and e-mail tokens, old sent mail and abandoned orders; "
+     "expire stray carts and codes",
+     cleanup_batch, "rows deleted", "Redis keys given an expiry", true},
 };
 
 #define NJOBS (sizeof(jobs) / sizeof(jobs[0]))
 
-const char *const jobs_names[] = {"reconcile", "expire-orders", "webhooks", "invoices", NULL};
+const char *const jobs_names[] = {
+    "reconcile", "expire-orders", "webhooks", "invoices", "cleanup", NULL,
+};
 
 void jobs_usage(FILE *out)
 {

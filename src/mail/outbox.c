@@ -192,3 +192,24 @@ long mail_backoff_seconds(long attempts, double jitter)
 		jitter = 1;
 	return (long)((double)s * (0.8 + 0.4 * jitter) + 0.5);
 }
+
+static struct db_statement outbox_cleanup = {
+    .name = "mail_cleanup",
+    .sql = "DELETE FROM email_outbox WHERE id IN (SELECT id FROM email_outbox"
+	   " WHERE status = 'sent' AND sent_at < now() - make_interval(days => $2::int)"
+	   " OR status = 'failed' AND updated_at < now() - make_interval(days => $3::int)"
+	   " ORDER BY id LIMIT $1::int)",
+    .nparams = 3,
+};
+
+int mail_cleanup(struct db *db, struct arena *a, long limit, long *deleted)
+{
+	const char *params[] = {arena_printf(a, "%ld", limit),
+				arena_printf(a, "%d", MAIL_KEEP_SENT_DAYS),
+				arena_printf(a, "%d", MAIL_KEEP_FAILED_DAYS)};
+	PGresult *r = NULL;
+	int rc = db_exec(db, a, &outbox_cleanup, params, &r);
+
+	*deleted = rc == SOUK_OK ? strtol(PQcmdTuples(r), NULL, 10) : 0;
+	return rc;
+}

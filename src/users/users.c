@@ -786,3 +786,20 @@ int users_set_role(struct db *db, struct arena *a, const char *email, const char
 		return rc;
 	return PQntuples(r) == 1 ? SOUK_OK : SOUK_ENOTFOUND;
 }
+
+static struct db_statement tokens_cleanup = {
+    .name = "users_tokens_cleanup",
+    .sql = "DELETE FROM user_tokens WHERE id IN (SELECT id FROM user_tokens"
+	   " WHERE expires_at < now() - interval '1 day' ORDER BY expires_at LIMIT $1::int)",
+    .nparams = 1,
+};
+
+int users_tokens_cleanup(struct db *db, struct arena *a, long limit, long *deleted)
+{
+	const char *params[] = {arena_printf(a, "%ld", limit)};
+	PGresult *r = NULL;
+	int rc = db_exec(db, a, &tokens_cleanup, params, &r);
+
+	*deleted = rc == SOUK_OK ? strtol(PQcmdTuples(r), NULL, 10) : 0;
+	return rc;
+}

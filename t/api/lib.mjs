@@ -125,6 +125,15 @@ export function sql(query) {
   return { code: r.status, stdout: r.stdout.trim(), stderr: r.stderr };
 }
 
+/** Runs one Redis command on the test stack's Redis; returns its output, trimmed. */
+export function redis(...args) {
+  const password = readFileSync(`${VAR}/redis.secret`, 'utf8').trim();
+  const r = spawnSync('redis-cli', ['-s', `${VAR}/run/redis/redis.sock`, '--no-auth-warning',
+    '-a', password, ...args], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`redis-cli ${args[0]}: ${r.stderr}`);
+  return r.stdout.trim();
+}
+
 /** Each Set-Cookie header of a response. Node 18's fetch has no
  * Headers.getSetCookie(); there, the joined header is split at commas that
  * start a new "name=" (an Expires date's comma never does). */
