@@ -31,6 +31,11 @@ int mail_queue_once(struct db *db, struct arena *a, const char *template_name,
 int mail_queue_password_changed(struct db *db, struct arena *a, const char *email, const char *name,
 				const char *ip);
 
+/* The new_signin notice to email (name, device and ip may be NULL): when (in
+ * IST), the device's User-Agent, from where, and the page to sign it out. */
+int mail_queue_new_signin(struct db *db, struct arena *a, const char *email, const char *name,
+			  const char *device, const char *ip, const char *sessions_link);
+
 /* Removes every message queued to recipient, sent or not (an account is
  * deleted: its address, name and codes must not stay behind). */
 int mail_forget_recipient(struct db *db, struct arena *a, const char *recipient);

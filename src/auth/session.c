@@ -21,6 +21,7 @@
 #include "souk/http.h"
 #include "souk/json.h"
 #include "souk/log.h"
+#include "souk/mail.h"
 #include "souk/str.h"
 #include "souk/token.h"
 #include "souk/users.h"
@@ -44,6 +45,20 @@ static struct db_statement session_insert = {
 	.nparams = 6,
 };
 
+
+/* Whether to tell the user about this sign-in: they have signed in before
+ * (a first sign-in is the welcome's), from no device with this User-Agent
+ * (the sessions the cleanup job has not deleted yet: roughly the last
+ * refresh lifetime). */
+static struct db_statement device_seen = {
+	.name = "session_device_seen",
+	.sql = "SELECT u.email, u.name,"
+	       " EXISTS (SELECT 1 FROM refresh_tokens t WHERE t.user_id = u.id)"
+	       " AND NOT EXISTS (SELECT 1 FROM refresh_tokens t WHERE t.user_id = u.id"
+	       "   AND t.user_agent = left($2, 1000))"
+	       " FROM users u WHERE u.id = $1::bigint",
+	.nparams = 2,
+};
 
 static struct db_statement session_find = {
 	.name = "session_find",
@@ -198,6 +213,31 @@ static int session_answer(struct worker *w, struct http_request *req, struct htt
 	return SOUK_OK;
 }
 
+/* The User-Agent to keep with a session: "" when absent or not UTF-8 (a
+ * header is bytes; the column is text). */
+static const char *session_device(const struct http_request *req)
+{
+	const char *ua = http_header(req, "user-agent");
+
+	return ua != NULL && str_is_utf8(ua, strlen(ua)) ? ua : "";
+}
+
+/* At a sign-in, before its session is stored: queues new_signin when the
+ * device is new to an account that has signed in before. */
+static int session_notice_device(struct worker *w, struct http_request *req, const char *user_id)
+{
+	const char *params[] = {user_id, session_device(req)};
+	PGresult *r = NULL;
+	int rc = db_exec(&w->db, req->arena, &device_seen, params, &r);
+
+	if (rc != SOUK_OK || PQntuples(r) != 1 || PQgetvalue(r, 0, 2)[0] != 't')
+		return rc;
+	return mail_queue_new_signin(
+	    &w->db, req->arena, PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1), params[1],
+	    req->remote_addr,
+	    arena_printf(req->arena, "%s/account/sessions", w->config->public_url));
+}
+
 /* Inserts a refresh token for user_id (family NULL = a new family). */
 static int session_insert_token(struct worker *w, struct http_request *req, const char *user_id,
 				const char *family, char **token, const char **token_id,
@@ -206,17 +246,14 @@ static int session_insert_token(struct worker *w, struct http_request *req, cons
 	unsigned char hash[32];
 	char hex[65], ttl[24];
 	PGresult *r = NULL;
-	const char *ua = http_header(req, "user-agent");
+	const char *ua = session_device(req);
 	int rc = token_opaque_new(req->arena, token, hash);
-
-	if (ua != NULL && !str_is_utf8(ua, strlen(ua)))
-		ua = NULL; /* a header is bytes; the column is text */
 
 	if (rc != SOUK_OK)
 		return rc;
 	crypto_hex(hash, sizeof(hash), hex);
 	snprintf(ttl, sizeof(ttl), "%ld", w->config->refresh_ttl);
-	const char *params[] = {user_id, hex, family, ttl, ua ? ua : "", req->remote_addr};
+	const char *params[] = {user_id, hex, family, ttl, ua, req->remote_addr};
 
 	rc = db_exec(&w->db, req->arena, &session_insert, params, &r);
 	if (rc != SOUK_OK)
@@ -236,6 +273,8 @@ int session_login(struct worker *w, struct http_request *req, struct http_respon
 
 	if (rc == SOUK_OK)
 		rc = users_record_login(&w->db, req->arena, user_id, &public_id);
+	if (rc == SOUK_OK)
+		rc = session_notice_device(w, req, user_id);
 	if (rc == SOUK_OK)
 		rc = session_insert_token(w, req, user_id, NULL, &refresh, &token_id, &family);
 	if (rc == SOUK_OK) {

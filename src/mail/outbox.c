@@ -66,12 +66,13 @@ static struct db_statement outbox_forget = {
     .nparams = 1,
 };
 
-int mail_queue_password_changed(struct db *db, struct arena *a, const char *email, const char *name,
-				const char *ip)
+/* The data of a security notice: name and ip when known, and when (now, in
+ * the shop's time: IST, UTC+05:30 with no daylight saving). */
+static cJSON *notice_data(struct arena *a, const char *name, const char *ip)
 {
 	static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
 					     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-	time_t ist = time(NULL) + 19800; /* UTC+05:30, no daylight saving */
+	time_t ist = time(NULL) + 19800;
 	cJSON *data = json_new_object(a);
 	struct tm tm;
 
@@ -84,7 +85,24 @@ int mail_queue_password_changed(struct db *db, struct arena *a, const char *emai
 					     tm.tm_min));
 	if (ip != NULL && ip[0] != '\0')
 		cJSON_AddStringToObject(data, "ip", ip);
-	return mail_queue(db, a, "password_changed", email, data);
+	return data;
+}
+
+int mail_queue_password_changed(struct db *db, struct arena *a, const char *email, const char *name,
+				const char *ip)
+{
+	return mail_queue(db, a, "password_changed", email, notice_data(a, name, ip));
+}
+
+int mail_queue_new_signin(struct db *db, struct arena *a, const char *email, const char *name,
+			  const char *device, const char *ip, const char *sessions_link)
+{
+	cJSON *data = notice_data(a, name, ip);
+
+	cJSON_AddStringToObject(data, "device",
+				device != NULL && device[0] != '\0' ? device : "an unnamed device");
+	cJSON_AddStringToObject(data, "sessions_link", sessions_link);
+	return mail_queue(db, a, "new_signin", email, data);
 }
 
 int mail_forget_recipient(struct db *db, struct arena *a, const char *recipient)

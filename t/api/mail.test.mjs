@@ -94,6 +94,29 @@ describe('souk-mailer over SMTP', () => {
     assert.ok(!log.includes(link[1]), 'the token is not logged');
   });
 
+  test('a sign-in from a new device is told by e-mail, once; a known device and the first sign-in are not', async () => {
+    const email = freshEmail('mail-device');
+    assert.equal((await postJson('/api/v1/auth/register', { email, password: PASSWORD, name: 'Dev Ice' })).status, 201);
+    const signIn = async (ua) => {
+      const r = await postJson('/api/v1/auth/login', { email, password: PASSWORD }, { 'user-agent': ua });
+      assert.equal(r.status, 200, r.text);
+    };
+    const notices = () => Number(sql(`select count(*) from email_outbox
+      where template = 'new_signin' and recipient = '${email}'`).stdout);
+    await signIn('Souk-Test-Laptop/1.0');
+    await signIn('Souk-Test-Laptop/1.0');
+    assert.equal(notices(), 0, 'the first device, and it again: nothing to tell');
+    await signIn('Souk-Test-Phone/2.0 (Android 14)');
+    const { m } = await mailOf('new_signin', email);
+    assert.match(m.text, /Souk-Test-Phone\/2\.0 \(Android 14\)/);
+    assert.match(m.text, /\/account\/sessions/);
+    assert.match(m.text, /IST/);
+    assert.match(m.html, /Souk-Test-Phone\/2\.0 \(Android 14\)/);
+    await signIn('Souk-Test-Phone/2.0 (Android 14)');
+    await signIn('Souk-Test-Laptop/1.0');
+    assert.equal(notices(), 1);
+  });
+
   test('OTP sign-in and password reset work end to end through the mail', async () => {
     const email = freshEmail('mail-otp');
     assert.equal((await postJson('/api/v1/auth/register', { email, password: PASSWORD, name: 'Ravi' })).status, 201);
