@@ -75,6 +75,11 @@ int db_connect(struct db *db);
 int db_exec(struct db *db, struct arena *arena, struct db_statement *st, const char *const *params,
 	    PGresult **out);
 
+/* db_exec() of a statement that changes rows (INSERT, UPDATE, DELETE):
+ * *rows is how many it changed (0 on failure). */
+int db_exec_count(struct db *db, struct arena *arena, struct db_statement *st,
+		  const char *const *params, long *rows);
+
 /* Executes sql text (no preparation) with params; for migrations and scripts.
  * Multiple statements are allowed only when nparams is 0. */
 int db_exec_sql(struct db *db, struct arena *arena, const char *sql, int nparams,

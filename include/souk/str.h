@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct arena;
 
@@ -62,6 +63,12 @@ bool str_is_rfc3339(const char *s);
 /* True for a real calendar date written YYYY-MM-DD (2028-02-29 yes,
  * 2026-02-29 and 2026-13-01 no). */
 bool str_is_date(const char *s);
+
+/* Paise as "1,23,456.78" (Indian grouping: the last three digits of the
+ * rupees, then pairs), with "Rs " in front when rupees; "-" first when
+ * negative. out holds STR_PAISE_MAX bytes. */
+#define STR_PAISE_MAX 48 /* "-Rs " + 17 digits + 8 commas + ".00" + NUL, with room */
+void str_paise(int64_t paise, bool rupees, char out[STR_PAISE_MAX]);
 
 /* Monotonic clock in microseconds; wall clock in milliseconds. */
 long long clock_monotonic_us(void);

@@ -516,9 +516,6 @@ static struct db_statement refresh_cleanup = {
 int session_cleanup(struct worker *w, struct arena *a, long limit, long *deleted)
 {
 	const char *params[] = {arena_printf(a, "%ld", limit)};
-	PGresult *r = NULL;
-	int rc = db_exec(&w->db, a, &refresh_cleanup, params, &r);
 
-	*deleted = rc == SOUK_OK ? strtol(PQcmdTuples(r), NULL, 10) : 0;
-	return rc;
+	return db_exec_count(&w->db, a, &refresh_cleanup, params, deleted);
 }

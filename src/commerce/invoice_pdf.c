@@ -41,6 +41,7 @@
 #include "souk/arena.h"
 #include "souk/commerce.h"
 #include "souk/err.h"
+#include "souk/str.h"
 
 #define PAGE_WIDTH 595.276f /* A4 */
 #define PAGE_HEIGHT 841.89f
@@ -78,7 +79,6 @@
 #define PDF_MAX_PAGES 32
 #define COLUMNS_MAX 8
 #define ELLIPSIS "..."
-#define AMOUNT_MAX 48 /* "-Rs " + 20 digits + 9 commas + ".00" + NUL, with room */
 #define PERCENT_MAX 32
 #define WORDS_MAX 1024 /* amount_in_words() of COMMERCE_MAX_PAISE is about 150 */
 
@@ -501,27 +501,6 @@ static void cursor_label(struct pdf *p, struct cursor *c, const char *label)
 
 /* ---------------------------------------------------- figures --- */
 
-/* paise as "1,23,456.78" (Indian grouping: the last three digits of the
- * rupees, then pairs), "Rs " in front when rupees. */
-static void format_paise(int64_t paise, bool rupees, char out[AMOUNT_MAX])
-{
-	uint64_t v = paise < 0 ? 0 - (uint64_t)paise : (uint64_t)paise;
-	char digits[24], grouped[40];
-	int nd = snprintf(digits, sizeof(digits), "%" PRIu64, v / 100);
-	size_t g = 0;
-
-	for (int i = 0; i < nd; i++) {
-		int left = nd - i; /* digits from here to the end */
-
-		if (i > 0 && left >= 3 && (left - 3) % 2 == 0)
-			grouped[g++] = ',';
-		grouped[g++] = digits[i];
-	}
-	grouped[g] = '\0';
-	snprintf(out, AMOUNT_MAX, "%s%s%s.%02u", paise < 0 ? "-" : "", rupees ? "Rs " : "", grouped,
-		 (unsigned)(v % 100));
-}
-
 /* A rate in thousandths of a percent as the shortest exact decimal:
  * 9000 -> "9%", 6250 -> "6.25%", 12500 -> "12.5%", 25 -> "0.025%". */
 static void format_percent(long thousandths, char out[PERCENT_MAX])
@@ -758,7 +737,7 @@ static void table_cell(struct pdf *p, size_t col, float top, const char *text)
 static void table_line(struct pdf *p, size_t index, const struct invoice_doc_line *l)
 {
 	struct text_row title[TITLE_MAX_ROWS];
-	char number[24], taxable[AMOUNT_MAX], rate[PERCENT_MAX], tax[AMOUNT_MAX];
+	char number[24], taxable[STR_PAISE_MAX], rate[PERCENT_MAX], tax[STR_PAISE_MAX];
 	const char *sac = pdf_text(p, p->inv->sac, false);
 	size_t n;
 	float h;
@@ -769,7 +748,7 @@ static void table_line(struct pdf *p, size_t index, const struct invoice_doc_lin
 	need_space(p, h, true);
 
 	snprintf(number, sizeof(number), "%zu", index + 1);
-	format_paise(l->taxable_paise, false, taxable);
+	str_paise(l->taxable_paise, false, taxable);
 	table_cell(p, COLUMN_INDEX, p->y - CELL_PAD, number);
 	draw_rows(p, p->column_x[COLUMN_TITLE] + CELL_PAD,
 		  p->column_width[COLUMN_TITLE] - 2 * CELL_PAD, p->y - CELL_PAD, SIZE_TABLE, title,
@@ -779,15 +758,15 @@ static void table_line(struct pdf *p, size_t index, const struct invoice_doc_lin
 	if (p->supply == GST_INTRA_STATE) {
 		/* each of CGST and SGST at half the rate */
 		format_percent((long)l->tax_rate_bp * 5, rate);
-		format_paise(l->cgst_paise, false, tax);
+		str_paise(l->cgst_paise, false, tax);
 		table_cell(p, COLUMN_TAX, p->y - CELL_PAD, rate);
 		table_cell(p, COLUMN_TAX + 1, p->y - CELL_PAD, tax);
-		format_paise(l->sgst_paise, false, tax);
+		str_paise(l->sgst_paise, false, tax);
 		table_cell(p, COLUMN_TAX + 2, p->y - CELL_PAD, rate);
 		table_cell(p, COLUMN_TAX + 3, p->y - CELL_PAD, tax);
 	} else if (p->supply == GST_INTER_STATE) {
 		format_percent((long)l->tax_rate_bp * 10, rate);
-		format_paise(l->igst_paise, false, tax);
+		str_paise(l->igst_paise, false, tax);
 		table_cell(p, COLUMN_TAX, p->y - CELL_PAD, rate);
 		table_cell(p, COLUMN_TAX + 1, p->y - CELL_PAD, tax);
 	}
@@ -806,7 +785,7 @@ static void draw_totals(struct pdf *p)
 	} rows[5];
 	size_t n = 0, nwords;
 	struct text_row words[WORDS_MAX_ROWS];
-	char in_words[WORDS_MAX], amount[AMOUNT_MAX];
+	char in_words[WORDS_MAX], amount[STR_PAISE_MAX];
 	float label_x = MARGIN + CONTENT_WIDTH - 240, right = MARGIN + CONTENT_WIDTH - CELL_PAD;
 	float pitch = SIZE_TOTAL * LEADING, h;
 
@@ -843,7 +822,7 @@ static void draw_totals(struct pdf *p)
 			rule(p, label_x, MARGIN + CONTENT_WIDTH, p->y);
 			p->y -= 4;
 		}
-		format_paise(rows[i].paise, true, amount);
+		str_paise(rows[i].paise, true, amount);
 		draw_text(p, label_x + CELL_PAD, p->y - size, size, rows[i].label,
 			  strlen(rows[i].label), false);
 		draw_text(p, right - text_width(p, amount, size), p->y - size, size, amount,

@@ -957,9 +957,8 @@ int orders_expire(struct worker *w, struct arena *a, long limit, long *cancelled
 	PGresult *r = NULL;
 	int n = 0;
 	/* orders that never reached the provider first: nothing to look at */
-	int rc = db_exec(&w->db, a, &cancel_unsent, p1, &r);
+	int rc = db_exec_count(&w->db, a, &cancel_unsent, p1, cancelled);
 
-	*cancelled = rc == SOUK_OK ? strtol(PQcmdTuples(r), NULL, 10) : 0;
 	if (rc == SOUK_OK)
 		rc = pending_rows(w, a, "24", NULL, true, limit, &rows, &n);
 	for (int i = 0; rc == SOUK_OK && i < n; i++) {
@@ -1006,9 +1005,6 @@ static struct db_statement abandoned_delete = {
 int orders_cleanup(struct worker *w, struct arena *a, long limit, long *deleted)
 {
 	const char *params[] = {num(a, limit), num(a, ORDERS_KEEP_CANCELLED_DAYS)};
-	PGresult *r = NULL;
-	int rc = db_exec(&w->db, a, &abandoned_delete, params, &r);
 
-	*deleted = rc == SOUK_OK ? strtol(PQcmdTuples(r), NULL, 10) : 0;
-	return rc;
+	return db_exec_count(&w->db, a, &abandoned_delete, params, deleted);
 }

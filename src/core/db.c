@@ -189,6 +189,16 @@ int db_exec(struct db *db, struct arena *arena, struct db_statement *st, const c
 	return rc;
 }
 
+int db_exec_count(struct db *db, struct arena *arena, struct db_statement *st,
+		  const char *const *params, long *rows)
+{
+	PGresult *r = NULL;
+	int rc = db_exec(db, arena, st, params, &r);
+
+	*rows = rc == SOUK_OK ? strtol(PQcmdTuples(r), NULL, 10) : 0;
+	return rc;
+}
+
 int db_exec_sql(struct db *db, struct arena *arena, const char *sql, int nparams,
 		const char *const *params, PGresult **out)
 {

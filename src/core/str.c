@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -322,4 +323,23 @@ bool str_is_rfc3339(const char *s)
 	       isdigit((unsigned char)s[i + 2]) && s[i + 3] == ':' &&
 	       isdigit((unsigned char)s[i + 4]) && isdigit((unsigned char)s[i + 5]) &&
 	       s[i + 6] == '\0';
+}
+
+void str_paise(int64_t paise, bool rupees, char out[STR_PAISE_MAX])
+{
+	uint64_t v = paise < 0 ? 0 - (uint64_t)paise : (uint64_t)paise;
+	char digits[24], grouped[40];
+	int nd = snprintf(digits, sizeof(digits), "%" PRIu64, v / 100);
+	size_t g = 0;
+
+	for (int i = 0; i < nd; i++) {
+		int left = nd - i; /* digits from here to the end */
+
+		if (i > 0 && left >= 3 && (left - 3) % 2 == 0)
+			grouped[g++] = ',';
+		grouped[g++] = digits[i];
+	}
+	grouped[g] = '\0';
+	snprintf(out, STR_PAISE_MAX, "%s%s%s.%02u", paise < 0 ? "-" : "", rupees ? "Rs " : "",
+		 grouped, (unsigned)(v % 100));
 }

@@ -13,6 +13,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <openssl/evp.h>
+
 #include "souk/arena.h"
 #include "souk/err.h"
 #include "souk/str.h"
@@ -23,9 +25,6 @@
 #define HEADER_WORD_MAX 900  /* a longer unbroken run is encoded so it can be split (998) */
 #define BODY_LINE_MAX 76     /* quoted-printable and base64 */
 #define ADDRESS_MAX 254	     /* RFC 5321's path limit, less the angle brackets */
-
-static const char base64_alphabet[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 /* Appends to an uncapped buffer, which cannot fail (OOM aborts). */
 static void put(struct buf *b, const char *s, size_t n)
@@ -48,30 +47,20 @@ static const char *buf_text(const struct buf *b)
 	return b->data != NULL ? b->data : "";
 }
 
-/* base64 of p[0, n); with wrap, CRLF between lines of wrap characters (none
- * after the last). */
+/* base64 of p[0, n) (OpenSSL's encoder); with wrap (a multiple of 4), CRLF
+ * between lines of wrap characters (none after the last). */
 static void put_base64(struct buf *b, const unsigned char *p, size_t n, size_t wrap)
 {
-	size_t col = 0;
+	size_t chunk = wrap > 0 ? wrap / 4 * 3 : 3 * 256; /* input bytes a step */
+	unsigned char out[4 * 256 + 1];
 
-	for (size_t i = 0; i < n; i += 3) {
-		unsigned v = (unsigned)p[i] << 16;
-		char q[4];
+	for (size_t i = 0; i < n; i += chunk) {
+		size_t take = n - i < chunk ? n - i : chunk;
+		int len = EVP_EncodeBlock(out, p + i, (int)take);
 
-		if (i + 1 < n)
-			v |= (unsigned)p[i + 1] << 8;
-		if (i + 2 < n)
-			v |= p[i + 2];
-		q[0] = base64_alphabet[(v >> 18) & 63];
-		q[1] = base64_alphabet[(v >> 12) & 63];
-		q[2] = i + 1 < n ? base64_alphabet[(v >> 6) & 63] : '=';
-		q[3] = i + 2 < n ? base64_alphabet[v & 63] : '=';
-		if (wrap > 0 && col + 4 > wrap) {
+		if (wrap > 0 && i > 0)
 			put(b, "\r\n", 2);
-			col = 0;
-		}
-		put(b, q, 4);
-		col += 4;
+		put(b, (const char *)out, (size_t)len);
 	}
 }
 

@@ -225,9 +225,6 @@ int mail_cleanup(struct db *db, struct arena *a, long limit, long *deleted)
 	const char *params[] = {arena_printf(a, "%ld", limit),
 				arena_printf(a, "%d", MAIL_KEEP_SENT_DAYS),
 				arena_printf(a, "%d", MAIL_KEEP_FAILED_DAYS)};
-	PGresult *r = NULL;
-	int rc = db_exec(db, a, &outbox_cleanup, params, &r);
 
-	*deleted = rc == SOUK_OK ? strtol(PQcmdTuples(r), NULL, 10) : 0;
-	return rc;
+	return db_exec_count(db, a, &outbox_cleanup, params, deleted);
 }

@@ -367,31 +367,14 @@ static bool value_is_truthy(const cJSON *v)
 	return true; /* true, an object */
 }
 
-/* Paise as "Rs 1,23,456.78": the last three rupee digits, then pairs. */
-static void format_rupees(char *out, size_t size, double paise)
+/* A JSON number of paise as "Rs 1,23,456.78" (str_paise); "" when it is no
+ * whole number of paise a long long holds. */
+static void format_rupees(char out[STR_PAISE_MAX], double paise)
 {
-	char digits[32], grouped[48];
-	unsigned long long magnitude, rupees;
-	size_t n, g = 0;
-	long long rounded;
-
-	if (!isfinite(paise) || fabs(paise) >= 9.0e18) {
+	if (!isfinite(paise) || fabs(paise) >= 9.0e18)
 		out[0] = '\0';
-		return;
-	}
-	rounded = llround(paise);
-	magnitude = rounded < 0 ? 0ULL - (unsigned long long)rounded : (unsigned long long)rounded;
-	rupees = magnitude / 100;
-	n = (size_t)snprintf(digits, sizeof(digits), "%llu", rupees);
-	for (size_t i = 0; i < n; i++) {
-		size_t left = n - i; /* digits from here to the end */
-
-		if (i > 0 && (left == 3 || (left > 3 && (left - 3) % 2 == 0)))
-			grouped[g++] = ',';
-		grouped[g++] = digits[i];
-	}
-	grouped[g] = '\0';
-	snprintf(out, size, "%sRs %s.%02llu", rounded < 0 ? "-" : "", grouped, magnitude % 100);
+	else
+		str_paise(llround(paise), true, out);
 }
 
 /* A number as it would be written: integers without a fraction. */
@@ -451,7 +434,7 @@ static int append_value(struct buf *b, const cJSON *v, enum token_filter filter,
 
 	if (filter == FILTER_RUPEES) {
 		if (cJSON_IsNumber(v)) {
-			format_rupees(number, sizeof(number), v->valuedouble);
+			format_rupees(number, v->valuedouble);
 			s = number;
 		}
 	} else if (cJSON_IsString(v) && v->valuestring != NULL) {

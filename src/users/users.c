@@ -797,9 +797,6 @@ static struct db_statement tokens_cleanup = {
 int users_tokens_cleanup(struct db *db, struct arena *a, long limit, long *deleted)
 {
 	const char *params[] = {arena_printf(a, "%ld", limit)};
-	PGresult *r = NULL;
-	int rc = db_exec(db, a, &tokens_cleanup, params, &r);
 
-	*deleted = rc == SOUK_OK ? strtol(PQcmdTuples(r), NULL, 10) : 0;
-	return rc;
+	return db_exec_count(db, a, &tokens_cleanup, params, deleted);
 }
