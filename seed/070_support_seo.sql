@@ -92,7 +92,7 @@ INSERT INTO seo_rules (scope, title_template, description_template, canonical_te
      '{{base_url}}/blog/{{slug}}', 'index,follow', true, '2025-11-01 10:00:00+05:30', '2025-11-01 10:00:00+05:30'),
     ('page',      '{{title}} | {{site_name}}',
      '{{description}}',
-     '{{base_url}}/{{slug}}', 'index,follow', true, '2025-11-01 10:00:00+05:30', '2025-11-01 10:00:00+05:30')
+     '{{base_url}}/pages/{{slug}}', 'index,follow', true, '2025-11-01 10:00:00+05:30', '2025-11-01 10:00:00+05:30')
 ON CONFLICT (scope) DO NOTHING;
 
 -- 30 days of traffic for a few paths, deterministic (derived from md5 of day and path, no

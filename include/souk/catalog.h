@@ -16,6 +16,7 @@
 
 struct arena;
 struct http_request;
+struct pg_result;
 struct http_response;
 struct worker;
 
@@ -225,6 +226,14 @@ int catalog_image_record(struct worker *w, struct arena *a, const struct product
 			 const char *key, const char *content_type, long long size,
 			 const char *sha256);
 
+/* The sitemap (src/cms/seo.c): rows (slug, lastmod RFC 3339, total) of
+ * published products, or of categories, by id from offset. SOUK_OK. */
+int catalog_sitemap_part(struct worker *w, struct arena *a, bool categories, long offset,
+			 long limit, struct pg_result **rows);
+/* One row: published products, categories, and their newest lastmod (NULL
+ * when none). SOUK_OK. */
+int catalog_sitemap_counts(struct worker *w, struct arena *a, struct pg_result **row);
+
 /* SOUK_OK when the category exists, else SOUK_ENOTFOUND. */
 int catalog_category_exists(struct worker *w, struct arena *a, const char *slug);
 int catalog_category_json(struct worker *w, struct arena *a, const char *slug, char **json);
@@ -258,6 +267,20 @@ void catalog_cache_put(struct worker *w, struct arena *a, const char *key, const
 /* After a committed catalog change: a new version in Redis and a new token
  * in SOUK_CATALOG_VERSION_FILE, so neither cache serves what came before. */
 void catalog_changed(struct worker *w, struct arena *a);
+
+/* Builds the JSON answer of a public read (SOUK_ENOTFOUND for none). */
+typedef int (*catalog_builder)(struct worker *w, struct http_request *req, const void *arg,
+			       char **json);
+
+/*
+ * A public read, the same for every caller (catalog, content): answers from
+ * the Redis copy under key when it is current, else runs build() and keeps
+ * what it made (a miss is remembered for a minute). The answer lets nginx
+ * keep it for anonymous callers (X-Accel-Expires; an edit retires it through
+ * the version in nginx's cache key). SOUK_OK, or build()'s error.
+ */
+int catalog_cached_read(struct worker *w, struct http_request *req, struct http_response *res,
+			const char *key, catalog_builder build, const void *arg);
 
 /* Ends a catalog transaction by rc (db_end) and, when it committed, retires
  * the cached pages (catalog_changed). Returns the outcome. */

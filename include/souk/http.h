@@ -133,6 +133,9 @@ void http_response_json(struct http_response *res, struct arena *arena, int stat
 			const struct cJSON *json);
 /* A body that is JSON text already (built by PostgreSQL, or a cached copy). */
 void http_response_body(struct http_response *res, int status, const char *text, size_t len);
+/* Another Content-Type for the body set above (feeds, sitemaps, HTML);
+ * content_type must outlive the response. */
+void http_response_content_type(struct http_response *res, const char *content_type);
 /* No body and no Content-Type (204 No Content). */
 void http_response_empty(struct http_response *res, int status);
 /* 200 whose bytes nginx sends: X-Accel-Redirect to an internal location,

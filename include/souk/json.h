@@ -54,6 +54,9 @@ enum validate_type {
 	VALIDATE_SLUG_LIST, /* const cJSON *: array of slugs (each <= 100 characters), duplicates
 			     * dropped, at most max items */
 	VALIDATE_URL_LIST,  /* const cJSON *: array of VALIDATE_URL (each <= 2000), at most max */
+	VALIDATE_OBJECT,    /* const cJSON *: an object of at most max members (0: any), its
+			     * contents checked by the caller (CMS blocks, links) */
+	VALIDATE_ARRAY,	    /* const cJSON *: an array of at most max items (0: any), the same */
 };
 
 enum validate_flags {
@@ -109,6 +112,9 @@ const char *json_string_member(const cJSON *obj, const char *name);
 bool validate_email(const char *s);
 bool validate_uuid(const char *s);
 bool validate_slug(const char *s);
+/* https://... anywhere or a path on this site ("/media/..."), with no blanks,
+ * quotes, backslashes or angle brackets. */
+bool validate_url(const char *s);
 /* Number of UTF-8 characters in s (s must be valid UTF-8). */
 size_t utf8_length(const char *s);
 

@@ -7,6 +7,7 @@
 #include "souk/api.h"
 #include "souk/auth.h"
 #include "souk/catalog.h"
+#include "souk/cms.h"
 #include "souk/commerce.h"
 #include "souk/mail.h"
 #include "souk/users.h"
@@ -117,6 +118,78 @@ const struct route api_routes[] = {
      ROUTE_JSON_BODY},
     {"DELETE", "/api/v1/admin/categories/{slug}", catalog_admin_category_delete, "products:write",
      0},
+
+    /* CMS pages (src/cms/pages.c) */
+    {"GET", "/api/v1/pages/{slug}", cms_page_get, NULL, ROUTE_ANONYMOUS},
+    {"GET", "/api/v1/admin/pages", cms_pages_admin_index, "cms:write", 0},
+    {"POST", "/api/v1/admin/pages", cms_pages_admin_create, "cms:write", ROUTE_JSON_BODY},
+    {"GET", "/api/v1/admin/pages/{slug}", cms_pages_admin_show, "cms:write", 0},
+    {"PATCH", "/api/v1/admin/pages/{slug}", cms_pages_admin_update, "cms:write", ROUTE_JSON_BODY},
+    {"GET", "/api/v1/admin/pages/{slug}/preview", cms_pages_admin_preview, "cms:write", 0},
+    {"POST", "/api/v1/admin/pages/{slug}/publish", cms_pages_admin_publish, "cms:write",
+     ROUTE_JSON_BODY},
+    {"POST", "/api/v1/admin/pages/{slug}/unpublish", cms_pages_admin_unpublish, "cms:write",
+     ROUTE_JSON_OPTIONAL},
+    {"GET", "/api/v1/admin/pages/{slug}/versions", cms_pages_admin_versions, "cms:write", 0},
+    {"GET", "/api/v1/admin/pages/{slug}/versions/{version}", cms_pages_admin_version, "cms:write",
+     0},
+    {"POST", "/api/v1/admin/pages/{slug}/rollback", cms_pages_admin_rollback, "cms:write",
+     ROUTE_JSON_BODY},
+
+    /* the blog (src/cms/blog.c) */
+    {"GET", "/api/v1/blog", cms_blog_index, NULL, ROUTE_ANONYMOUS},
+    {"GET", "/api/v1/blog/feed/rss", cms_blog_rss, NULL, ROUTE_ANONYMOUS},
+    {"GET", "/api/v1/blog/feed/atom", cms_blog_atom, NULL, ROUTE_ANONYMOUS},
+    {"GET", "/api/v1/blog/{slug}", cms_blog_show, NULL, ROUTE_ANONYMOUS},
+    {"GET", "/api/v1/admin/blog", cms_blog_admin_index, "blog:write", 0},
+    {"POST", "/api/v1/admin/blog", cms_blog_admin_create, "blog:write", ROUTE_JSON_BODY},
+    {"GET", "/api/v1/admin/blog/{id}", cms_blog_admin_show, "blog:write", 0},
+    {"PATCH", "/api/v1/admin/blog/{id}", cms_blog_admin_update, "blog:write", ROUTE_JSON_BODY},
+    {"DELETE", "/api/v1/admin/blog/{id}", cms_blog_admin_delete, "blog:write", 0},
+
+    /* the team page (src/cms/team.c) */
+    {"GET", "/api/v1/team", cms_team_index, NULL, ROUTE_ANONYMOUS},
+    {"GET", "/api/v1/admin/team", cms_team_admin_index, "team:write", 0},
+    {"POST", "/api/v1/admin/team", cms_team_admin_create, "team:write", ROUTE_JSON_BODY},
+    {"PUT", "/api/v1/admin/team/order", cms_team_admin_reorder, "team:write", ROUTE_JSON_BODY},
+    {"PATCH", "/api/v1/admin/team/{id}", cms_team_admin_update, "team:write", ROUTE_JSON_BODY},
+    {"DELETE", "/api/v1/admin/team/{id}", cms_team_admin_delete, "team:write", 0},
+
+    /* enquiries (src/cms/enquiries.c): the contact form and the staff inbox */
+    {"POST", "/api/v1/enquiries", cms_enquiry_create, NULL, ROUTE_JSON_BODY},
+    {"GET", "/api/v1/admin/enquiries", cms_enquiries_admin_index, "enquiries:manage", 0},
+    {"GET", "/api/v1/admin/enquiries/{id}", cms_enquiries_admin_show, "enquiries:manage", 0},
+    {"PATCH", "/api/v1/admin/enquiries/{id}", cms_enquiries_admin_update, "enquiries:manage",
+     ROUTE_JSON_BODY},
+    {"POST", "/api/v1/admin/enquiries/{id}/notes", cms_enquiries_admin_note, "enquiries:manage",
+     ROUTE_JSON_BODY},
+    {"POST", "/api/v1/admin/enquiries/{id}/reply", cms_enquiries_admin_reply, "enquiries:manage",
+     ROUTE_JSON_BODY},
+
+    /* reviews and feedback (src/cms/feedback.c) */
+    {"GET", "/api/v1/products/{slug}/reviews", cms_reviews_index, NULL, ROUTE_ANONYMOUS},
+    {"GET", "/api/v1/products/{slug}/rating", cms_rating_show, NULL, ROUTE_ANONYMOUS},
+    {"GET", "/api/v1/products/{slug}/review", cms_review_mine, ROUTE_SIGNED_IN, 0},
+    {"PUT", "/api/v1/products/{slug}/review", cms_review_put, ROUTE_SIGNED_IN, ROUTE_JSON_BODY},
+    {"DELETE", "/api/v1/products/{slug}/review", cms_review_delete, ROUTE_SIGNED_IN, 0},
+    {"POST", "/api/v1/feedback", cms_site_feedback_create, ROUTE_SIGNED_IN, ROUTE_JSON_BODY},
+    {"GET", "/api/v1/admin/feedback", cms_feedback_admin_index, "feedback:moderate", 0},
+    {"POST", "/api/v1/admin/feedback/{id}/approve", cms_feedback_admin_approve, "feedback:moderate",
+     ROUTE_JSON_OPTIONAL},
+    {"POST", "/api/v1/admin/feedback/{id}/reject", cms_feedback_admin_reject, "feedback:moderate",
+     ROUTE_JSON_OPTIONAL},
+
+    /* SEO (src/cms/seo.c); nginx maps /sitemap.xml, /sitemaps/NAME.xml, /robots.txt and the
+     * HTML of public pages onto these */
+    {"GET", "/api/v1/seo", cms_seo_get, NULL, ROUTE_ANONYMOUS},
+    {"GET", "/api/v1/seo/html", cms_seo_html, NULL, ROUTE_ANONYMOUS},
+    {"GET", "/api/v1/seo/sitemap", cms_seo_sitemap, NULL, ROUTE_ANONYMOUS},
+    {"GET", "/api/v1/seo/sitemaps/{name}", cms_seo_sitemap_part, NULL, ROUTE_ANONYMOUS},
+    {"GET", "/api/v1/seo/robots", cms_seo_robots, NULL, ROUTE_ANONYMOUS},
+    {"GET", "/api/v1/admin/seo/rules", cms_seo_rules_index, "seo:manage", 0},
+    {"PUT", "/api/v1/admin/seo/rules/{scope}", cms_seo_rule_put, "seo:manage", ROUTE_JSON_BODY},
+    {"DELETE", "/api/v1/admin/seo/rules/{scope}", cms_seo_rule_delete, "seo:manage", 0},
+    {"POST", "/api/v1/admin/seo/preview", cms_seo_preview, "seo:manage", ROUTE_JSON_BODY},
 
     /* user administration */
     {"GET", "/api/v1/admin/users", users_admin_list, "users:read", 0},

@@ -25,6 +25,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,7 @@
 #include "souk/config.h"
 #include "souk/crypto.h"
 #include "souk/err.h"
+#include "souk/http.h"
 #include "souk/log.h"
 #include "souk/str.h"
 #include "souk/worker.h"
@@ -173,4 +175,56 @@ int catalog_commit(struct worker *w, struct arena *a, int rc)
 	if (rc == SOUK_OK)
 		catalog_changed(w, a);
 	return rc;
+}
+
+/* nginx keeps a public catalog page this long; an edit retires it at once
+ * through the version token in its cache key (see cache.c). */
+#define CATALOG_NGINX_SECONDS "600"
+/* an unknown slug is remembered for less time than a page */
+#define CATALOG_MISS_TTL 60
+/* larger answers (100 items with highlights) are not worth Redis's memory */
+#define CATALOG_CACHE_MAX_BODY (256 * 1024)
+
+/* A public catalog answer: the same for everyone, so nginx may keep it for
+ * anonymous callers (signed-in ones bypass nginx's cache, see nginx/). */
+static void answer_public(struct http_response *res, const char *body, size_t len, bool hit)
+{
+	http_response_body(res, 200, body, len);
+	/* first: nginx honours Cache-Control's no-cache unless X-Accel-Expires
+	 * came before it */
+	http_response_header(res, "X-Accel-Expires", CATALOG_NGINX_SECONDS);
+	http_response_header(res, "Cache-Control", "public, no-cache");
+	http_response_header(res, "X-Souk-Cache", hit ? "hit" : "miss");
+}
+
+int catalog_cached_read(struct worker *w, struct http_request *req, struct http_response *res,
+			const char *key, catalog_builder build, const void *arg)
+{
+	const char *version = NULL, *body = NULL;
+	size_t len = 0;
+	char *json = NULL;
+	/* SOUK_CATALOG_CACHE_TTL=0: no Redis copy, so not even a look for one */
+	int rc = w->config->catalog_cache_ttl > 0
+		     ? catalog_cache_get(w, req->arena, key, &version, &body, &len)
+		     : SOUK_ENOTFOUND;
+
+	if (rc == SOUK_OK) {
+		if (len == 0) /* a remembered "no such product" */
+			return SOUK_ENOTFOUND;
+		answer_public(res, body, len, true);
+		return SOUK_OK;
+	}
+	rc = build(w, req, arg, &json);
+	if (rc == SOUK_ENOTFOUND) {
+		catalog_cache_put(w, req->arena, key, version, "", 0, CATALOG_MISS_TTL);
+		return rc;
+	}
+	if (rc != SOUK_OK)
+		return rc;
+	len = strlen(json);
+	if (len <= CATALOG_CACHE_MAX_BODY)
+		catalog_cache_put(w, req->arena, key, version, json, len,
+				  w->config->catalog_cache_ttl);
+	answer_public(res, json, len, false);
+	return SOUK_OK;
 }

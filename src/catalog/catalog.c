@@ -300,6 +300,61 @@ static struct db_statement category_exists = {
 /* clang-format on */
 
 /* One text value of a one-row result, or SOUK_ENOTFOUND. */
+/* the sitemap: published products and every category, by id, a part at a time */
+static struct db_statement sitemap_products = {
+    .name = "catalog_sitemap_products",
+    .sql = "SELECT slug, " DB_TS(
+	"greatest(updated_at, published_at)") ", count(*) OVER ()"
+					      " FROM products WHERE status = 'published' ORDER BY "
+					      "id"
+					      " OFFSET $1::bigint LIMIT $2::int",
+    .nparams = 2,
+    .flags = DB_READONLY,
+};
+
+static struct db_statement sitemap_categories = {
+    .name = "catalog_sitemap_categories",
+    .sql = "SELECT c.slug, " DB_TS(
+	"greatest(c.updated_at, max(p.updated_at))") ", count(*) OVER ()"
+						     " FROM categories c LEFT JOIN products p ON "
+						     "p.category_id = c.id"
+						     " AND p.status = 'published' GROUP BY c.id "
+						     "ORDER BY c.id"
+						     " OFFSET $1::bigint LIMIT $2::int",
+    .nparams = 2,
+    .flags = DB_READONLY,
+};
+
+static struct db_statement sitemap_counts = {
+    .name = "catalog_sitemap_counts",
+    .sql =
+	"SELECT (SELECT count(*) FROM products WHERE status = 'published'),"
+	" (SELECT count(*) FROM categories),"
+	" " DB_TS(
+	    "(SELECT max(updated_at) FROM products WHERE status = 'published')") ","
+										 " " DB_TS(
+										     "(SELECT "
+										     "max(updated_"
+										     "at) FROM "
+										     "categories)"),
+    .nparams = 0,
+    .flags = DB_READONLY,
+};
+
+int catalog_sitemap_part(struct worker *w, struct arena *a, bool categories, long offset,
+			 long limit, PGresult **rows)
+{
+	const char *params[] = {arena_printf(a, "%ld", offset), arena_printf(a, "%ld", limit)};
+
+	return db_exec(&w->db, a, categories ? &sitemap_categories : &sitemap_products, params,
+		       rows);
+}
+
+int catalog_sitemap_counts(struct worker *w, struct arena *a, PGresult **row)
+{
+	return db_exec(&w->db, a, &sitemap_counts, NULL, row);
+}
+
 static int single_text(struct worker *w, struct arena *a, struct db_statement *st,
 		       const char *const *params, char **out)
 {

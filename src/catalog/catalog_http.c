@@ -25,62 +25,6 @@
 #include "souk/str.h"
 #include "souk/worker.h"
 
-/* nginx keeps a public catalog page this long; an edit retires it at once
- * through the version token in its cache key (see cache.c). */
-#define CATALOG_NGINX_SECONDS "600"
-/* an unknown slug is remembered for less time than a page */
-#define CATALOG_MISS_TTL 60
-/* larger answers (100 items with highlights) are not worth Redis's memory */
-#define CATALOG_CACHE_MAX_BODY (256 * 1024)
-
-/* A public catalog answer: the same for everyone, so nginx may keep it for
- * anonymous callers (signed-in ones bypass nginx's cache, see nginx/). */
-static void answer_public(struct http_response *res, const char *body, size_t len, bool hit)
-{
-	http_response_body(res, 200, body, len);
-	/* first: nginx honours Cache-Control's no-cache unless X-Accel-Expires
-	 * came before it */
-	http_response_header(res, "X-Accel-Expires", CATALOG_NGINX_SECONDS);
-	http_response_header(res, "Cache-Control", "public, no-cache");
-	http_response_header(res, "X-Souk-Cache", hit ? "hit" : "miss");
-}
-
-/* Runs build() unless the cache has the answer; caches what it built. */
-typedef int (*catalog_builder)(struct worker *w, struct http_request *req, const void *arg,
-			       char **json);
-
-static int cached_read(struct worker *w, struct http_request *req, struct http_response *res,
-		       const char *key, catalog_builder build, const void *arg)
-{
-	const char *version = NULL, *body = NULL;
-	size_t len = 0;
-	char *json = NULL;
-	/* SOUK_CATALOG_CACHE_TTL=0: no Redis copy, so not even a look for one */
-	int rc = w->config->catalog_cache_ttl > 0
-		     ? catalog_cache_get(w, req->arena, key, &version, &body, &len)
-		     : SOUK_ENOTFOUND;
-
-	if (rc == SOUK_OK) {
-		if (len == 0) /* a remembered "no such product" */
-			return SOUK_ENOTFOUND;
-		answer_public(res, body, len, true);
-		return SOUK_OK;
-	}
-	rc = build(w, req, arg, &json);
-	if (rc == SOUK_ENOTFOUND) {
-		catalog_cache_put(w, req->arena, key, version, "", 0, CATALOG_MISS_TTL);
-		return rc;
-	}
-	if (rc != SOUK_OK)
-		return rc;
-	len = strlen(json);
-	if (len <= CATALOG_CACHE_MAX_BODY)
-		catalog_cache_put(w, req->arena, key, version, json, len,
-				  w->config->catalog_cache_ttl);
-	answer_public(res, json, len, false);
-	return SOUK_OK;
-}
-
 /* ------------------------------------------------------------------------
  * Lists and search: query parameters -> struct search_query
  * ------------------------------------------------------------------------ */
@@ -266,7 +210,8 @@ static int list_or_search(struct worker *w, struct http_request *req, struct htt
 
 	if (rc != SOUK_OK)
 		return rc;
-	return cached_read(w, req, res, search_cache_key(req->arena, &sq), build_search, &sq);
+	return catalog_cached_read(w, req, res, search_cache_key(req->arena, &sq), build_search,
+				   &sq);
 }
 
 /* GET /api/v1/products?q=&category=&tags=&min_price=&max_price=&free=&sort=
@@ -296,8 +241,8 @@ int catalog_product_get(struct worker *w, struct http_request *req, struct http_
 
 	if (slug == NULL || !validate_slug(slug) || strlen(slug) > 100)
 		return SOUK_ENOTFOUND;
-	return cached_read(w, req, res, arena_printf(req->arena, "product:%s", slug), build_product,
-			   slug);
+	return catalog_cached_read(w, req, res, arena_printf(req->arena, "product:%s", slug),
+				   build_product, slug);
 }
 
 static int build_categories(struct worker *w, struct http_request *req, const void *arg,
@@ -310,7 +255,7 @@ static int build_categories(struct worker *w, struct http_request *req, const vo
 /* GET /api/v1/categories: 200 {"items":[{slug,name,description,product_count}]}. */
 int catalog_categories(struct worker *w, struct http_request *req, struct http_response *res)
 {
-	return cached_read(w, req, res, "categories", build_categories, NULL);
+	return catalog_cached_read(w, req, res, "categories", build_categories, NULL);
 }
 
 static int build_tags(struct worker *w, struct http_request *req, const void *arg, char **json)
@@ -322,7 +267,7 @@ static int build_tags(struct worker *w, struct http_request *req, const void *ar
 /* GET /api/v1/tags: 200 {"items":[{tag,count}]} of published products. */
 int catalog_tags(struct worker *w, struct http_request *req, struct http_response *res)
 {
-	return cached_read(w, req, res, "tags", build_tags, NULL);
+	return catalog_cached_read(w, req, res, "tags", build_tags, NULL);
 }
 
 /* ------------------------------------------------------------------------

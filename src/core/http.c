@@ -314,6 +314,11 @@ void http_response_body(struct http_response *res, int status, const char *text,
 	res->body_len = len;
 }
 
+void http_response_content_type(struct http_response *res, const char *content_type)
+{
+	res->content_type = content_type;
+}
+
 void http_response_empty(struct http_response *res, int status)
 {
 	res->status = status;

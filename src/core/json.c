@@ -172,7 +172,7 @@ bool validate_slug(const char *s)
 
 /* An address a product page may show: https:// anywhere, or a path on this
  * site ("/media/..."), without blanks, quotes or angle brackets. */
-static bool url_acceptable(const char *s)
+bool validate_url(const char *s)
 {
 	if (strncmp(s, "https://", 8) != 0 && !(s[0] == '/' && s[1] != '/'))
 		return false;
@@ -252,7 +252,7 @@ static char *validate_text(struct arena *arena, const struct validate_field *f, 
 			*why = "may contain only lower-case letters, digits and single dashes";
 			return NULL;
 		}
-	} else if (f->type == VALIDATE_URL && !url_acceptable(v)) {
+	} else if (f->type == VALIDATE_URL && !validate_url(v)) {
 		*why = "must be an https:// URL or a path on this site";
 		return NULL;
 	}
@@ -324,6 +324,24 @@ static const char *validate_one(struct arena *arena, const struct validate_field
 		if (slot != NULL)
 			*(bool *)slot = cJSON_IsTrue(item);
 		return NULL;
+	case VALIDATE_OBJECT:
+	case VALIDATE_ARRAY: {
+		bool object = f->type == VALIDATE_OBJECT;
+		cJSON *copy;
+
+		if (object ? !cJSON_IsObject(item) : !cJSON_IsArray(item))
+			return object ? "must be an object" : "must be an array";
+		if (f->max > 0 && cJSON_GetArraySize(item) > f->max)
+			return arena_printf(arena, "must have at most %lld %s", f->max,
+					    object ? "members" : "items");
+		copy = cJSON_Duplicate(item, 1);
+		if (copy == NULL)
+			abort();
+		cJSON_AddItemToObject(normal, f->name, copy);
+		if (slot != NULL)
+			*(const cJSON **)slot = copy;
+		return NULL;
+	}
 	case VALIDATE_SLUG_LIST:
 	case VALIDATE_URL_LIST: {
 		cJSON *list = cJSON_AddArrayToObject(normal, f->name);

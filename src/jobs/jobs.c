@@ -9,6 +9,7 @@
 
 #include "souk/arena.h"
 #include "souk/auth.h"
+#include "souk/cms.h"
 #include "souk/commerce.h"
 #include "souk/db.h"
 #include "souk/err.h"
@@ -94,6 +95,12 @@ static int cleanup_batch(struct worker *w, struct arena *a, long *done, long *ot
 	return rc;
 }
 
+static int publish_batch(struct worker *w, struct arena *a, long *done, long *other)
+{
+	*other = 0;
+	return cms_blog_publish_due(w, a, done);
+}
+
 static const struct job jobs[] = {
     {"reconcile",
      "ask Razorpay about orders pending 10 min to 3 days and pending refunds; fulfil what "
@@ -109,12 +116,14 @@ static const struct job jobs[] = {
      "delete expired sessions and e-mail tokens, old sent mail and abandoned orders; "
      "expire stray carts and codes",
      cleanup_batch, "rows deleted", "Redis keys given an expiry", true},
+    {"publish", "show scheduled blog posts whose time has come (retire the cached pages)",
+     publish_batch, "posts published", NULL, false},
 };
 
 #define NJOBS (sizeof(jobs) / sizeof(jobs[0]))
 
 const char *const jobs_names[] = {
-    "reconcile", "expire-orders", "webhooks", "invoices", "cleanup", NULL,
+    "reconcile", "expire-orders", "webhooks", "invoices", "cleanup", "publish", NULL,
 };
 
 void jobs_usage(FILE *out)

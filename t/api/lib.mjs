@@ -229,3 +229,34 @@ export async function allPages(token, path, { limit = 7, maxPages = 500 } = {}) 
     if (typeof cursor !== 'string' || pages >= maxPages) throw new Error(`${path}: cursor ${cursor} after ${pages} pages`);
   }
 }
+
+// --- the SMTP stand-in (t/fakes/smtp.mjs) of the test stack ---
+const SMTP = process.env.SOUK_TEST_FAKE_SMTP;
+/** An outbox row's status, attempts and last error. */
+export const mailRow = (id) => sql(`select status || '|' || attempts || '|' || coalesce(last_error, '')
+  from email_outbox where id = ${id}`).stdout.split('|');
+/** The messages the SMTP stand-in received for to, once there are count of them. */
+export async function received(to, { count = 1, timeout = 20000 } = {}) {
+  let got = [];
+  await until(async () => {
+    got = await (await fetch(`${SMTP}/_fake/messages?to=${encodeURIComponent(to)}`)).json();
+    return got.length >= count;
+  }, { timeout, every: 200 });
+  return got;
+}
+/** The e-mail of template the outbox queued last for to, as the SMTP server received it. */
+export async function mailOf(template, to, timeout = 20000) {
+  let id = '';
+  await until(() => {
+    id = sql(`select max(id) from email_outbox where template = '${template}' and recipient = '${to}'`).stdout;
+    return id !== '';
+  }, { timeout });
+  let m;
+  await until(async () => {
+    const got = await (await fetch(`${SMTP}/_fake/messages?to=${encodeURIComponent(to)}`)).json();
+    m = got.find((x) => x.messageId === `<outbox-${id}@127.0.0.1>`);
+    return m !== undefined;
+  }, { timeout, every: 200 });
+  if (!m) throw new Error(`${template} to ${to} (outbox ${id}) did not arrive: ${mailRow(id).join(' ')}`);
+  return { m, id };
+}

@@ -10,6 +10,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import {
   VAR, ROOT, postJson, sql, freshEmail, until, stackCtl, tokenFor, call, expectError, allPages,
+  received, mailOf, mailRow,
 } from './lib.mjs';
 import { bought, products, jobs } from './shop.mjs';
 
@@ -18,36 +19,11 @@ const ENV_FILE = process.env.SOUK_TEST_ENV_FILE;
 const BUILD = process.env.SOUK_TEST_BUILD;
 const PASSWORD = 'Souk-mail-test-9';
 
-async function received(to, { count = 1, timeout = 20000 } = {}) {
-  let got = [];
-  await until(async () => {
-    got = await (await fetch(`${SMTP}/_fake/messages?to=${encodeURIComponent(to)}`)).json();
-    return got.length >= count;
-  }, { timeout, every: 200 });
-  return got;
-}
-/** The e-mail of template the outbox queued last for to, as the SMTP server received it. */
-async function mailOf(template, to, timeout = 20000) {
-  let id = '';
-  await until(() => {
-    id = sql(`select max(id) from email_outbox where template = '${template}' and recipient = '${to}'`).stdout;
-    return id !== '';
-  }, { timeout });
-  let m;
-  await until(async () => {
-    const got = await (await fetch(`${SMTP}/_fake/messages?to=${encodeURIComponent(to)}`)).json();
-    m = got.find((x) => x.messageId === `<outbox-${id}@127.0.0.1>`);
-    return m !== undefined;
-  }, { timeout, every: 200 });
-  assert.ok(m, `${template} to ${to} (outbox ${id}) did not arrive: ${row(id).join(' ')}`);
-  return { m, id };
-}
 const smtpMode = async (mode) => {
   const r = await fetch(`${SMTP}/_fake/mode`, { method: 'POST', body: JSON.stringify({ mode }) });
   assert.equal(r.status, 200);
 };
-const row = (id) => sql(`select status || '|' || attempts || '|' || coalesce(last_error, '')
-  from email_outbox where id = ${id}`).stdout.split('|');
+const row = mailRow;
 function queue(template, recipient, data = {}) {
   const r = sql(`insert into email_outbox (template, recipient, data) values ('${template}',
     '${recipient}', '${JSON.stringify(data).replace(/'/g, "''")}') returning id`);
@@ -282,7 +258,7 @@ describe('souk-mailer over SMTP', () => {
   test('preview renders every template from its fixture', () => {
     for (const name of ['welcome', 'verify_email', 'email_change_notice', 'otp_code', 'password_reset',
       'password_changed', 'new_signin', 'order_confirmation', 'payment_failed', 'refund_issued',
-      'enquiry_received', 'enquiry_autoreply']) {
+      'enquiry_received', 'enquiry_autoreply', 'enquiry_reply']) {
       const r = spawnSync(`${BUILD}/souk-mailer`, ['--env-file', ENV_FILE, 'preview', name], { encoding: 'utf8' });
       assert.equal(r.status, 0, `${name}: ${r.stderr}`);
       assert.match(r.stdout, /^Subject: /m, name);

@@ -7,11 +7,11 @@
 
 int main(void)
 {
-	int (*suites[])(void) = {suite_arena,	suite_str,    suite_http,     suite_router,
-				 suite_json,	suite_config, suite_err,      suite_dispatch,
-				 suite_oauth,	suite_auth,   suite_sigv4,    suite_search,
-				 suite_catalog, suite_core,   suite_commerce, suite_invoice_pdf,
-				 suite_mail};
+	int (*suites[])(void) = {suite_arena,	suite_str,     suite_http,     suite_router,
+				 suite_json,	suite_config,  suite_err,      suite_dispatch,
+				 suite_oauth,	suite_auth,    suite_sigv4,    suite_search,
+				 suite_catalog, suite_core,    suite_commerce, suite_invoice_pdf,
+				 suite_mail,	suite_cms_html};
 	unsigned failures;
 
 	if (CU_initialize_registry() != CUE_SUCCESS)

@@ -742,6 +742,13 @@ static void test_validate_typed_values(void)
 	    {VALIDATE_INT, 0, 100, "1e300", NULL, "must be a whole number"},
 	    {VALIDATE_INT, 0, 100, "-0", "{\"v\":0}", NULL},
 	    {VALIDATE_TEXT, 0, 5, "\"a\\u0007\"", NULL, "must not contain control characters"},
+	    /* objects and arrays whose contents the caller checks */
+	    {VALIDATE_OBJECT, 0, 2, "{\"a\":[1]}", "{\"v\":{\"a\":[1]}}", NULL},
+	    {VALIDATE_OBJECT, 0, 1, "{\"a\":1,\"b\":2}", NULL, "must have at most 1 members"},
+	    {VALIDATE_OBJECT, 0, 0, "[1]", NULL, "must be an object"},
+	    {VALIDATE_ARRAY, 0, 0, "[{\"x\":1},\"y\"]", "{\"v\":[{\"x\":1},\"y\"]}", NULL},
+	    {VALIDATE_ARRAY, 0, 2, "[1,2,3]", NULL, "must have at most 2 items"},
+	    {VALIDATE_ARRAY, 0, 0, "{}", NULL, "must be an array"},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {

@@ -25,6 +25,7 @@ int suite_core(void);
 int suite_commerce(void);
 int suite_invoice_pdf(void);
 int suite_mail(void);
+int suite_cms_html(void);
 
 /*
  * NULL-safe string assertions: CUnit's CU_ASSERT_STRING_EQUAL passes NULL to
