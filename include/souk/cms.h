@@ -171,4 +171,26 @@ int cms_seo_rule_put(struct worker *w, struct http_request *req, struct http_res
 int cms_seo_rule_delete(struct worker *w, struct http_request *req, struct http_response *res);
 int cms_seo_preview(struct worker *w, struct http_request *req, struct http_response *res);
 
+/* --- metrics.c: page views and searches (Redis), their rollup, reports --- */
+
+/* Whether a User-Agent is a bot's (or missing): its views are not counted. */
+bool cms_metrics_is_bot(const char *ua);
+
+/* Counts one search for q (the first page of a search; found_nothing: the
+ * search found nothing, which marks the term for the day instead). Never
+ * fails: a metric lost with Redis is not the searcher's problem. */
+void cms_metrics_search(struct worker *w, struct arena *a, const char *q, bool found_nothing);
+
+/* souk-jobs rollup: the counters of the last three days into
+ * seo_metrics_daily and search_metrics_daily, as they stand (idempotent:
+ * a second run writes the same rows). *rows: rows written. SOUK_OK,
+ * SOUK_EDB or SOUK_EREDIS. */
+int cms_metrics_rollup(struct worker *w, struct arena *a, long *rows);
+
+int cms_metrics_pageview(struct worker *w, struct http_request *req, struct http_response *res);
+int cms_metrics_views(struct worker *w, struct http_request *req, struct http_response *res);
+int cms_metrics_pages(struct worker *w, struct http_request *req, struct http_response *res);
+int cms_metrics_referrers(struct worker *w, struct http_request *req, struct http_response *res);
+int cms_metrics_searches(struct worker *w, struct http_request *req, struct http_response *res);
+
 #endif

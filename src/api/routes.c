@@ -191,6 +191,14 @@ const struct route api_routes[] = {
     {"DELETE", "/api/v1/admin/seo/rules/{scope}", cms_seo_rule_delete, "seo:manage", 0},
     {"POST", "/api/v1/admin/seo/preview", cms_seo_preview, "seo:manage", ROUTE_JSON_BODY},
 
+    /* metrics (src/cms/metrics.c): the pageview beacon, staff reports */
+    {"POST", "/api/v1/metrics/pageview", cms_metrics_pageview, NULL,
+     ROUTE_ANONYMOUS | ROUTE_JSON_BODY},
+    {"GET", "/api/v1/admin/metrics/views", cms_metrics_views, "metrics:read", 0},
+    {"GET", "/api/v1/admin/metrics/pages", cms_metrics_pages, "metrics:read", 0},
+    {"GET", "/api/v1/admin/metrics/referrers", cms_metrics_referrers, "metrics:read", 0},
+    {"GET", "/api/v1/admin/metrics/searches", cms_metrics_searches, "metrics:read", 0},
+
     /* user administration */
     {"GET", "/api/v1/admin/users", users_admin_list, "users:read", 0},
     {"PATCH", "/api/v1/admin/users/{id}/role", users_admin_role, "users:manage", ROUTE_JSON_BODY},

@@ -13,6 +13,7 @@
 #include "souk/audit.h"
 #include "souk/auth.h"
 #include "souk/catalog.h"
+#include "souk/cms.h"
 #include "souk/config.h"
 #include "souk/crypto.h"
 #include "souk/db.h"
@@ -194,9 +195,14 @@ static const char *search_cache_key(struct arena *a, const struct search_query *
 
 static int build_search(struct worker *w, struct http_request *req, const void *arg, char **json)
 {
+	const struct search_query *sq = arg;
 	const char *why = NULL;
-	int rc = search_products(w, req->arena, arg, json, &why);
+	int rc = search_products(w, req->arena, sq, json, &why);
 
+	/* a first page of a search that found nothing (metrics.c) */
+	if (rc == SOUK_OK && sq->q != NULL && sq->q[0] != '\0' && sq->cursor == NULL &&
+	    strncmp(*json, "{\"items\":[]", 11) == 0)
+		cms_metrics_search(w, req->arena, sq->q, true);
 	if (rc == SOUK_EINVALID)
 		http_field_error(req, "cursor", why ? why : "is not a cursor this API gave");
 	return rc;
@@ -210,6 +216,8 @@ static int list_or_search(struct worker *w, struct http_request *req, struct htt
 
 	if (rc != SOUK_OK)
 		return rc;
+	if (sq.q != NULL && sq.q[0] != '\0' && sq.cursor == NULL)
+		cms_metrics_search(w, req->arena, sq.q, false);
 	return catalog_cached_read(w, req, res, search_cache_key(req->arena, &sq), build_search,
 				   &sq);
 }

@@ -101,6 +101,12 @@ static int publish_batch(struct worker *w, struct arena *a, long *done, long *ot
 	return cms_blog_publish_due(w, a, done);
 }
 
+static int rollup_batch(struct worker *w, struct arena *a, long *done, long *other)
+{
+	*other = 0;
+	return cms_metrics_rollup(w, a, done);
+}
+
 static const struct job jobs[] = {
     {"reconcile",
      "ask Razorpay about orders pending 10 min to 3 days and pending refunds; fulfil what "
@@ -118,12 +124,16 @@ static const struct job jobs[] = {
      cleanup_batch, "rows deleted", "Redis keys given an expiry", true},
     {"publish", "show scheduled blog posts whose time has come (retire the cached pages)",
      publish_batch, "posts published", NULL, false},
+    {"rollup",
+     "move the page-view and search counters of the last three days from Redis "
+     "into PostgreSQL",
+     rollup_batch, "rows written", NULL, false},
 };
 
 #define NJOBS (sizeof(jobs) / sizeof(jobs[0]))
 
 const char *const jobs_names[] = {
-    "reconcile", "expire-orders", "webhooks", "invoices", "cleanup", "publish", NULL,
+    "reconcile", "expire-orders", "webhooks", "invoices", "cleanup", "publish", "rollup", NULL,
 };
 
 void jobs_usage(FILE *out)

@@ -577,3 +577,84 @@ describe('SEO', () => {
     await call(editor, 'PUT', '/api/v1/admin/seo/rules/blog_post', { title_template: saved.title_template, description_template: saved.description_template, canonical_template: saved.canonical_template, robots: saved.robots });
   });
 });
+
+describe('metrics', () => {
+  const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120 Safari/537.36';
+  const beacon = (body, ua = UA, extra = {}) => api('/api/v1/metrics/pageview', {
+    method: 'POST', headers: { 'content-type': 'application/json', 'user-agent': ua, ...extra }, body: JSON.stringify(body),
+  });
+  const today = () => new Date(Date.now() + 19800e3).toISOString().slice(0, 10);
+  const row = (path) => sql(`select views || '|' || uniques || '|' || referrers::text from seo_metrics_daily
+    where day = '${today()}' and path = '${path}'`).stdout;
+
+  test('page views are counted, bots ignored, the rollup idempotent', async () => {
+    const path = `/products/metrics-${tag()}`;
+    for (let i = 0; i < 3; i += 1) assert.equal((await beacon({ path, referrer: 'https://www.google.com/search?q=x' })).status, 202);
+    await beacon({ path: `${path}?utm_source=mail#top`, referrer: null });
+    await beacon({ path, referrer: 'http://127.0.0.1:18080/blog' }, `${UA} other-device`);
+    for (const bot of ['Googlebot/2.1 (+http://www.google.com/bot.html)', 'curl/8.0.1', '', 'Mozilla/5.0 HeadlessChrome/120']) {
+      assert.equal((await beacon({ path }, bot)).status, 202, bot);
+    }
+    assert.equal(redis('HGET', `metrics:${today()}:views`, path), '5');
+    let ran = jobs('rollup');
+    assert.equal(ran.code, 0, ran.stderr);
+    const [views, uniques, refs] = row(path).split('|');
+    assert.equal(views, '5');
+    assert.equal(uniques, '2', 'two user agents from one address: two visitors');
+    assert.deepEqual(JSON.parse(refs), { 'google.com': 3, direct: 2 });
+    ran = jobs('rollup');
+    assert.equal(ran.code, 0, ran.stderr);
+    assert.equal(row(path).split('|')[0], '5', 'a second run counts once');
+    // no address or personal data is kept: only counters and HyperLogLog registers
+    const keys = redis('KEYS', `metrics:${today()}:*${path}`).split('\n');
+    assert.ok(keys.every((k) => !k.includes('127.0.0.1')));
+    assert.equal(sql(`select count(*) from seo_metrics_daily where referrers::text like '%127.0.0.1%'`).stdout, '0');
+  });
+
+  test('bad beacons are 422; the API and internal paths are not counted', async () => {
+    for (const path of ['products', '//evil.test/x', '/api/v1/health', '/_files/x', 'x'.repeat(3000)]) {
+      expectError(await beacon({ path }), 422, 'validation_failed');
+    }
+    expectError(await beacon({ referrer: 'x' }), 422, 'validation_failed');
+    expectError(await beacon({ path: '/', extra: 1 }), 422, 'validation_failed');
+  });
+
+  test('searches and zero-result searches are counted and reported', async () => {
+    const word = `zzq${Date.now() % 1e6}`;
+    for (let i = 0; i < 2; i += 1) assert.equal((await api(`/api/v1/search?q=${word}`)).status, 200);
+    await api('/api/v1/search?q=Notion%20%20Budget');
+    ran();
+    function ran() { const r = jobs('rollup'); assert.equal(r.code, 0, r.stderr); }
+    const zero = await call(editor, 'GET', '/api/v1/admin/metrics/searches?zero=1&limit=100');
+    assert.equal(zero.status, 200, zero.text);
+    const mine = zero.json.items.find((t) => t.term === word);
+    assert.ok(mine, JSON.stringify(zero.json.items));
+    assert.ok(mine.searches >= 1 && mine.zero_results === mine.searches, JSON.stringify(mine));
+    const all = await call(editor, 'GET', '/api/v1/admin/metrics/searches?limit=100');
+    assert.ok(all.json.items.some((t) => t.term === 'notion budget' && t.zero_results === 0));
+  });
+
+  test('reports: series, top pages, referrers; metrics:read only; bad ranges 422', async () => {
+    const path = `/blog/report-${tag()}`;
+    await beacon({ path, referrer: 'https://instagram.com/p/1' });
+    jobs('rollup');
+    expectError(await call(support, 'GET', '/api/v1/admin/metrics/pages'), 403, 'forbidden');
+    expectError(await call(cust, 'GET', '/api/v1/admin/metrics/views'), 403, 'forbidden');
+    let r = await call(editor, 'GET', `/api/v1/admin/metrics/views?path=${encodeURIComponent(path)}`);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.items.length, 30);
+    assert.deepEqual(r.json.items.at(-1), { day: today(), views: 1, uniques: 1 });
+    r = await call(editor, 'GET', '/api/v1/admin/metrics/views?from=2026-10-25&to=2026-10-26');
+    assert.equal(r.json.items.length, 2);
+    assert.ok(r.json.items[0].views > 0, 'the seeded days');
+    r = await call(editor, 'GET', '/api/v1/admin/metrics/pages?from=2026-10-25&to=2026-11-23&limit=3');
+    assert.deepEqual(r.json.items.map((p) => p.path), ['/', '/products', '/products/notion-budget-tracker']);
+    r = await call(editor, 'GET', '/api/v1/admin/metrics/referrers?from=2026-10-25&to=2026-11-23');
+    assert.equal(r.json.items[0].host, 'google.com');
+    r = await call(editor, 'GET', '/api/v1/admin/metrics/referrers');
+    assert.ok(r.json.items.some((h) => h.host === 'instagram.com'));
+    for (const q of ['from=yesterday', 'to=2026-13-01', 'from=2026-12-02&to=2026-12-01', 'from=2024-01-01&to=2026-01-01', 'limit=0', 'limit=101']) {
+      expectError(await call(editor, 'GET', `/api/v1/admin/metrics/pages?${q}`), 422, 'validation_failed');
+    }
+  });
+});
