@@ -32,6 +32,9 @@ enum route_flags {
 	ROUTE_ANONYMOUS = 1 << 4,     /* public GET whose answer is the same for everyone:
 				       * credentials are not even read (no JWT check, no
 				       * principal query) */
+	ROUTE_BEACON = 1 << 5,	      /* public POST that reads no credentials either (so no
+				       * CSRF check, which navigator.sendBeacon cannot pass):
+				       * for counters that change nothing a user owns */
 };
 
 /* The permission field: NULL = public, ROUTE_SIGNED_IN = any signed-in user,

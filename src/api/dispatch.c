@@ -95,7 +95,7 @@ static int api_prepare(struct worker *w, const struct route *route, struct http_
 		}
 	}
 	/* who is calling: bad credentials only matter where a principal is needed */
-	if (route->flags & ROUTE_ANONYMOUS)
+	if (route->flags & (ROUTE_ANONYMOUS | ROUTE_BEACON))
 		return SOUK_OK;
 	rc = auth_authenticate(w, req);
 	if (rc != SOUK_OK && rc != SOUK_EUNAUTH)

@@ -193,7 +193,7 @@ const struct route api_routes[] = {
 
     /* metrics (src/cms/metrics.c): the pageview beacon, staff reports */
     {"POST", "/api/v1/metrics/pageview", cms_metrics_pageview, NULL,
-     ROUTE_ANONYMOUS | ROUTE_JSON_BODY},
+     ROUTE_BEACON | ROUTE_JSON_BODY},
     {"GET", "/api/v1/admin/metrics/views", cms_metrics_views, "metrics:read", 0},
     {"GET", "/api/v1/admin/metrics/pages", cms_metrics_pages, "metrics:read", 0},
     {"GET", "/api/v1/admin/metrics/referrers", cms_metrics_referrers, "metrics:read", 0},

@@ -435,8 +435,11 @@ static int feedback_set_status(struct worker *w, struct http_request *req,
 	const char *params[] = {id, status, req->principal->user_id};
 	PGresult *r = NULL;
 	cJSON *data;
-	int rc;
+	/* an optional body, with no members */
+	int rc = http_validate(req, NULL, 0, NULL, NULL);
 
+	if (rc != SOUK_OK)
+		return rc;
 	if (!validate_uuid(id))
 		return SOUK_ENOTFOUND;
 	rc = db_begin(&w->db, req->arena);

@@ -1220,8 +1220,6 @@ int cms_seo_rule_put(struct worker *w, struct http_request *req, struct http_res
 	PGresult *r = NULL;
 	int rc;
 
-	if (!scope_valid(scope))
-		return SOUK_ENOTFOUND;
 	struct validate_result result = {0};
 
 	rc = HTTP_VALIDATE(req, rule_fields, &in, &result);
@@ -1229,6 +1227,8 @@ int cms_seo_rule_put(struct worker *w, struct http_request *req, struct http_res
 		return rc;
 	if (rule_wrong(req, &in) || rc != SOUK_OK)
 		return SOUK_EINVALID;
+	if (!scope_valid(scope))
+		return SOUK_ENOTFOUND;
 	present = result.present;
 	const char *params[] = {
 	    scope,	  in.title,  in.description,

@@ -316,13 +316,21 @@ int cms_team_admin_delete(struct worker *w, struct http_request *req, struct htt
  * order]}: 200 the list; 422 when ids is not every member exactly once. */
 int cms_team_admin_reorder(struct worker *w, struct http_request *req, struct http_response *res)
 {
-	const cJSON *ids = cJSON_GetObjectItemCaseSensitive(req->json, "ids"), *e;
+	struct {
+		const cJSON *ids;
+	} in = {0};
+	static const struct validate_field fields[] = {
+	    {"ids", VALIDATE_ARRAY, VALIDATE_REQUIRED, 0, TEAM_MAX, 0},
+	};
+	const cJSON *ids, *e;
 	char *list = "{";
 	PGresult *r = NULL;
-	int rc;
+	int rc = HTTP_VALIDATE(req, fields, &in, NULL);
 
-	if (cJSON_GetArraySize(req->json) != 1 || !cJSON_IsArray(ids) ||
-	    cJSON_GetArraySize(ids) == 0 || cJSON_GetArraySize(ids) > TEAM_MAX)
+	if (rc != SOUK_OK)
+		return rc;
+	ids = in.ids;
+	if (cJSON_GetArraySize(ids) == 0)
 		return http_field_error(req, "ids", "must be the array of every member's id");
 	cJSON_ArrayForEach(e, ids)
 	{

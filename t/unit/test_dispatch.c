@@ -625,6 +625,11 @@ static void test_route_table_flags(void)
 			CU_ASSERT_STRING_EQUAL(r->method, "GET");
 			CU_ASSERT_EQUAL(r->flags & (ROUTE_JSON_BODY | ROUTE_JSON_OPTIONAL), 0);
 		}
+		if (r->flags & ROUTE_BEACON) {
+			CU_ASSERT_PTR_NULL(r->permission);
+			CU_ASSERT_STRING_EQUAL(r->method, "POST");
+			CU_ASSERT_EQUAL(r->flags & ROUTE_ANONYMOUS, 0);
+		}
 		if (r->flags & ROUTE_STREAM_BODY) {
 			CU_ASSERT_EQUAL(r->flags & (ROUTE_JSON_BODY | ROUTE_JSON_OPTIONAL), 0);
 			CU_ASSERT_PTR_NOT_NULL(r->permission);
