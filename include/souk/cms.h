@@ -116,8 +116,9 @@ int cms_blog_admin_update(struct worker *w, struct http_request *req, struct htt
 int cms_blog_admin_delete(struct worker *w, struct http_request *req, struct http_response *res);
 
 /* souk-jobs "publish": counts the scheduled posts whose time has come since
- * the last run (a mark in Redis) into *count and, when there are any,
- * retires the cached reads so they appear. SOUK_OK, SOUK_EDB or SOUK_EREDIS. */
+ * the last run (a mark in Redis) into *count, renders posts written by SQL
+ * that have no html yet (50 a run), and when either happened retires the
+ * cached reads so they appear. SOUK_OK, SOUK_EDB or SOUK_EREDIS. */
 int cms_blog_publish_due(struct worker *w, struct arena *a, long *count);
 
 /* --- team.c: the team page (public read; staff with team:write) --- */

@@ -178,6 +178,14 @@ static struct db_statement blog_time_past = {
 	.flags = DB_READONLY,
 };
 
+/* posts written by SQL (the seed, an import) that nobody has read yet */
+static struct db_statement blog_unrendered = {
+	.name = "cms_blog_unrendered",
+	.sql = "SELECT id, body FROM blog_posts WHERE body_html IS NULL ORDER BY id LIMIT 50",
+	.nparams = 0,
+	.flags = DB_READONLY,
+};
+
 /* souk-jobs publish: posts that became visible since the last run */
 static struct db_statement blog_due = {
 	.name = "cms_blog_due",
@@ -804,9 +812,24 @@ int cms_blog_publish_due(struct worker *w, struct arena *a, long *count)
 	if (rc != SOUK_OK)
 		return rc;
 	*count = strtol(PQgetvalue(r, 0, 0), NULL, 10);
+	const char *now = PQgetvalue(r, 0, 1);
+	/* give rows written by SQL their html and reading time, so lists show it */
+	rc = db_exec(&w->db, a, &blog_unrendered, NULL, &r);
+	for (int i = 0; rc == SOUK_OK && i < PQntuples(r); i++) {
+		char *html = NULL;
+		const char *body = PQgetvalue(r, i, 1);
+
+		if (cms_markdown_html(a, body, w->config->public_url, &html) != SOUK_OK)
+			continue;
+		const char *fill[] = {PQgetvalue(r, i, 0), html,
+				      arena_printf(a, "%d", reading_minutes(a, body))};
+		rc = db_exec(&w->db, a, &blog_fill_html, fill, NULL);
+	}
+	if (rc != SOUK_OK)
+		return rc;
 	/* no mark (a new or flushed Redis): retire the pages once to be sure */
-	if (*count > 0 || !known)
+	if (*count > 0 || !known || PQntuples(r) > 0)
 		catalog_changed(w, a);
-	const char *set[] = {"SET", PUBLISHED_THROUGH_KEY, PQgetvalue(r, 0, 1)};
+	const char *set[] = {"SET", PUBLISHED_THROUGH_KEY, now};
 	return redis_command(&w->redis, a, &reply, 1, 3, set, NULL);
 }
