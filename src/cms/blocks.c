@@ -279,8 +279,9 @@ static cJSON *check_member(struct check *c, const struct member *m, const cJSON 
 	case M_MARKDOWN:
 		return check_string(c, m, v, path);
 	case M_INT:
-		if (!cJSON_IsNumber(v) || v->valuedouble != (double)(long long)v->valuedouble ||
-		    v->valuedouble < 0 || v->valuedouble > (double)m->max) {
+		/* the range first: casting 1e300 to an integer is undefined */
+		if (!cJSON_IsNumber(v) || v->valuedouble < 0 || v->valuedouble > (double)m->max ||
+		    v->valuedouble != (double)(long long)v->valuedouble) {
 			problem(
 			    c, path,
 			    arena_printf(c->a, "must be a whole number from 0 to %lld", m->max));

@@ -27,6 +27,7 @@
 #include "souk/err.h"
 #include "souk/http.h"
 #include "souk/json.h"
+#include "souk/log.h"
 #include "souk/page.h"
 #include "souk/redis.h"
 #include "souk/str.h"
@@ -255,8 +256,11 @@ int cms_blog_index(struct worker *w, struct http_request *req, struct http_respo
 	rc = page_params(req, 12, 'B', bq.fingerprint, &bq.limit, &bq.after, &bq.has_after);
 	if (bad || rc != SOUK_OK)
 		return SOUK_EINVALID;
+	/* the key from what was understood, so made-up parameters make no new key */
 	return catalog_cached_read(w, req, res,
-				   arena_printf(req->arena, "blog:list:%s", req->query_string),
+				   arena_printf(req->arena, "blog:list:%s|%s|%ld|%s",
+						bq.tag ? bq.tag : "", bq.q ? bq.q : "", bq.limit,
+						bq.has_after ? http_query(req, "cursor") : ""),
 				   build_list, &bq);
 }
 
@@ -815,20 +819,30 @@ int cms_blog_publish_due(struct worker *w, struct arena *a, long *count)
 	const char *now = PQgetvalue(r, 0, 1);
 	/* give rows written by SQL their html and reading time, so lists show it */
 	rc = db_exec(&w->db, a, &blog_unrendered, NULL, &r);
+	long filled = 0;
 	for (int i = 0; rc == SOUK_OK && i < PQntuples(r); i++) {
 		char *html = NULL;
 		const char *body = PQgetvalue(r, i, 1);
 
-		if (cms_markdown_html(a, body, w->config->public_url, &html) != SOUK_OK)
+		/* a row that cannot be rendered or stored is skipped, never a
+		 * reason to stop showing scheduled posts */
+		if (cms_markdown_html(a, body, w->config->public_url, &html) != SOUK_OK) {
+			log_msg(LOG_WARN, "blog post %s: its Markdown cannot be rendered",
+				PQgetvalue(r, i, 0));
 			continue;
+		}
 		const char *fill[] = {PQgetvalue(r, i, 0), html,
 				      arena_printf(a, "%d", reading_minutes(a, body))};
-		rc = db_exec(&w->db, a, &blog_fill_html, fill, NULL);
+		if (db_exec(&w->db, a, &blog_fill_html, fill, NULL) == SOUK_OK)
+			filled++;
+		else
+			log_msg(LOG_WARN, "blog post %s: its html cannot be stored",
+				PQgetvalue(r, i, 0));
 	}
 	if (rc != SOUK_OK)
 		return rc;
 	/* no mark (a new or flushed Redis): retire the pages once to be sure */
-	if (*count > 0 || !known || PQntuples(r) > 0)
+	if (*count > 0 || !known || filled > 0)
 		catalog_changed(w, a);
 	const char *set[] = {"SET", PUBLISHED_THROUGH_KEY, now};
 	return redis_command(&w->redis, a, &reply, 1, 3, set, NULL);

@@ -151,9 +151,9 @@ static int enquiry_queue_mail(struct worker *w, struct arena *a, const char *id,
 	rc = mail_queue(&w->db, a, "enquiry_received", w->config->support_email, staff);
 	if (rc != SOUK_OK)
 		return rc;
+	/* only the name and the reference: what the sender wrote is not
+	 * repeated, or the form would relay any text to any address */
 	cJSON_AddStringToObject(sender, "name", f->name);
-	cJSON_AddStringToObject(sender, "subject", f->subject != NULL ? f->subject : "");
-	cJSON_AddStringToObject(sender, "message", f->message);
 	cJSON_AddStringToObject(sender, "reference", id);
 	return mail_queue(&w->db, a, "enquiry_autoreply", f->email, sender);
 }

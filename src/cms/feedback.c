@@ -202,9 +202,10 @@ int cms_reviews_index(struct worker *w, struct http_request *req, struct http_re
 			 &q.has_after);
 	if (rc != SOUK_OK)
 		return rc;
-	return catalog_cached_read(
-	    w, req, res, arena_printf(req->arena, "reviews:%s:%s", q.slug, req->query_string),
-	    build_reviews, &q);
+	return catalog_cached_read(w, req, res,
+				   arena_printf(req->arena, "reviews:%s:%ld:%s", q.slug, q.limit,
+						q.has_after ? http_query(req, "cursor") : ""),
+				   build_reviews, &q);
 }
 
 static int build_rating(struct worker *w, struct http_request *req, const void *arg, char **json)

@@ -47,6 +47,7 @@
 #define METRICS_KEEP_DAYS 8
 #define METRICS_PATHS_MAX 5000
 #define METRICS_TERMS_MAX 5000
+#define REFERRERS_MAX 100	 /* hosts kept per path and day */
 #define METRICS_ROLLUP_DAYS 3	 /* today and the two days before */
 #define IST_OFFSET_SECONDS 19800 /* +05:30 */
 #define BEACONS_PER_MINUTE 120	 /* per client address */
@@ -188,10 +189,16 @@ static const char *referrer_host(struct worker *w, struct arena *a, const char *
 	}
 	if (strncmp(host, "www.", 4) == 0)
 		host += 4;
+	if (*host == '\0')
+		return NULL;
 	site = strstr(w->config->public_url, "://");
-	if (site != NULL && strncasecmp(site + 3, host, strlen(host)) == 0 &&
-	    strchr("/:", site[3 + strlen(host)]) != NULL)
-		return "direct"; /* moving around the shop */
+	if (site != NULL) {
+		site += 3;
+		if (strncasecmp(site, "www.", 4) == 0)
+			site += 4;
+		if (strncasecmp(site, host, strlen(host)) == 0 && strchr("/:", site[strlen(host)]))
+			return "direct"; /* moving around the shop */
+	}
 	return host;
 }
 
@@ -224,6 +231,18 @@ static int count_view(struct worker *w, struct arena *a, const char *path, const
 		if (reply->type == REDIS_REPLY_INTEGER && reply->integer >= METRICS_PATHS_MAX)
 			return SOUK_OK;
 	}
+	/* at most REFERRERS_MAX hosts a path and day; the rest count as "other" */
+	const char *ref_exists[] = {"HEXISTS", ref, host};
+	const char *ref_len[] = {"HLEN", ref};
+	rc = redis_do(w, a, &reply, 3, ref_exists);
+	if (rc == SOUK_OK && reply->type == REDIS_REPLY_INTEGER && reply->integer == 0) {
+		rc = redis_do(w, a, &reply, 2, ref_len);
+		if (rc == SOUK_OK && reply->type == REDIS_REPLY_INTEGER &&
+		    reply->integer >= REFERRERS_MAX)
+			host = "other";
+	}
+	if (rc != SOUK_OK)
+		return rc;
 	const char *cmds[][4] = {
 	    {"HINCRBY", views, path, "1"}, {"PFADD", uv, visitor, NULL},
 	    {"HINCRBY", ref, host, "1"},   {"EXPIRE", views, ttl, NULL},

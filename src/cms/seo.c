@@ -211,34 +211,38 @@ static int rule_find(struct worker *w, struct arena *a, const char *scope, struc
 static char *template_render(struct arena *a, const char *tmpl, const struct seo_var *vars,
 			     size_t nvars)
 {
-	size_t cap = strlen(tmpl) + 1, len = 0;
-	char *out;
-	const char *p = tmpl;
+	size_t len = 0, need = 1;
+	char *out = NULL;
 
-	for (size_t i = 0; i < nvars; i++)
-		cap += strlen(vars[i].value);
-	cap *= 2; /* a variable named twice */
-	out = arena_alloc(a, cap + 1);
-	while (*p != '\0') {
-		const char *open = strstr(p, "{{"), *close = open ? strstr(open + 2, "}}") : NULL;
-		const char *value = "";
-		size_t n = open != NULL && close != NULL ? (size_t)(open - p) : strlen(p);
+	/* two passes: the length it takes, then the text */
+	for (int pass = 0; pass < 2; pass++) {
+		const char *p = tmpl;
 
-		if (len + n >= cap)
-			break;
-		memcpy(out + len, p, n);
-		len += n;
-		if (open == NULL || close == NULL)
-			break;
-		for (size_t i = 0; i < nvars; i++)
-			if (strlen(vars[i].name) == (size_t)(close - open - 2) &&
-			    strncmp(vars[i].name, open + 2, (size_t)(close - open - 2)) == 0)
-				value = vars[i].value;
-		if (len + strlen(value) < cap) {
-			memcpy(out + len, value, strlen(value));
+		if (pass == 1)
+			out = arena_alloc(a, need);
+		len = 0;
+		while (*p != '\0') {
+			const char *open = strstr(p, "{{");
+			const char *close = open ? strstr(open + 2, "}}") : NULL;
+			const char *value = "";
+			size_t n = open != NULL && close != NULL ? (size_t)(open - p) : strlen(p);
+
+			if (pass == 1)
+				memcpy(out + len, p, n);
+			len += n;
+			if (open == NULL || close == NULL)
+				break;
+			for (size_t i = 0; i < nvars; i++)
+				if (strlen(vars[i].name) == (size_t)(close - open - 2) &&
+				    strncmp(vars[i].name, open + 2, (size_t)(close - open - 2)) ==
+					0)
+					value = vars[i].value;
+			if (pass == 1)
+				memcpy(out + len, value, strlen(value));
 			len += strlen(value);
+			p = close + 2;
 		}
-		p = close + 2;
+		need = len + 1;
 	}
 	out[len] = '\0';
 	/* collapse whitespace */
@@ -840,16 +844,45 @@ static int build_meta(struct worker *w, struct http_request *req, const void *ar
 	return SOUK_OK;
 }
 
+/* Whether the meta of path may be kept in the cache: no query, not an
+ * account page, and of a shape the site has (the number of such keys is
+ * what the catalog and content hold, not what clients make up). */
+static bool path_cacheable(const char *path)
+{
+	static const char *const prefixes[] = {"/products/", "/blog/", "/pages/", "/categories/",
+					       NULL};
+	static const char *const fixed[] = {"/", "/products", "/blog", "/team", "/contact", NULL};
+
+	if (strchr(path, '?') != NULL || path_private(path))
+		return false;
+	for (const char *const *f = fixed; *f != NULL; f++)
+		if (strcmp(path, *f) == 0)
+			return true;
+	for (const char *const *p = prefixes; *p != NULL; p++)
+		if (path_slug(path, *p) != NULL)
+			return true;
+	return path_slug(path, "/") != NULL;
+}
+
 /* GET /api/v1/seo?path=/products/x: 200 {path, status (200|404), title,
  * description, canonical, robots, open_graph, twitter, json_ld}; 422. */
 int cms_seo_get(struct worker *w, struct http_request *req, struct http_response *res)
 {
 	const char *path = path_param(req);
 
+	char *json = NULL;
+	int rc;
+
 	if (path == NULL)
 		return SOUK_EINVALID;
-	return catalog_cached_read(w, req, res, arena_printf(req->arena, "seo:%s", path),
-				   build_meta, path);
+	if (path_cacheable(path))
+		return catalog_cached_read(w, req, res, arena_printf(req->arena, "seo:%s", path),
+					   build_meta, path);
+	rc = build_meta(w, req, path, &json);
+	if (rc != SOUK_OK)
+		return rc;
+	http_response_body(res, 200, json, strlen(json));
+	return SOUK_OK;
 }
 
 /* The shell of path with its meta in the head: SOUK_OK with *out and
@@ -898,14 +931,17 @@ int cms_seo_html(struct worker *w, struct http_request *req, struct http_respons
 
 	if (path == NULL || path[0] != '/' || strlen(path) > 2000)
 		path = "/404";
-	rc = catalog_cached_read(w, req, res, arena_printf(req->arena, "shell:%s", path),
-				 build_shell, path);
+	rc = path_cacheable(path)
+		 ? catalog_cached_read(w, req, res, arena_printf(req->arena, "shell:%s", path),
+				       build_shell, path)
+		 : SOUK_ENOTFOUND;
 	if (rc == SOUK_ENOTFOUND) {
 		rc = shell_render(w, req->arena, path, &html, &status);
 		if (rc != SOUK_OK)
 			return rc;
 		http_response_body(res, status, html, strlen(html));
 		http_response_header(res, "Cache-Control", "no-cache");
+		http_response_header(res, "X-Accel-Expires", "0");
 	}
 	if (rc != SOUK_OK)
 		return rc;
@@ -917,16 +953,33 @@ int cms_seo_html(struct worker *w, struct http_request *req, struct http_respons
  * The sitemap and robots.txt
  * ------------------------------------------------------------------------ */
 
+/* a sitemap part: 50,000 URLs of a few hundred bytes at most */
+#define SITEMAP_BYTES_MAX (32L * 1024 * 1024)
+
 struct xml_out {
 	struct arena *a;
-	char *text;
+	struct buf *b;
+	int rc; /* SOUK_ETOOLARGE once the buffer is full */
 };
+
+static void xml_add(struct xml_out *x, const char *s)
+{
+	if (x->rc == SOUK_OK)
+		x->rc = buf_appends(x->b, s);
+}
 
 static void xml_url(struct xml_out *x, const char *site, const char *path, const char *lastmod)
 {
-	x->text = arena_printf(x->a, "%s<url><loc>%s%s</loc>%s%s%s</url>\n", x->text, site, path,
-			       lastmod != NULL ? "<lastmod>" : "", lastmod != NULL ? lastmod : "",
-			       lastmod != NULL ? "</lastmod>" : "");
+	xml_add(x, "<url><loc>");
+	xml_add(x, site);
+	xml_add(x, path);
+	xml_add(x, "</loc>");
+	if (lastmod != NULL) {
+		xml_add(x, "<lastmod>");
+		xml_add(x, lastmod);
+		xml_add(x, "</lastmod>");
+	}
+	xml_add(x, "</url>\n");
 }
 
 static long parts_of(long n)
@@ -939,7 +992,7 @@ static int build_sitemap_index(struct worker *w, struct http_request *req, const
 {
 	const char *site = html_escape(req->arena, w->config->public_url);
 	PGresult *counts = NULL, *posts = NULL;
-	struct xml_out x = {.a = req->arena, .text = ""};
+	struct xml_out x = {.a = req->arena, .b = buf_in_arena(req->arena, SITEMAP_BYTES_MAX)};
 	int rc = catalog_sitemap_counts(w, req->arena, &counts);
 
 	(void)arg;
@@ -962,17 +1015,20 @@ static int build_sitemap_index(struct worker *w, struct http_request *req, const
 	};
 	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
 		for (long i = 1; i <= parts_of(kinds[k].n); i++)
-			x.text = arena_printf(
-			    req->arena,
-			    "%s<sitemap><loc>%s/sitemaps/%s-%ld.xml</loc>%s%s%s</sitemap>\n",
-			    x.text, site, kinds[k].kind, i, kinds[k].lastmod ? "<lastmod>" : "",
-			    kinds[k].lastmod ? kinds[k].lastmod : "",
-			    kinds[k].lastmod ? "</lastmod>" : "");
+			xml_add(&x,
+				arena_printf(
+				    req->arena,
+				    "<sitemap><loc>%s/sitemaps/%s-%ld.xml</loc>%s%s%s</sitemap>\n",
+				    site, kinds[k].kind, i, kinds[k].lastmod ? "<lastmod>" : "",
+				    kinds[k].lastmod ? kinds[k].lastmod : "",
+				    kinds[k].lastmod ? "</lastmod>" : ""));
+	if (x.rc != SOUK_OK)
+		return SOUK_EINTERNAL;
 	*out = arena_printf(req->arena,
 			    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 			    "<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
 			    "%s</sitemapindex>\n",
-			    x.text);
+			    x.b->data != NULL ? x.b->data : "");
 	return SOUK_OK;
 }
 
@@ -1019,12 +1075,14 @@ static int build_sitemap_part(struct worker *w, struct http_request *req, const 
 {
 	const char *name = arg, *dash = strrchr(name, '-');
 	const char *site = html_escape(req->arena, w->config->public_url);
-	struct xml_out x = {.a = req->arena, .text = ""};
+	struct xml_out x = {.a = req->arena, .b = buf_in_arena(req->arena, SITEMAP_BYTES_MAX)};
 	char *end = NULL;
 	long part;
 	int rc = SOUK_OK;
 
-	if (dash == NULL)
+	/* digits only, no leading zero: one name per part */
+	if (dash == NULL || dash[1] < '1' || dash[1] > '9' ||
+	    strspn(dash + 1, "0123456789") != strlen(dash + 1))
 		return SOUK_ENOTFOUND;
 	part = strtol(dash + 1, &end, 10);
 	if (*end != '\0' || part < 1 || part > 100000)
@@ -1054,13 +1112,15 @@ static int build_sitemap_part(struct worker *w, struct http_request *req, const 
 	} else {
 		rc = SOUK_ENOTFOUND;
 	}
+	if (rc == SOUK_OK && x.rc != SOUK_OK)
+		rc = SOUK_EINTERNAL;
 	if (rc != SOUK_OK)
 		return rc;
 	*out = arena_printf(req->arena,
 			    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 			    "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
 			    "%s</urlset>\n",
-			    x.text);
+			    x.b->data != NULL ? x.b->data : "");
 	return SOUK_OK;
 }
 

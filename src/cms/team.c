@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cjson/cJSON.h>
 
@@ -337,7 +338,7 @@ int cms_team_admin_reorder(struct worker *w, struct http_request *req, struct ht
 		if (!cJSON_IsString(e) || !validate_uuid(e->valuestring))
 			return http_field_error(req, "ids", "must hold member ids (UUIDs)");
 		for (const cJSON *d = ids->child; d != e; d = d->next)
-			if (strcmp(d->valuestring, e->valuestring) == 0)
+			if (strcasecmp(d->valuestring, e->valuestring) == 0)
 				return http_field_error(req, "ids", "names a member twice");
 		list = arena_printf(req->arena, "%s%s%s", list, e == ids->child ? "" : ",",
 				    e->valuestring);

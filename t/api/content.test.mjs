@@ -301,6 +301,8 @@ describe('enquiries', () => {
     const auto = await mailOf('enquiry_autoreply', email);
     assert.match(auto.m.text, new RegExp(r.json.id));
     assert.doesNotMatch(auto.m.subject, /Team licence/);
+    assert.doesNotMatch(auto.m.text, /need 6 seats/, 'the form relays no text');
+    assert.doesNotMatch(auto.m.html, /need 6 seats/);
   });
 
   test('bad input is 422 with fields; the honeypot stores nothing', async () => {
