@@ -208,48 +208,46 @@ static int redis_do(struct worker *w, struct arena *a, redisReply **reply, int a
 	return redis_command(&w->redis, a, reply, 0, argc, argv, NULL);
 }
 
-/* Counts one view of path (normalised) from referrer by visitor. */
+/* One round trip a view: KEYS views hash, visitors HyperLogLog, referrers
+ * hash; ARGV path, visitor, host, ttl, paths max, referrers max. A new path
+ * past the day's maximum is not counted; a new host past its maximum counts
+ * as "other". */
+static const char VIEW_SCRIPT[] =
+    "if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 and\n"
+    "   redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[5]) then return 0 end\n"
+    "local host = ARGV[3]\n"
+    "if redis.call('HEXISTS', KEYS[3], host) == 0 and\n"
+    "   redis.call('HLEN', KEYS[3]) >= tonumber(ARGV[6]) then host = 'other' end\n"
+    "redis.call('HINCRBY', KEYS[1], ARGV[1], 1)\n"
+    "redis.call('PFADD', KEYS[2], ARGV[2])\n"
+    "redis.call('HINCRBY', KEYS[3], host, 1)\n"
+    "for i = 1, 3 do redis.call('EXPIRE', KEYS[i], ARGV[4]) end\n"
+    "return 1\n";
+
+/* Counts one view of path (normalised) from referrer host by visitor. */
 static int count_view(struct worker *w, struct arena *a, const char *path, const char *host,
 		      const char *visitor)
 {
 	const char *day = shop_day(a, 0);
-	const char *views = arena_printf(a, "metrics:%s:views", day);
-	const char *uv = arena_printf(a, "metrics:%s:uv:%s", day, path);
-	const char *ref = arena_printf(a, "metrics:%s:ref:%s", day, path);
-	const char *ttl = arena_printf(a, "%d", METRICS_KEEP_DAYS * 86400);
 	redisReply *reply = NULL;
-	const char *hexists[] = {"HEXISTS", views, path};
-	const char *hlen[] = {"HLEN", views};
-	int rc = redis_do(w, a, &reply, 3, hexists);
+	const char *argv[] = {"EVAL",
+			      VIEW_SCRIPT,
+			      "3",
+			      arena_printf(a, "metrics:%s:views", day),
+			      arena_printf(a, "metrics:%s:uv:%s", day, path),
+			      arena_printf(a, "metrics:%s:ref:%s", day, path),
+			      path,
+			      visitor,
+			      host,
+			      arena_printf(a, "%d", METRICS_KEEP_DAYS * 86400),
+			      arena_printf(a, "%d", METRICS_PATHS_MAX),
+			      arena_printf(a, "%d", REFERRERS_MAX)};
+	int rc = redis_do(w, a, &reply, 12, argv);
 
-	if (rc != SOUK_OK)
-		return rc;
-	if (reply->type == REDIS_REPLY_INTEGER && reply->integer == 0) {
-		rc = redis_do(w, a, &reply, 2, hlen);
-		if (rc != SOUK_OK)
-			return rc;
-		if (reply->type == REDIS_REPLY_INTEGER && reply->integer >= METRICS_PATHS_MAX)
-			return SOUK_OK;
+	if (rc == SOUK_OK && reply->type == REDIS_REPLY_ERROR) {
+		log_msg(LOG_WARN, "pageview not counted: %s", reply->str);
+		return SOUK_EREDIS;
 	}
-	/* at most REFERRERS_MAX hosts a path and day; the rest count as "other" */
-	const char *ref_exists[] = {"HEXISTS", ref, host};
-	const char *ref_len[] = {"HLEN", ref};
-	rc = redis_do(w, a, &reply, 3, ref_exists);
-	if (rc == SOUK_OK && reply->type == REDIS_REPLY_INTEGER && reply->integer == 0) {
-		rc = redis_do(w, a, &reply, 2, ref_len);
-		if (rc == SOUK_OK && reply->type == REDIS_REPLY_INTEGER &&
-		    reply->integer >= REFERRERS_MAX)
-			host = "other";
-	}
-	if (rc != SOUK_OK)
-		return rc;
-	const char *cmds[][4] = {
-	    {"HINCRBY", views, path, "1"}, {"PFADD", uv, visitor, NULL},
-	    {"HINCRBY", ref, host, "1"},   {"EXPIRE", views, ttl, NULL},
-	    {"EXPIRE", uv, ttl, NULL},	   {"EXPIRE", ref, ttl, NULL},
-	};
-	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]) && rc == SOUK_OK; i++)
-		rc = redis_do(w, a, &reply, cmds[i][3] != NULL ? 4 : 3, cmds[i]);
 	return rc;
 }
 
@@ -350,26 +348,40 @@ static char *term_normal(struct arena *a, const char *q)
 	return *t != '\0' ? t : NULL;
 }
 
+/* One round trip a search (the search path is hot): count the term in the
+ * hash KEYS[1] (or mark it in the set, ARGV[4] = "set") unless the day
+ * already holds ARGV[2] terms and not this one; keep the key ARGV[3] s. */
+static const char SEARCH_SCRIPT[] =
+    "local set = ARGV[4] == 'set'\n"
+    "local n = set and redis.call('SCARD', KEYS[1]) or redis.call('HLEN', KEYS[1])\n"
+    "if n >= tonumber(ARGV[2]) then\n"
+    "  local known = set and redis.call('SISMEMBER', KEYS[1], ARGV[1])\n"
+    "    or redis.call('HEXISTS', KEYS[1], ARGV[1])\n"
+    "  if known == 0 then return 0 end\n"
+    "end\n"
+    "if set then redis.call('SADD', KEYS[1], ARGV[1])\n"
+    "else redis.call('HINCRBY', KEYS[1], ARGV[1], 1) end\n"
+    "redis.call('EXPIRE', KEYS[1], ARGV[3])\n"
+    "return 1\n";
+
 void cms_metrics_search(struct worker *w, struct arena *a, const char *q, bool found_nothing)
 {
 	const char *day = shop_day(a, 0);
 	const char *key = arena_printf(a, "metrics:%s:%s", day, found_nothing ? "zero" : "search");
-	const char *ttl = arena_printf(a, "%d", METRICS_KEEP_DAYS * 86400);
 	char *term = q != NULL ? term_normal(a, q) : NULL;
 	redisReply *reply = NULL;
 
 	if (term == NULL)
 		return;
-	const char *size[] = {found_nothing ? "SCARD" : "HLEN", key};
-	if (redis_do(w, a, &reply, 2, size) != SOUK_OK)
-		return;
-	if (reply->type == REDIS_REPLY_INTEGER && reply->integer >= METRICS_TERMS_MAX)
-		return;
-	const char *count[] = {"HINCRBY", key, term, "1"};
-	const char *mark[] = {"SADD", key, term};
-	const char *expire[] = {"EXPIRE", key, ttl};
-	if (redis_do(w, a, &reply, found_nothing ? 3 : 4, found_nothing ? mark : count) == SOUK_OK)
-		(void)redis_do(w, a, &reply, 3, expire);
+	const char *argv[] = {"EVAL",
+			      SEARCH_SCRIPT,
+			      "1",
+			      key,
+			      term,
+			      arena_printf(a, "%d", METRICS_TERMS_MAX),
+			      arena_printf(a, "%d", METRICS_KEEP_DAYS * 86400),
+			      found_nothing ? "set" : "hash"};
+	(void)redis_do(w, a, &reply, 8, argv);
 }
 
 /* ------------------------------------------------------------------------
