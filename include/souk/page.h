@@ -21,6 +21,7 @@
 struct arena;
 struct http_request;
 struct http_response;
+struct pg_result;
 
 #define PAGE_LIMIT_MAX 100
 #define PAGE_CURSOR_MAX 64 /* buffer for an encoded cursor (46 characters + NUL) */
@@ -64,5 +65,10 @@ char *page_document(struct arena *a, const char *items, const struct page_cursor
  * list's kind and fingerprint, and its id is set from last_id. SOUK_OK. */
 int page_respond(struct http_response *res, struct arena *a, const char *items, const char *more,
 		 const char *last_id, struct page_cursor *next);
+
+/* Answers status with the JSON text in the first column of r's first row
+ * (a single document built by PostgreSQL). SOUK_OK, or SOUK_ENOTFOUND when
+ * r has no row. */
+int page_respond_row(struct http_response *res, const struct pg_result *r, int status);
 
 #endif

@@ -26,9 +26,17 @@ void buf_init(struct buf *b, size_t cap);
 /* Appends n bytes; SOUK_OK or SOUK_ETOOLARGE (buffer unchanged). */
 int buf_append(struct buf *b, const void *p, size_t n);
 int buf_appends(struct buf *b, const char *s);
+/* buf_appends() in a chain of appends: does nothing once *rc holds an error,
+ * else stores the append's result there (check *rc once, at the end). */
+void buf_appends_chained(struct buf *b, int *rc, const char *s);
 /* Makes room for n more bytes (and the NUL) without appending: SOUK_OK, or
  * SOUK_ETOOLARGE past the cap. */
 int buf_reserve(struct buf *b, size_t n);
+/* Appends s[0..len) with & < > " ' and ` as character references: safe as
+ * HTML or XML text and inside a quoted attribute. SOUK_OK or SOUK_ETOOLARGE. */
+int buf_append_html_escaped(struct buf *b, const char *s, size_t len);
+/* The same as a string in the arena (aborts when out of memory). */
+char *str_html_escape(struct arena *a, const char *s);
 /* Appends s as the inside of a JSON string (quotes not included). */
 int buf_append_json_escaped(struct buf *b, const char *s);
 void buf_free(struct buf *b);

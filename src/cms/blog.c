@@ -322,62 +322,6 @@ int cms_blog_show(struct worker *w, struct http_request *req, struct http_respon
  * Feeds: RSS 2.0 and Atom, the 20 newest posts
  * ------------------------------------------------------------------------ */
 
-/* s with XML's five special characters escaped, in the arena. */
-static char *xml_escape(struct arena *a, const char *s)
-{
-	size_t n = 0;
-	char *out, *p;
-
-	for (const char *c = s; *c; c++)
-		n += *c == '&'			 ? 5
-		     : (*c == '<' || *c == '>')	 ? 4
-		     : (*c == '"' || *c == '\'') ? 6
-						 : 1;
-	out = p = arena_alloc(a, n + 1);
-	for (const char *c = s; *c; c++) {
-		const char *e = *c == '&'    ? "&amp;"
-				: *c == '<'  ? "&lt;"
-				: *c == '>'  ? "&gt;"
-				: *c == '"'  ? "&quot;"
-				: *c == '\'' ? "&apos;"
-					     : NULL;
-		if (e != NULL) {
-			memcpy(p, e, strlen(e));
-			p += strlen(e);
-		} else {
-			*p++ = *c;
-		}
-	}
-	*p = '\0';
-	return out;
-}
-
-struct feed_buf {
-	struct arena *a;
-	char *data;
-	size_t len, cap;
-};
-
-static void feed_add(struct feed_buf *b, const char *s)
-{
-	size_t n = strlen(s);
-
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap == 0 ? 8192 : b->cap;
-		char *grown;
-
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		grown = arena_alloc(b->a, cap);
-		if (b->len > 0)
-			memcpy(grown, b->data, b->len);
-		b->data = grown;
-		b->cap = cap;
-	}
-	memcpy(b->data + b->len, s, n + 1);
-	b->len += n;
-}
-
 /* The html of a post for a feed: stored, or rendered now (not stored). */
 static const char *feed_html(struct worker *w, struct arena *a, const PGresult *r, int i)
 {
@@ -393,67 +337,76 @@ static const char *feed_html(struct worker *w, struct arena *a, const PGresult *
 static int build_feed(struct worker *w, struct http_request *req, const void *arg, char **out)
 {
 	bool atom = strcmp(arg, "atom") == 0;
-	const char *site = xml_escape(req->arena, w->config->public_url);
-	const char *name = xml_escape(req->arena, w->config->shop_name);
-	struct feed_buf b = {.a = req->arena};
+	const char *site = str_html_escape(req->arena, w->config->public_url);
+	const char *name = str_html_escape(req->arena, w->config->shop_name);
+	/* a feed of 20 posts; each body at most 1 MB of html */
+	struct buf *b = buf_in_arena(req->arena, 64L * 1024 * 1024);
+	int grow = SOUK_OK;
 	PGresult *r = NULL;
 	int rc = db_exec(&w->db, req->arena, &blog_feed, NULL, &r);
 
 	if (rc != SOUK_OK)
 		return rc;
-	feed_add(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+	buf_appends_chained(b, &grow, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
 	if (atom) {
-		feed_add(&b, arena_printf(req->arena,
-					  "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n"
-					  "<title>%s blog</title>\n<id>%s/blog</id>\n"
-					  "<link rel=\"alternate\" href=\"%s/blog\"/>\n"
-					  "<link rel=\"self\" href=\"%s/blog/atom.xml\"/>\n"
-					  "<updated>%s</updated>\n",
-					  name, site, site, site,
-					  PQntuples(r) > 0 ? PQgetvalue(r, 0, 6)
-							   : "1970-01-01T00:00:00Z"));
+		buf_appends_chained(
+		    b, &grow,
+		    arena_printf(req->arena,
+				 "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n"
+				 "<title>%s blog</title>\n<id>%s/blog</id>\n"
+				 "<link rel=\"alternate\" href=\"%s/blog\"/>\n"
+				 "<link rel=\"self\" href=\"%s/blog/atom.xml\"/>\n"
+				 "<updated>%s</updated>\n",
+				 name, site, site, site,
+				 PQntuples(r) > 0 ? PQgetvalue(r, 0, 6) : "1970-01-01T00:00:00Z"));
 	} else {
-		feed_add(&b, arena_printf(req->arena,
-					  "<rss version=\"2.0\" "
-					  "xmlns:atom=\"http://www.w3.org/2005/Atom\">\n<channel>\n"
-					  "<title>%s blog</title>\n<link>%s/blog</link>\n"
-					  "<description>News and guides from %s</description>\n"
-					  "<atom:link href=\"%s/blog/rss.xml\" rel=\"self\" "
-					  "type=\"application/rss+xml\"/>\n",
-					  name, site, name, site));
+		buf_appends_chained(
+		    b, &grow,
+		    arena_printf(req->arena,
+				 "<rss version=\"2.0\" "
+				 "xmlns:atom=\"http://www.w3.org/2005/Atom\">\n<channel>\n"
+				 "<title>%s blog</title>\n<link>%s/blog</link>\n"
+				 "<description>News and guides from %s</description>\n"
+				 "<atom:link href=\"%s/blog/rss.xml\" rel=\"self\" "
+				 "type=\"application/rss+xml\"/>\n",
+				 name, site, name, site));
 	}
 	for (int i = 0; i < PQntuples(r); i++) {
 		const char *link =
 		    arena_printf(req->arena, "%s/blog/%s", site, PQgetvalue(r, i, 0));
-		const char *title = xml_escape(req->arena, PQgetvalue(r, i, 1));
-		const char *summary = xml_escape(req->arena, PQgetvalue(r, i, 2));
-		const char *html = xml_escape(req->arena, feed_html(w, req->arena, r, i));
-		const char *author = xml_escape(req->arena, PQgetvalue(r, i, 7));
+		const char *title = str_html_escape(req->arena, PQgetvalue(r, i, 1));
+		const char *summary = str_html_escape(req->arena, PQgetvalue(r, i, 2));
+		const char *html = str_html_escape(req->arena, feed_html(w, req->arena, r, i));
+		const char *author = str_html_escape(req->arena, PQgetvalue(r, i, 7));
 
 		if (atom)
-			feed_add(&b,
-				 arena_printf(req->arena,
-					      "<entry>\n<title>%s</title>\n<id>urn:uuid:%s</id>\n"
-					      "<link rel=\"alternate\" href=\"%s\"/>\n"
-					      "<published>%s</published>\n<updated>%s</updated>\n"
-					      "<author><name>%s</name></author>\n"
-					      "<summary>%s</summary>\n"
-					      "<content type=\"html\">%s</content>\n</entry>\n",
-					      title, PQgetvalue(r, i, 9), link, PQgetvalue(r, i, 5),
-					      PQgetvalue(r, i, 6), *author ? author : name, summary,
-					      html));
+			buf_appends_chained(
+			    b, &grow,
+			    arena_printf(req->arena,
+					 "<entry>\n<title>%s</title>\n<id>urn:uuid:%s</id>\n"
+					 "<link rel=\"alternate\" href=\"%s\"/>\n"
+					 "<published>%s</published>\n<updated>%s</updated>\n"
+					 "<author><name>%s</name></author>\n"
+					 "<summary>%s</summary>\n"
+					 "<content type=\"html\">%s</content>\n</entry>\n",
+					 title, PQgetvalue(r, i, 9), link, PQgetvalue(r, i, 5),
+					 PQgetvalue(r, i, 6), *author ? author : name, summary,
+					 html));
 		else
-			feed_add(&b,
-				 arena_printf(
-				     req->arena,
-				     "<item>\n<title>%s</title>\n<link>%s</link>\n"
-				     "<guid isPermaLink=\"false\">urn:uuid:%s</guid>\n"
-				     "<pubDate>%s</pubDate>\n<description>%s</description>\n"
-				     "</item>\n",
-				     title, link, PQgetvalue(r, i, 9), PQgetvalue(r, i, 4), html));
+			buf_appends_chained(
+			    b, &grow,
+			    arena_printf(req->arena,
+					 "<item>\n<title>%s</title>\n<link>%s</link>\n"
+					 "<guid isPermaLink=\"false\">urn:uuid:%s</guid>\n"
+					 "<pubDate>%s</pubDate>\n<description>%s</description>\n"
+					 "</item>\n",
+					 title, link, PQgetvalue(r, i, 9), PQgetvalue(r, i, 4),
+					 html));
 	}
-	feed_add(&b, atom ? "</feed>\n" : "</channel>\n</rss>\n");
-	*out = b.data;
+	buf_appends_chained(b, &grow, atom ? "</feed>\n" : "</channel>\n</rss>\n");
+	if (grow != SOUK_OK)
+		return SOUK_EINTERNAL; /* past the cap */
+	*out = b->data;
 	return SOUK_OK;
 }
 
@@ -621,10 +574,7 @@ static int post_answer(struct worker *w, struct http_request *req, struct http_r
 
 	if (rc != SOUK_OK)
 		return rc;
-	if (PQntuples(r) == 0)
-		return SOUK_ENOTFOUND;
-	http_response_body(res, status, PQgetvalue(r, 0, 0), (size_t)PQgetlength(r, 0, 0));
-	return SOUK_OK;
+	return page_respond_row(res, r, status);
 }
 
 static int post_audit(struct worker *w, struct http_request *req, const char *action,

@@ -279,10 +279,7 @@ static int review_answer_mine(struct worker *w, struct http_request *req, struct
 
 	if (rc != SOUK_OK)
 		return rc;
-	if (PQntuples(r) == 0)
-		return SOUK_ENOTFOUND;
-	http_response_body(res, status, PQgetvalue(r, 0, 0), (size_t)PQgetlength(r, 0, 0));
-	return SOUK_OK;
+	return page_respond_row(res, r, status);
 }
 
 /* PUT /api/v1/products/{slug}/review {rating 1-5, comment?}: 201 the new
@@ -365,10 +362,7 @@ static int feedback_answer(struct worker *w, struct http_request *req, struct ht
 
 	if (rc != SOUK_OK)
 		return rc;
-	if (PQntuples(r) == 0)
-		return SOUK_ENOTFOUND;
-	http_response_body(res, status, PQgetvalue(r, 0, 0), (size_t)PQgetlength(r, 0, 0));
-	return SOUK_OK;
+	return page_respond_row(res, r, status);
 }
 
 /* POST /api/v1/feedback {rating 1-5, comment?}: 201 {id, status:"pending"}

@@ -304,10 +304,7 @@ static int page_answer_admin(struct worker *w, struct http_request *req, struct 
 
 	if (rc != SOUK_OK)
 		return rc;
-	if (PQntuples(r) == 0)
-		return SOUK_ENOTFOUND;
-	http_response_body(res, status, PQgetvalue(r, 0, 0), (size_t)PQgetlength(r, 0, 0));
-	return SOUK_OK;
+	return page_respond_row(res, r, status);
 }
 
 static int page_audit(struct worker *w, struct http_request *req, const char *action,
@@ -544,10 +541,7 @@ int cms_pages_admin_version(struct worker *w, struct http_request *req, struct h
 	rc = db_exec(&w->db, req->arena, &page_version_get, params, &r);
 	if (rc != SOUK_OK)
 		return rc;
-	if (PQntuples(r) == 0)
-		return SOUK_ENOTFOUND;
-	http_response_body(res, 200, PQgetvalue(r, 0, 0), (size_t)PQgetlength(r, 0, 0));
-	return SOUK_OK;
+	return page_respond_row(res, r, 200);
 }
 
 /* POST /api/v1/admin/pages/{slug}/rollback {to_version, version}: the kept

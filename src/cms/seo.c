@@ -719,36 +719,6 @@ static cJSON *meta_json(struct worker *w, struct arena *a, const char *path,
 	return doc;
 }
 
-/* s with HTML's special characters escaped (text and double-quoted values). */
-static char *html_escape(struct arena *a, const char *s)
-{
-	size_t n = 0;
-	char *out, *p;
-
-	for (const char *c = s; *c; c++)
-		n += *c == '&'			 ? 5
-		     : (*c == '<' || *c == '>')	 ? 4
-		     : (*c == '"' || *c == '\'') ? 6
-						 : 1;
-	out = p = arena_alloc(a, n + 1);
-	for (const char *c = s; *c; c++) {
-		const char *e = *c == '&'    ? "&amp;"
-				: *c == '<'  ? "&lt;"
-				: *c == '>'  ? "&gt;"
-				: *c == '"'  ? "&quot;"
-				: *c == '\'' ? "&#39;"
-					     : NULL;
-		if (e != NULL) {
-			memcpy(p, e, strlen(e));
-			p += strlen(e);
-		} else {
-			*p++ = *c;
-		}
-	}
-	*p = '\0';
-	return out;
-}
-
 /* JSON for a <script> element: every '<' as \u003c, so no "</script>" or
  * "<!--" can appear in it ('<' occurs only inside JSON strings). */
 static char *json_for_script(struct arena *a, const char *json)
@@ -773,9 +743,10 @@ static char *json_for_script(struct arena *a, const char *json)
 
 static char *meta_head(struct worker *w, struct arena *a, const struct seo_meta *m)
 {
-	const char *t = html_escape(a, m->title), *d = html_escape(a, m->description);
-	const char *c = html_escape(a, m->canonical), *site = html_escape(a, w->config->shop_name);
-	const char *img = m->image != NULL ? html_escape(a, m->image) : NULL;
+	const char *t = str_html_escape(a, m->title), *d = str_html_escape(a, m->description);
+	const char *c = str_html_escape(a, m->canonical),
+		   *site = str_html_escape(a, w->config->shop_name);
+	const char *img = m->image != NULL ? str_html_escape(a, m->image) : NULL;
 	char *head = arena_printf(
 	    a,
 	    "<title>%s</title>\n<meta name=\"description\" content=\"%s\">\n"
@@ -789,7 +760,7 @@ static char *meta_head(struct worker *w, struct arena *a, const struct seo_meta 
 	    "<meta name=\"twitter:title\" content=\"%s\">\n"
 	    "<meta name=\"twitter:description\" content=\"%s\">\n%s"
 	    "<script type=\"application/ld+json\">%s</script>\n",
-	    t, d, c, html_escape(a, m->robots_out), m->og_type, t, d, c, site,
+	    t, d, c, str_html_escape(a, m->robots_out), m->og_type, t, d, c, site,
 	    img != NULL ? arena_printf(a, "<meta property=\"og:image\" content=\"%s\">\n", img)
 			: "",
 	    img != NULL ? "summary_large_image" : "summary", t, d,
@@ -964,8 +935,7 @@ struct xml_out {
 
 static void xml_add(struct xml_out *x, const char *s)
 {
-	if (x->rc == SOUK_OK)
-		x->rc = buf_appends(x->b, s);
+	buf_appends_chained(x->b, &x->rc, s);
 }
 
 static void xml_url(struct xml_out *x, const char *site, const char *path, const char *lastmod)
@@ -990,7 +960,7 @@ static long parts_of(long n)
 static int build_sitemap_index(struct worker *w, struct http_request *req, const void *arg,
 			       char **out)
 {
-	const char *site = html_escape(req->arena, w->config->public_url);
+	const char *site = str_html_escape(req->arena, w->config->public_url);
 	PGresult *counts = NULL, *posts = NULL;
 	struct xml_out x = {.a = req->arena, .b = buf_in_arena(req->arena, SITEMAP_BYTES_MAX)};
 	int rc = catalog_sitemap_counts(w, req->arena, &counts);
@@ -1074,7 +1044,7 @@ static int build_sitemap_part(struct worker *w, struct http_request *req, const 
 			      char **out)
 {
 	const char *name = arg, *dash = strrchr(name, '-');
-	const char *site = html_escape(req->arena, w->config->public_url);
+	const char *site = str_html_escape(req->arena, w->config->public_url);
 	struct xml_out x = {.a = req->arena, .b = buf_in_arena(req->arena, SITEMAP_BYTES_MAX)};
 	char *end = NULL;
 	long part;

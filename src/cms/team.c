@@ -20,6 +20,7 @@
 #include "souk/err.h"
 #include "souk/http.h"
 #include "souk/json.h"
+#include "souk/page.h"
 #include "souk/worker.h"
 
 #define TEAM_MAX 200
@@ -210,10 +211,7 @@ static int member_answer(struct worker *w, struct http_request *req, struct http
 
 	if (rc != SOUK_OK)
 		return rc;
-	if (PQntuples(r) == 0)
-		return SOUK_ENOTFOUND;
-	http_response_body(res, status, PQgetvalue(r, 0, 0), (size_t)PQgetlength(r, 0, 0));
-	return SOUK_OK;
+	return page_respond_row(res, r, status);
 }
 
 static int team_audit(struct worker *w, struct http_request *req, const char *action,

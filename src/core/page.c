@@ -1,6 +1,8 @@
 /* page.c - opaque keyset cursors and list parameters; see include/souk/page.h. */
 #include "souk/page.h"
 
+#include <libpq-fe.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -184,5 +186,13 @@ int page_respond(struct http_response *res, struct arena *a, const char *items, 
 	next->id = last_id != NULL ? strtoll(last_id, NULL, 10) : 0;
 	body = page_document(a, items, more[0] == 't' ? next : NULL);
 	http_response_body(res, 200, body, strlen(body));
+	return SOUK_OK;
+}
+
+int page_respond_row(struct http_response *res, const struct pg_result *r, int status)
+{
+	if (PQntuples(r) == 0)
+		return SOUK_ENOTFOUND;
+	http_response_body(res, status, PQgetvalue(r, 0, 0), (size_t)PQgetlength(r, 0, 0));
 	return SOUK_OK;
 }

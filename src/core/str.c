@@ -59,6 +59,57 @@ int buf_appends(struct buf *b, const char *s)
 	return buf_append(b, s, strlen(s));
 }
 
+void buf_appends_chained(struct buf *b, int *rc, const char *s)
+{
+	if (*rc == SOUK_OK)
+		*rc = buf_appends(b, s);
+}
+
+int buf_append_html_escaped(struct buf *b, const char *s, size_t len)
+{
+	size_t run = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		const char *rep;
+
+		switch (s[i]) {
+		case '&':
+			rep = "&amp;";
+			break;
+		case '<':
+			rep = "&lt;";
+			break;
+		case '>':
+			rep = "&gt;";
+			break;
+		case '"':
+			rep = "&quot;";
+			break;
+		case '\'':
+			rep = "&#39;";
+			break;
+		case '`':
+			rep = "&#96;";
+			break;
+		default:
+			continue;
+		}
+		if (buf_append(b, s + run, i - run) != SOUK_OK || buf_appends(b, rep) != SOUK_OK)
+			return SOUK_ETOOLARGE;
+		run = i + 1;
+	}
+	return buf_append(b, s + run, len - run);
+}
+
+char *str_html_escape(struct arena *a, const char *s)
+{
+	struct buf *b = buf_in_arena(a, (size_t)-1);
+
+	if (buf_append_html_escaped(b, s, strlen(s)) != SOUK_OK || buf_reserve(b, 0) != SOUK_OK)
+		abort(); /* no cap: only out of memory, which aborts anyway */
+	return b->data;
+}
+
 int buf_append_json_escaped(struct buf *b, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;

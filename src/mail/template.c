@@ -390,42 +390,6 @@ static void format_number(char *out, size_t size, double d)
 		out[0] = '\0';
 }
 
-static int append_escaped(struct buf *b, const char *s, size_t len)
-{
-	size_t run = 0;
-
-	for (size_t i = 0; i < len; i++) {
-		const char *rep;
-
-		switch (s[i]) {
-		case '&':
-			rep = "&amp;";
-			break;
-		case '<':
-			rep = "&lt;";
-			break;
-		case '>':
-			rep = "&gt;";
-			break;
-		case '"':
-			rep = "&quot;";
-			break;
-		case '\'':
-			rep = "&#39;";
-			break;
-		case '`':
-			rep = "&#96;";
-			break;
-		default:
-			continue;
-		}
-		if (buf_append(b, s + run, i - run) != SOUK_OK || buf_appends(b, rep) != SOUK_OK)
-			return SOUK_ETOOLARGE;
-		run = i + 1;
-	}
-	return buf_append(b, s + run, len - run);
-}
-
 /* Appends the value of a variable tag. */
 static int append_value(struct buf *b, const cJSON *v, enum token_filter filter, bool escape)
 {
@@ -447,7 +411,7 @@ static int append_value(struct buf *b, const cJSON *v, enum token_filter filter,
 	} else if (cJSON_IsFalse(v)) {
 		s = "false";
 	}
-	return escape ? append_escaped(b, s, strlen(s)) : buf_appends(b, s);
+	return escape ? buf_append_html_escaped(b, s, strlen(s)) : buf_appends(b, s);
 }
 
 /* ------------------------------------------------------------ render --- */
