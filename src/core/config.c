@@ -391,10 +391,33 @@ static void render_geo(const char *list, char *buf, size_t len)
 	}
 }
 
+/* The Content-Security-Policy of the site: everything from the site itself,
+ * plus Razorpay Checkout's script, frames and calls once Razorpay keys are
+ * set (the storefront loads checkout.js only then). */
+static void render_csp(const struct souk_config *cfg, char *buf, size_t len)
+{
+	bool rzp = cfg->razorpay_key_id[0] != '\0';
+
+	snprintf(buf, len,
+		 "default-src 'self'; img-src 'self' data: https:; style-src 'self'; "
+		 "script-src 'self'%s; connect-src 'self'%s; frame-src %s; font-src 'self'; "
+		 "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+		 rzp ? " https://checkout.razorpay.com https://cdn.razorpay.com" : "",
+		 rzp ? " https://api.razorpay.com https://lumberjack.razorpay.com"
+		       " https://lumberjack-metrics.razorpay.com"
+		     : "",
+		 rzp ? "https://api.razorpay.com https://checkout.razorpay.com" : "'none'");
+}
+
 /* The value of a derived name (SOUK_NGINX_*) into buf; false if unknown. */
 static bool render_derived(const struct souk_config *cfg, const char *name, char *buf, size_t len)
 {
-	if (strcmp(name, "SOUK_NGINX_READ_TIMEOUT") == 0)
+	if (strcmp(name, "SOUK_NGINX_CSP") == 0)
+		render_csp(cfg, buf, len);
+	else if (strcmp(name, "SOUK_NGINX_PAYMENT_POLICY") == 0)
+		snprintf(buf, len, "%s",
+			 cfg->razorpay_key_id[0] ? "(self \"https://api.razorpay.com\")" : "()");
+	else if (strcmp(name, "SOUK_NGINX_READ_TIMEOUT") == 0)
 		snprintf(buf, len, "%lds", cfg->request_timeout + 5);
 	else if (strcmp(name, "SOUK_NGINX_UPLOAD_READ_TIMEOUT") == 0)
 		snprintf(buf, len, "%lds", cfg->upload_timeout + 5);

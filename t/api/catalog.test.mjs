@@ -4,7 +4,7 @@ import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { api, postJson, sql, isApiError, freshEmail, VAR, ROOT } from './lib.mjs';
+import { api, postJson, sql, isApiError, freshEmail, conform, VAR, ROOT } from './lib.mjs';
 
 const SEED_PASSWORD = 'souk-dev-password';
 const PASSWORD = 'a long enough passphrase';
@@ -38,9 +38,11 @@ const upload = (token, id, { label = 'Main file', filename, type, bytes }) =>
 
 /** Raw bytes of a GET (for downloads). */
 async function fetchBytes(path, headers = {}) {
-  const res = await fetch(path.startsWith('http') ? path : `${process.env.SOUK_TEST_HTTP}${path}`,
-    { headers, redirect: 'manual' });
-  return { status: res.status, headers: res.headers, body: Buffer.from(await res.arrayBuffer()) };
+  const url = path.startsWith('http') ? path : `${process.env.SOUK_TEST_HTTP}${path}`;
+  const res = await fetch(url, { headers, redirect: 'manual' });
+  const body = Buffer.from(await res.arrayBuffer());
+  conform('GET', url, res.status, res.headers.get('content-type'), body.toString('utf8'));
+  return { status: res.status, headers: res.headers, body };
 }
 
 const PDF = Buffer.from('%PDF-1.4\n% souk test\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n');

@@ -77,11 +77,30 @@ describe('request ids, headers and logs', () => {
     // the home page comes from the worker (its meta in the head, src/cms/seo.c)
     assert.match(r.headers.get('cache-control'), /no-cache/);
     assert.match(r.text, /<link rel="canonical"/);
-    const css = await api('/assets/placeholder.css');
-    assert.equal(css.status, 200);
-    assert.match(css.headers.get('cache-control'), /immutable/);
+    // the built storefront (web/dist): its hashed entry script, cached for a year
+    const entry = r.text.match(/<script type="module" crossorigin src="(\/assets\/[^"]+\.js)"/);
+    assert.ok(entry, 'index.html loads the storefront bundle');
+    const js = await api(entry[1]);
+    assert.equal(js.status, 200);
+    assert.match(js.headers.get('cache-control'), /immutable/);
     const deep = await api('/some/client/route');
     assert.equal(deep.status, 200, 'client-side routes fall back to index.html');
+    assert.match(deep.text, /<div id="app">/);
+    // this stack has Razorpay keys: the CSP lets Checkout's script and frame in, nothing else
+    const csp = r.headers.get('content-security-policy');
+    assert.match(csp, /script-src 'self' https:\/\/checkout\.razorpay\.com https:\/\/cdn\.razorpay\.com;/);
+    assert.match(csp, /frame-src https:\/\/api\.razorpay\.com https:\/\/checkout\.razorpay\.com;/);
+    assert.match(csp, /frame-ancestors 'none'/);
+  });
+
+  test('the API reference is served from the spec, with nothing from other hosts', async () => {
+    const r = await api('/docs/api');
+    assert.equal(r.status, 200);
+    assert.match(r.headers.get('content-type'), /^text\/html/);
+    assert.match(r.text, /Souk API/);
+    const external = [...r.text.matchAll(/<(?:script|link)[^>]+(?:src|href)="(https?:[^"]+)"/g)].map((m) => m[1]);
+    assert.deepEqual(external, [], 'no script or stylesheet from another host');
+    assert.match(r.headers.get('content-security-policy'), /script-src 'self';/);
   });
 
   test('the protected download location is internal only', async () => {

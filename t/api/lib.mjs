@@ -3,6 +3,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import https from 'node:https';
+import { testValidator } from '../openapi/validate.mjs';
 
 export const HTTP = process.env.SOUK_TEST_HTTP ?? 'http://127.0.0.1:18080';
 export const HTTPS = process.env.SOUK_TEST_HTTPS ?? 'https://127.0.0.1:18443';
@@ -11,10 +12,24 @@ export const ROOT = process.env.SOUK_TEST_ROOT;
 const BUILD = process.env.SOUK_TEST_BUILD;
 const ENV_FILE = process.env.SOUK_TEST_ENV_FILE;
 
+const STACK_ORIGINS = new Set([new URL(HTTP).origin, new URL(HTTPS).origin]);
+/** Throws unless an answer of the test stack matches docs/openapi.yaml (its operation,
+ * status and JSON body; t/openapi/validate.mjs). Every request to the stack goes
+ * through api(), Browser.req() or httpsGet(), which call this; a helper that fetches
+ * bytes itself calls it too. contentType: the header's value; text: the body (only
+ * JSON bodies are read). */
+export function conform(method, url, status, contentType, text) {
+  const u = new URL(url);
+  if (!STACK_ORIGINS.has(u.origin)) return;
+  const problem = testValidator()?.check({ method, path: u.pathname, status, contentType, text });
+  if (problem) throw new Error(problem);
+}
+
 /** fetch through nginx; returns {status, headers, text, json}. */
 export async function api(path, { method = 'GET', headers = {}, body, base = HTTP } = {}) {
   const res = await fetch(base + path, { method, headers, body, redirect: 'manual' });
   const text = await res.text();
+  conform(method, base + path, res.status, res.headers.get('content-type'), text);
   let json;
   try { json = text ? JSON.parse(text) : undefined; } catch { json = undefined; }
   return { status: res.status, headers: res.headers, text, json };
@@ -36,7 +51,10 @@ export function httpsGet(path) {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (c) => { text += c; });
-      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, text }));
+      res.on('end', () => {
+        try { conform('GET', HTTPS + path, res.statusCode, res.headers['content-type'], text); } catch (e) { reject(e); return; }
+        resolve({ status: res.statusCode, headers: res.headers, text });
+      });
     });
     req.on('error', reject);
     req.setTimeout(10000, () => req.destroy(new Error('timeout')));
@@ -172,6 +190,7 @@ export class Browser {
     });
     this.store(res);
     const text = await res.text();
+    conform(method, HTTP + path, res.status, res.headers.get('content-type'), text);
     let json;
     try { json = text ? JSON.parse(text) : undefined; } catch { json = undefined; }
     return { status: res.status, headers: res.headers, text, json };

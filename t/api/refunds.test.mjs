@@ -11,7 +11,7 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  HTTP, api, sql, tokenFor, call, expectError, allPages, outbox,
+  HTTP, api, sql, tokenFor, call, expectError, allPages, outbox, conform,
 } from './lib.mjs';
 import {
   count, products, customer, add, HOME, checkout, fake, fakeMode, fakePay, webhook, verify,
@@ -45,7 +45,9 @@ const access = (orderId) => sql(`select coalesce(revoked_at is not null, false) 
 /** The bytes of a GET with a token (binary-safe). */
 async function bytes(token, path) {
   const r = await fetch(HTTP + path, { headers: { authorization: `Bearer ${token}` }, redirect: 'manual' });
-  return { status: r.status, headers: r.headers, body: Buffer.from(await r.arrayBuffer()) };
+  const body = Buffer.from(await r.arrayBuffer());
+  conform('GET', HTTP + path, r.status, r.headers.get('content-type'), body.toString('utf8'));
+  return { status: r.status, headers: r.headers, body };
 }
 
 /** The text of a PDF, by poppler's pdftotext. */

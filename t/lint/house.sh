@@ -8,7 +8,10 @@
 #   4. libcurl is used through src/core/httpc.c only;
 #   5. request bodies are validated through http_validate() (no validate_json() in modules);
 #   6. cJSON text and trees are owned by the arena through json.h (no cJSON_Print*/free);
-#   7. no stale names of helpers that no longer exist, in code or docs.
+#   7. no stale names of helpers that no longer exist, in code or docs;
+#   8. the front end calls the network only through web/src/api/ApiService.ts
+#      (no fetch, XMLHttpRequest or sendBeacon elsewhere), and the mock data layer
+#      it replaced (MockDB, MockApiService) exists nowhere.
 #
 # Prints each finding as file:line: why, and exits 1 when there is any.
 set -uo pipefail
@@ -51,6 +54,13 @@ grep_rule '\bcJSON_Print|\bcJSON_free\(' 'JSON text comes from json_print() (are
 # 7. stale names (helpers that were renamed or never existed)
 stale=$(git grep -nE '\b(http_respond_error|route_fail|json_object)\(' -- src include t README.md docs 2>/dev/null)
 [ -z "$stale" ] || fail "$(printf '%s\n' "$stale" | sed 's|$|   <- a name that does not exist|')"
+
+# 8. one way to the network in the front end; no mocks
+net=$(git grep -nE '\b(fetch|XMLHttpRequest|sendBeacon)\b *\(|new XMLHttpRequest' -- 'web/src/*.ts' 'web/src/*.tsx' \
+  ':(exclude)web/src/api/ApiService.ts' 2>/dev/null)
+[ -z "$net" ] || fail "$(printf '%s\n' "$net" | sed 's|$|   <- the front end calls the API through web/src/api/ApiService.ts only|')"
+mocks=$(git grep -nE 'Mock(DB|ApiService)' -- . ':(exclude)t/lint/house.sh' 2>/dev/null)
+[ -z "$mocks" ] || fail "$(printf '%s\n' "$mocks" | sed 's|$|   <- the mock data layer is gone: call the real API|')"
 
 [ $status -eq 0 ] && echo "house rules: ok (${#c_files[@]} C files)"
 exit $status

@@ -293,6 +293,35 @@ static void test_render(void)
 	CU_ASSERT_PTR_NULL(out);
 	config_free(&cfg);
 
+	/* the CSP: the site's own origin only, until Razorpay Checkout is configured */
+	CU_ASSERT_EQUAL_FATAL(env_file_write(""), 0);
+	CU_ASSERT_EQUAL_FATAL(config_load(&cfg, env_path, err, sizeof(err)), SOUK_OK);
+	CU_ASSERT_EQUAL(config_render(&cfg, "@SOUK_NGINX_CSP@|@SOUK_NGINX_PAYMENT_POLICY@", &out,
+				      err, sizeof(err)),
+			SOUK_OK);
+	ASSERT_STR_CONTAINS(out, "script-src 'self'; connect-src 'self'; frame-src 'none';");
+	CU_ASSERT_PTR_NULL(strstr(out, "razorpay"));
+	ASSERT_STR_CONTAINS(out, "|()");
+	free(out);
+	out = NULL;
+	config_free(&cfg);
+	CU_ASSERT_EQUAL_FATAL(
+	    env_file_write("SOUK_RAZORPAY_KEY_ID=rzp_test_x\n"
+			   "SOUK_RAZORPAY_KEY_SECRET=s\nSOUK_RAZORPAY_WEBHOOK_SECRET=w\n"),
+	    0);
+	CU_ASSERT_EQUAL_FATAL(config_load(&cfg, env_path, err, sizeof(err)), SOUK_OK);
+	CU_ASSERT_EQUAL(config_render(&cfg, "@SOUK_NGINX_CSP@|@SOUK_NGINX_PAYMENT_POLICY@", &out,
+				      err, sizeof(err)),
+			SOUK_OK);
+	ASSERT_STR_CONTAINS(out, "script-src 'self' https://checkout.razorpay.com "
+				 "https://cdn.razorpay.com;");
+	ASSERT_STR_CONTAINS(out,
+			    "frame-src https://api.razorpay.com https://checkout.razorpay.com;");
+	ASSERT_STR_CONTAINS(out, "frame-ancestors 'none'|(self \"https://api.razorpay.com\")");
+	free(out);
+	out = NULL;
+	config_free(&cfg);
+
 	/* a value that would end its directive, and a rate that is not one */
 	CU_ASSERT_EQUAL_FATAL(env_file_write("SOUK_LISTEN_HOST=0.0.0.0; include /etc/passwd\n"), 0);
 	CU_ASSERT_EQUAL_FATAL(config_load(&cfg, env_path, err, sizeof(err)), SOUK_OK);
