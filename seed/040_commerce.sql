@@ -29,38 +29,47 @@ INSERT INTO coupons (code, kind, value, max_redemptions, redemptions, valid_from
      '2026-10-10 10:00:00+05:30', '2026-10-10 10:00:00+05:30')
 ON CONFLICT (code) DO NOTHING;
 
+-- billing_state is the GST state code (the place of supply); the seller is in Karnataka
+-- (29, SOUK_SELLER_STATE's default), so a buyer there pays CGST + SGST, half each with the
+-- odd paisa to CGST, and a buyer in another state IGST (src/commerce/gst.c).
 INSERT INTO orders (public_id, user_id, status, subtotal_paise, tax_paise, discount_paise,
                     total_paise, currency, coupon_id, provider, provider_order_id, gstin,
-                    billing_name, billing_state, paid_at, refunded_at, created_at, updated_at)
+                    billing_name, billing_state, billing_country, supply, cgst_paise,
+                    sgst_paise, igst_paise, paid_at, refunded_at, created_at, updated_at)
 SELECT v.public_id::uuid, u.id, v.status, v.subtotal, v.tax, v.discount,
        v.subtotal - v.discount + v.tax, 'INR', c.id, 'razorpay', v.provider_order_id, v.gstin,
-       v.billing_name, v.billing_state, v.paid_at::timestamptz, v.refunded_at::timestamptz,
+       v.billing_name, v.billing_state, 'IN',
+       CASE WHEN v.billing_state = '29' THEN 'intra_state' ELSE 'inter_state' END,
+       CASE WHEN v.billing_state = '29' THEN v.tax - v.tax / 2 ELSE 0 END,
+       CASE WHEN v.billing_state = '29' THEN v.tax / 2 ELSE 0 END,
+       CASE WHEN v.billing_state = '29' THEN 0 ELSE v.tax END,
+       v.paid_at::timestamptz, v.refunded_at::timestamptz,
        v.created_at::timestamptz,
        greatest(v.created_at::timestamptz, v.paid_at::timestamptz, v.refunded_at::timestamptz)
   FROM (VALUES
     ('d0000000-0000-4000-8000-000000000001', 'customer@souk.test', 'paid',       94800,  17064,     0, NULL,
-     'order_Sk01PaidArjun1', NULL, 'Arjun Iyer', 'Karnataka',
+     'order_Sk01PaidArjun1', NULL, 'Arjun Iyer', '29',
      '2026-09-12 21:04:10+05:30', NULL, '2026-09-12 21:02:45+05:30'),
     ('d0000000-0000-4000-8000-000000000002', 'customer@souk.test', 'paid',      199900,  32384, 19990, 'WELCOME10',
-     'order_Sk02PaidArjun2', NULL, 'Arjun Iyer', 'Karnataka',
+     'order_Sk02PaidArjun2', NULL, 'Arjun Iyer', '29',
      '2026-10-05 11:31:55+05:30', NULL, '2026-10-05 11:30:02+05:30'),
     ('d0000000-0000-4000-8000-000000000003', 'customer@souk.test', 'pending',   129900,  23382,     0, NULL,
-     'order_Sk03PendingAr', NULL, 'Arjun Iyer', 'Karnataka',
+     'order_Sk03PendingAr', NULL, 'Arjun Iyer', '29',
      NULL, NULL, '2026-11-23 22:15:00+05:30'),
     ('d0000000-0000-4000-8000-000000000004', 'customer@souk.test', 'failed',    499900,  89982,     0, NULL,
-     'order_Sk04FailedArj', NULL, 'Arjun Iyer', 'Karnataka',
+     'order_Sk04FailedArj', NULL, 'Arjun Iyer', '29',
      NULL, NULL, '2026-10-21 14:40:00+05:30'),
     ('d0000000-0000-4000-8000-000000000005', 'customer@souk.test', 'refunded',   99900,  17982,     0, NULL,
-     'order_Sk05RefundedA', NULL, 'Arjun Iyer', 'Karnataka',
+     'order_Sk05RefundedA', NULL, 'Arjun Iyer', '29',
      '2026-08-02 19:12:30+05:30', '2026-08-04 10:05:00+05:30', '2026-08-02 19:11:00+05:30'),
     ('d0000000-0000-4000-8000-000000000006', 'customer@souk.test', 'cancelled', 149900,  26982,     0, NULL,
-     NULL, NULL, 'Arjun Iyer', 'Karnataka',
+     NULL, NULL, 'Arjun Iyer', '29',
      NULL, NULL, '2026-07-14 09:20:00+05:30'),
     ('d0000000-0000-4000-8000-000000000007', 'asha.k@souk.test',   'paid',      379800,  68364,     0, NULL,
-     'order_Sk07PaidAsha1', '27AAPFU0939F1ZV', 'Kulkarni Design Studio LLP', 'Maharashtra',
+     'order_Sk07PaidAsha1', '27AAPFU0939F1ZV', 'Kulkarni Design Studio LLP', '27',
      '2026-06-03 16:48:20+05:30', NULL, '2026-06-03 16:46:00+05:30'),
     ('d0000000-0000-4000-8000-000000000008', 'rohan.das@souk.test', 'paid',     129900,  19782, 20000, 'FLAT200',
-     'order_Sk08PaidRohan', NULL, 'Rohan Das', 'West Bengal',
+     'order_Sk08PaidRohan', NULL, 'Rohan Das', '19',
      '2026-07-22 08:05:41+05:30', NULL, '2026-07-22 08:03:10+05:30')
   ) AS v (public_id, email, status, subtotal, tax, discount, coupon_code, provider_order_id,
           gstin, billing_name, billing_state, paid_at, refunded_at, created_at)
@@ -68,8 +77,10 @@ SELECT v.public_id::uuid, u.id, v.status, v.subtotal, v.tax, v.discount,
   LEFT JOIN coupons c ON c.code = v.coupon_code
 ON CONFLICT (public_id) DO NOTHING;
 
-INSERT INTO order_items (order_id, product_id, title, unit_price_paise, tax_rate_bp, tax_paise, quantity)
-SELECT o.id, p.id, p.title, v.unit_price, 1800, v.tax, 1
+-- an order with a coupon has one line, which carries the whole discount
+INSERT INTO order_items (order_id, product_id, title, unit_price_paise, tax_rate_bp, tax_paise,
+                         quantity, discount_paise)
+SELECT o.id, p.id, p.title, v.unit_price, 1800, v.tax, 1, o.discount_paise
   FROM (VALUES
     ('d0000000-0000-4000-8000-000000000001', 'sell-what-you-know',             59900, 10782),
     ('d0000000-0000-4000-8000-000000000001', 'notion-budget-tracker',          34900,  6282),
@@ -212,9 +223,9 @@ INSERT INTO invoices (public_id, number, order_id, financial_year, sequence, sel
 SELECT 'e0000000-0000-4000-8000-000000000001', 'SK2627-000001', o.id, '2026-27', 1,
        'Souk Digital Private Limited (demo)',
        '4th Floor, 12 Residency Road, Bengaluru 560025, Karnataka, India',
-       '29AAACS1234K1Z5', 'Karnataka',
+       '29AAACS1234K1Z5', '29',
        o.billing_name, u.email, o.gstin, o.billing_state, 'Karnataka (29)',
-       o.subtotal_paise - o.discount_paise, o.tax_paise / 2, o.tax_paise - o.tax_paise / 2, 0,
+       o.subtotal_paise - o.discount_paise, o.cgst_paise, o.sgst_paise, o.igst_paise,
        o.total_paise, o.currency, NULL, o.paid_at, o.paid_at
   FROM orders o JOIN users u ON u.id = o.user_id
  WHERE o.public_id = 'd0000000-0000-4000-8000-000000000001'

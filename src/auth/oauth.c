@@ -922,7 +922,7 @@ int auth_oauth_start(struct worker *w, struct http_request *req, struct http_res
  * 404 unknown or disabled provider; 409 the account is linked to another
  * identity of this provider; 502 provider unreachable; 503 db/Redis down.
  */
-int auth_oauth_callback(struct worker *w, struct http_request *req, struct http_response *res)
+static int oauth_callback(struct worker *w, struct http_request *req, struct http_response *res)
 {
 	struct oauth_provider p;
 	struct oauth_state st = {0};
@@ -1002,5 +1002,46 @@ int auth_oauth_callback(struct worker *w, struct http_request *req, struct http_
 	http_response_json(res, req->arena, 302, body);
 	http_response_header(res, "Location", w->config->oauth_success_url);
 	http_response_header(res, "Set-Cookie", oauth_cookie(req, "", 0));
+	return SOUK_OK;
+}
+
+/* The reason a failed sign-in gives the sign-in page: a fixed word, so that
+ * nobody can make the page show text of their choosing. */
+static const char *oauth_failure_reason(int rc)
+{
+	switch (rc) {
+	case SOUK_EFORBIDDEN:
+		return "forbidden";
+	case SOUK_ECONFLICT:
+		return "conflict";
+	case SOUK_EUPSTREAM:
+	case SOUK_EDB:
+	case SOUK_EREDIS:
+		return "unavailable";
+	case SOUK_ENOTFOUND:
+		return "provider";
+	default:
+		return "failed";
+	}
+}
+
+/* A browser sent back by the provider gets the sign-in page with the reason
+ * (303 to /signin?oauth_error=WORD) instead of a JSON error it cannot show;
+ * a client that asks for JSON keeps the JSON answer. The reason is logged. */
+int auth_oauth_callback(struct worker *w, struct http_request *req, struct http_response *res)
+{
+	const char *accept = http_header(req, "accept");
+	int rc = oauth_callback(w, req, res);
+
+	if (rc == SOUK_OK || accept == NULL || strstr(accept, "text/html") == NULL)
+		return rc;
+	log_msg(LOG_INFO, "oauth sign-in failed (%s): %s", oauth_failure_reason(rc),
+		req->error_message ? req->error_message : "-");
+	http_response_empty(res, 303);
+	http_response_header(
+	    res, "Location",
+	    arena_printf(req->arena, "/signin?oauth_error=%s", oauth_failure_reason(rc)));
+	http_response_header(res, "Set-Cookie", oauth_cookie(req, "", 0));
+	http_response_header(res, "Cache-Control", "no-store");
 	return SOUK_OK;
 }

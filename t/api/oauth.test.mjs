@@ -340,6 +340,20 @@ describe('state: single use, bound to the browser and the provider', () => {
     expectError(await api('/api/v1/auth/oauth/github/callback'), 400, 'malformed_request');
   });
 
+  test('a browser sent back with a failure lands on the sign-in page with a fixed reason', async () => {
+    const html = { accept: 'text/html,application/xhtml+xml' };
+    let r = await api('/api/v1/auth/oauth/google/callback?code=abc&state=' + 'A'.repeat(43), { headers: html });
+    assert.equal(r.status, 303);
+    assert.equal(r.headers.get('location'), '/signin?oauth_error=failed');
+    assert.equal(r.text, '');
+    r = await api('/api/v1/auth/oauth/github/callback?error=access_denied&state=x', { headers: html });
+    assert.equal(r.headers.get('location'), '/signin?oauth_error=failed');
+    r = await api('/api/v1/auth/oauth/facebook/callback?code=x&state=y', { headers: html });
+    assert.equal(r.headers.get('location'), '/signin?oauth_error=provider');
+    // a client that asks for JSON keeps the JSON error
+    expectError(await api('/api/v1/auth/oauth/google/callback?code=abc&state=x'), 401, 'unauthenticated');
+  });
+
   test('a state started in another browser is refused (login CSRF), and is spent', async () => {
     const acct = await googleAccount();
     const flow = await startAndAuthorize('google', acct.id);

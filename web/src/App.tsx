@@ -79,7 +79,7 @@ function Header() {
         <SearchBox />
         <div class="header-actions">
           <Link href="/cart" class="cart-link">
-            Cart{n > 0 && <span class="badge">{n}<span class="visually-hidden"> {n === 1 ? 'item' : 'items'}</span></span>}
+            Cart{n > 0 && <> <span class="badge">{n}<span class="visually-hidden"> {n === 1 ? 'item' : 'items'}</span></span></>}
           </Link>
           {u === undefined ? null : u ? <Link href="/account" class="account-link">{u.name || 'Account'}</Link> : <Link href="/signin" class="btn btn-secondary btn-small">Sign in</Link>}
         </div>

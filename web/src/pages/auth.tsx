@@ -78,8 +78,18 @@ function Providers({ label = 'Continue with' }: { label?: string }) {
 
 // ------------------------------------------------------------------ /signin
 
+/* What a failed Google or GitHub sign-in means (the API sends a fixed word). */
+const OAUTH_ERRORS: Record<string, string> = {
+  failed: 'That sign-in did not complete (it expired, was cancelled, or was started in another tab). Please try again.',
+  forbidden: 'This account cannot sign in that way: its e-mail address is not verified with the provider, or the account is disabled.',
+  conflict: 'This Souk account is already linked to a different account at that provider. Sign in with your password or a code instead.',
+  unavailable: 'The sign-in service did not answer. Please try again in a moment.',
+  provider: 'That sign-in provider is not available.',
+};
+
 export function SignIn({ query }: Q) {
   useTitle('Sign in');
+  const oauthError = query.get('oauth_error');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const act = useAction(async () => {
@@ -92,6 +102,7 @@ export function SignIn({ query }: Q) {
     <div class="form-card auth-card">
       <h1>Sign in</h1>
       <AlreadySignedIn query={query} />
+      {oauthError && <Notice kind="error">{OAUTH_ERRORS[oauthError] ?? OAUTH_ERRORS.failed}</Notice>}
       <Providers />
       <form onSubmit={(e) => { e.preventDefault(); void act.run(); }}>
         <AuthError error={err} shown={['email', 'password']}>
