@@ -129,7 +129,7 @@ async function send(method: string, url: string, init: { body?: unknown; headers
     if ((err as Error).name === 'AbortError') throw err;
     throw new ApiError(0, 'network', 'The shop cannot be reached. Check your connection and try again.');
   }
-  if (res.status === 401 && !retried && !url.startsWith('/api/v1/auth/')) {
+  if (res.status === 401 && !retried && (!url.startsWith('/api/v1/auth/') || url.startsWith('/api/v1/auth/logout-all'))) {
     if (await refresh()) return send(method, url, init, true);
     listeners.forEach((fn) => fn());
   }

@@ -22,7 +22,13 @@ export function safeNext(query: URLSearchParams, fallback = '/account'): string 
 }
 
 export function isSafePath(p: string): boolean {
-  return p.startsWith('/') && !p.startsWith('//') && !p.startsWith('/\\');
+  if (!p.startsWith('/') || /[\u0000-\u001f\\]/.test(p)) return false;
+  try {
+    const u = new URL(p, location.origin);
+    return u.origin === location.origin && !p.startsWith('//');
+  } catch {
+    return false;
+  }
 }
 
 /** "?next=..." to carry a safe next on to another sign-in page, or "". */

@@ -19,11 +19,11 @@ function emit() {
 window.addEventListener('popstate', emit);
 
 /** Go to an in-app URL (pushes history unless replace). */
-export function navigate(to: string, { replace = false } = {}): void {
+export function navigate(to: string, { replace = false, scroll = true } = {}): void {
   if (to === location.pathname + location.search + location.hash) return;
   if (replace) history.replaceState(null, '', to);
   else history.pushState(null, '', to);
-  window.scrollTo(0, 0);
+  if (scroll) window.scrollTo(0, 0);
   emit();
 }
 
@@ -35,7 +35,7 @@ export function setQuery(params: Record<string, string | number | undefined | nu
     else q.set(k, String(v));
   }
   const s = q.toString();
-  navigate(location.pathname + (s ? '?' + s : ''), { replace });
+  navigate(location.pathname + (s ? '?' + s : ''), { replace, scroll: false });
 }
 
 export function useLocation(): Location {
@@ -75,7 +75,7 @@ export function Router({ routes, fallback, onChange }: { routes: Route[]; fallba
     if (params) { found = { route, params }; break; }
   }
   const pattern = found?.route.pattern ?? '*';
-  useEffect(() => { onChange?.(loc, pattern); }, [loc.path, loc.query.toString()]);
+  useEffect(() => { onChange?.(loc, pattern); }, [loc.path]);
   useEffect(() => {
     // move focus to the page's heading once it has rendered, or to the #fragment
     let tries = 0;

@@ -31,8 +31,10 @@ export async function loadUser(): Promise<void> {
     const r = await api.get('/api/v1/me');
     user.set(r.user);
   } catch (e) {
-    if (e instanceof ApiError && (e.status === 401 || e.status === 403)) user.set(null);
-    else user.set(null);
+    if (e instanceof ApiError && (e.status === 401 || e.status === 403)) { user.set(null); return; }
+    // a blip (429, 503, network): one more try before showing the signed-out header
+    await new Promise((r) => setTimeout(r, 1500));
+    try { user.set((await api.get('/api/v1/me')).user); } catch { user.set(null); }
   }
 }
 

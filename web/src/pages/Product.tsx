@@ -10,7 +10,7 @@ import { api, ApiError, type Get } from '../api/ApiService';
 import type { components } from '../api/types';
 import { bytes, day, number, percent, plural, rupeesExact } from '../lib/format';
 import { Link } from '../lib/router';
-import { loadCartCount, user } from '../lib/store';
+import { cartNotices, loadCartCount, user } from '../lib/store';
 import { Button, ErrorBox, Notice, Price, Spinner, useAction, useAsync, useTitle } from '../lib/ui';
 import { initialOf, ProductGrid, StarRating, type CatalogItem } from '../components/ProductCard';
 import { ProductDescription } from '../components/ProductDescription';
@@ -126,6 +126,8 @@ function ProductView({ p }: { p: Detail }) {
   const add = useAction(async () => {
     const c = await api.post('/api/v1/cart/items', { body: { product: p.id } });
     cart.set(c);
+    // the API reports each notice once: keep them for the cart page
+    if (c.notices.length) cartNotices.set([...cartNotices.value, ...c.notices]);
     setAdded(true);
     await loadCartCount();
   });
