@@ -52,6 +52,8 @@ export class ApiError extends Error {
 }
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** The sign-in routes, which need no session: their 401 is an answer, not an expired token. */
+const SESSIONLESS = /^\/api\/v1\/auth\/(?:(?:register|login|refresh|logout|verify-email|providers)(?:$|\?)|otp\/|password-reset\/|oauth\/)/;
 
 function cookie(name: string): string {
   const m = document.cookie.match(new RegExp('(?:^|;\\s*)' + name + '=([^;]*)'));
@@ -129,7 +131,7 @@ async function send(method: string, url: string, init: { body?: unknown; headers
     if ((err as Error).name === 'AbortError') throw err;
     throw new ApiError(0, 'network', 'The shop cannot be reached. Check your connection and try again.');
   }
-  if (res.status === 401 && !retried && (!url.startsWith('/api/v1/auth/') || url.startsWith('/api/v1/auth/logout-all'))) {
+  if (res.status === 401 && !retried && !SESSIONLESS.test(url)) {
     if (await refresh()) return send(method, url, init, true);
     listeners.forEach((fn) => fn());
   }

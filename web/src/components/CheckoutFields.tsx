@@ -1,8 +1,7 @@
-// CheckoutFields.tsx - labelled inputs and selects with their 422 field
-// message beside them, in lib/ui's Field markup, for the cart and checkout
-// forms. (lib/ui's Field takes JSX.HTMLAttributes, which has no `value`,
-// `readOnly` or `maxLength` in Preact 10.29's types; these take the input's.)
-import type { ComponentChildren, JSX } from 'preact';
+// CheckoutFields.tsx - a labelled select with its 422 field message beside it,
+// in lib/ui's Field markup (Field itself renders an input or a textarea), for
+// the checkout's country and state.
+import type { ComponentChildren } from 'preact';
 import { useRef } from 'preact/hooks';
 import type { ApiError } from '../api/ApiService';
 
@@ -12,19 +11,6 @@ function ids(name: string, hint: string | undefined, msg: string | undefined, id
   return [hint ? id + '-hint' : '', msg ? id + '-err' : ''].filter(Boolean).join(' ') || undefined;
 }
 
-export function TextField(props: { label: string; name: string; error?: ApiError | null; hint?: string } & JSX.InputHTMLAttributes<HTMLInputElement>) {
-  const { label, name, error, hint, ...input } = props;
-  const id = useRef(`c-${name}-${++seq}`).current;
-  const msg = error?.fields?.[name];
-  return (
-    <div class={`field${msg ? ' field-invalid' : ''}`}>
-      <label for={id}>{label}</label>
-      <input id={id} name={name} aria-invalid={msg ? true : undefined} aria-describedby={ids(name, hint, msg, id)} {...input} />
-      {hint && <p class="field-hint" id={id + '-hint'}>{hint}</p>}
-      {msg && <p class="field-error" id={id + '-err'}>{msg}</p>}
-    </div>
-  );
-}
 
 export function SelectField({ label, name, error, hint, value, onChange, required, children }: { label: string; name: string; error?: ApiError | null; hint?: string; value: string; onChange: (v: string) => void; required?: boolean; children: ComponentChildren }) {
   const id = useRef(`c-${name}-${++seq}`).current;

@@ -3,17 +3,9 @@
 // in ..." texts for 429s, saving a Blob as a file, a device name from a
 // User-Agent, and a toast that outlives a navigation (account deleted).
 import { GST_STATES, stateCode } from './CartTotals';
-import { render, type ComponentChildren, type JSX } from 'preact';
+import { render } from 'preact';
 import type { ApiError } from '../api/ApiService';
-import { Field } from '../lib/ui';
 
-/**
- * lib/ui's Field, typed for an <input> (Field's props are HTMLAttributes, which
- * in Preact 10.29 lack type, autocomplete, minLength...: see the report).
- */
-export function InputField(props: { label: string; name: string; error?: ApiError | null; hint?: string; children?: ComponentChildren } & JSX.InputHTMLAttributes<HTMLInputElement>) {
-  return <Field {...(props as unknown as Parameters<typeof Field>[0])} />;
-}
 
 /** `next` when it is an in-app path ("/x", never "//host" or "/\host"), else the fallback. */
 export function safeNext(query: URLSearchParams, fallback = '/account'): string {

@@ -5,12 +5,11 @@
 // (notices), the coupon, the GST breakdown, and the way to checkout.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, type Get } from '../api/ApiService';
-import { TextField } from '../components/CheckoutFields';
 import { TotalsList, GST_STATES, explain, placeQuery, usePlace, type Place } from '../components/CartTotals';
 import { rupeesExact, plural } from '../lib/format';
 import { Link, navigate } from '../lib/router';
 import { cartCount, cartNotices, user } from '../lib/store';
-import { Button, ErrorBox, Notice, Price, Spinner, useAction, useAsync, useTitle } from '../lib/ui';
+import { Button, ErrorBox, Field, Notice, Price, Spinner, useAction, useAsync, useTitle } from '../lib/ui';
 import '../styles/checkout.css';
 
 type CartDoc = Get<'/api/v1/cart'>;
@@ -184,7 +183,7 @@ function CouponBox({ doc, query, onCart, disabled }: { doc: CartDoc; query: { co
   return (
     <form class="coupon-form" onSubmit={(ev) => { ev.preventDefault(); if (code.trim()) void apply.run(); }} noValidate>
       <div class="coupon-row">
-        <TextField label="Coupon code" name="code" error={fieldError} value={code} autocomplete="off" maxLength={40}
+        <Field label="Coupon code" name="code" error={fieldError} value={code} autocomplete="off" maxLength={40}
           onInput={(ev) => { setCode(ev.currentTarget.value); if (apply.error) apply.setError(null); }} />
         <Button type="submit" kind="secondary" busy={apply.busy} disabled={disabled || !code.trim()}>Apply</Button>
       </div>

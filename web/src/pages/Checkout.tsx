@@ -15,12 +15,12 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, ApiError, type Get } from '../api/ApiService';
 import type { components } from '../api/types';
 import { GST_STATES, TotalsList, explain, lastOrderOnce, placeQuery, usePlace, type Place } from '../components/CartTotals';
-import { SelectField, TextField } from '../components/CheckoutFields';
+import { SelectField } from '../components/CheckoutFields';
 import { openRazorpay, type RazorpaySuccess } from '../components/RazorpayCheckout';
 import { day, rupees, rupeesExact } from '../lib/format';
 import { Link, navigate } from '../lib/router';
 import { cartCount, loadCartCount, user, type User } from '../lib/store';
-import { Button, ErrorBox, FormError, Notice, Price, Spinner, useAction, useAsync, useTitle } from '../lib/ui';
+import { Button, ErrorBox, Field, FormError, Notice, Price, Spinner, useAction, useAsync, useTitle } from '../lib/ui';
 import '../styles/checkout.css';
 
 type Order = components['schemas']['Order'];
@@ -273,9 +273,9 @@ function CheckoutForm({ u }: { u: User }) {
             <h2>Billing details</h2>
             <fieldset disabled={locked || submit.busy} class="plain-fieldset">
               <legend class="visually-hidden">Billing details</legend>
-              <TextField label="Name on the invoice" name="billing_name" error={fieldErr} value={name} required autocomplete="name" maxLength={200}
+              <Field label="Name on the invoice" name="billing_name" error={fieldErr} value={name} required autocomplete="name" maxLength={200}
                 hint="A person or a business name." onInput={(e) => setName(e.currentTarget.value)} />
-              <TextField label="E-mail" name="email" value={u.email} readOnly type="email"
+              <Field label="E-mail" name="email" value={u.email} readOnly type="email"
                 hint="Your account's e-mail: the receipt, the invoice and the download links go there." />
               <SelectField label="Country" name="country" error={fieldErr} value={country} onChange={changeCountry} required>
                 {country === '' && <option value="">Choose your country…</option>}
@@ -289,7 +289,7 @@ function CheckoutForm({ u }: { u: User }) {
                     {state === '' && <option value="">Choose your state…</option>}
                     {GST_STATES.map(([c, n]) => <option key={c} value={c}>{n}</option>)}
                   </SelectField>
-                  <TextField label="GSTIN (optional, for a business)" name="gstin" error={fieldErr} value={gstin} maxLength={15}
+                  <Field label="GSTIN (optional, for a business)" name="gstin" error={fieldErr} value={gstin} maxLength={15}
                     autocomplete="off" autocapitalize="characters" spellcheck={false}
                     hint={`15 characters; it must belong to the state chosen${state ? ` (it starts with ${state})` : ''}.`}
                     onInput={(e) => setGstin(e.currentTarget.value)} />

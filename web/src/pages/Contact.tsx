@@ -3,7 +3,6 @@
 // from CMS pages, such as /contact?subject=studio) and `?product=` prefill
 // the subject. The honeypot `website` is hidden from people and assistive
 // technology: the server answers a filled one like a success and drops it.
-import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api/ApiService';
 import { Link, useLocation } from '../lib/router';
@@ -37,7 +36,6 @@ export function retryText(seconds: number | null): string {
 const FIELDS = ['name', 'email', 'subject', 'message'];
 
 /** Input attributes for Field (its props are typed as plain HTMLAttributes, without value, type, required...). */
-export const inputProps = (p: JSX.InputHTMLAttributes<HTMLInputElement> & { rows?: number }) => p as JSX.HTMLAttributes<HTMLInputElement>;
 
 export function Contact() {
   useTitle('Contact us');
@@ -105,11 +103,11 @@ export function Contact() {
         {limited
           ? <Notice kind="error"><p>You have sent several messages in a short time. Please try again {retryText(err.retryAfter)}.</p></Notice>
           : <FormError error={err} shown={FIELDS} />}
-        <Field label="Your name" name="name" error={err} {...inputProps({ value: form.name, onInput: set('name'), autocomplete: 'name', required: true, maxLength: 200 })} />
+        <Field label="Your name" name="name" error={err} {...{ value: form.name, onInput: set('name'), autocomplete: 'name', required: true, maxLength: 200 }} />
         <Field label="E-mail" name="email" error={err} hint="We reply to this address."
-          {...inputProps({ type: 'email', value: form.email, onInput: set('email'), autocomplete: 'email', required: true, maxLength: 254 })} />
-        <Field label="Subject (optional)" name="subject" error={err} {...inputProps({ value: form.subject, onInput: set('subject'), maxLength: 200 })} />
-        <Field label="Message" name="message" textarea error={err} {...inputProps({ value: form.message, onInput: set('message'), required: true, maxLength: 10000, rows: 7 })} />
+          {...{ type: 'email', value: form.email, onInput: set('email'), autocomplete: 'email', required: true, maxLength: 254 }} />
+        <Field label="Subject (optional)" name="subject" error={err} {...{ value: form.subject, onInput: set('subject'), maxLength: 200 }} />
+        <Field label="Message" name="message" textarea error={err} {...{ value: form.message, onInput: set('message'), required: true, maxLength: 10000, rows: 7 }} />
         {/* the honeypot: people and assistive technology never see it */}
         <div class="visually-hidden" aria-hidden="true">
           <label for="contact-website">Leave this empty</label>

@@ -9,11 +9,11 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError } from '../api/ApiService';
 import type { components } from '../api/types';
 import { AccountNav } from '../components/AccountNav';
-import { deviceName, followDownload, InputField, placeOfSupply, retryText, saveBlob, showToast, today } from '../components/accountUtil';
+import { deviceName, followDownload, placeOfSupply, retryText, saveBlob, showToast, today } from '../components/accountUtil';
 import { bytes, day, number, percent, plural, rupees, rupeesExact, when } from '../lib/format';
 import { Link, navigate, useLocation } from '../lib/router';
 import { loadCartCount, loadUser, user, type User } from '../lib/store';
-import { Button, FormError, Load, Notice, Spinner, Stars, useAction, useAsync, useTitle } from '../lib/ui';
+import { Button, Field, FormError, Load, Notice, Spinner, Stars, useAction, useAsync, useTitle } from '../lib/ui';
 import '../styles/account.css';
 
 type S = components['schemas'];
@@ -693,7 +693,7 @@ function NameForm({ u }: { u: Me }) {
       <h2 id="profile-name">Your name</h2>
       <form onSubmit={(e) => { e.preventDefault(); void act.run(); }}>
         <FormError error={act.error} shown={['name']} />
-        <InputField label="Name" name="name" autocomplete="name" required maxLength={100} error={act.error}
+        <Field label="Name" name="name" autocomplete="name" required maxLength={100} error={act.error}
           hint="Shown on your invoices and, if you write products, on their pages." value={name} onInput={(e) => { setName(e.currentTarget.value); setSaved(false); }} />
         <Button type="submit" busy={act.busy}>Save name</Button>
         {saved && <Notice kind="success"><p>Your name has been saved.</p></Notice>}
@@ -736,11 +736,11 @@ function EmailForm({ u }: { u: Me }) {
       ) : null}
       <form onSubmit={(e) => { e.preventDefault(); void act.run(email.trim()); }}>
         <FormError error={err} shown={['email', 'current_password']} />
-        <InputField label="New e-mail address" name="email" type="email" autocomplete="email" required error={err}
+        <Field label="New e-mail address" name="email" type="email" autocomplete="email" required error={err}
           value={email} onInput={(e) => setEmail(e.currentTarget.value)} />
         {u.has_password && (
           <div ref={passRef}>
-            <InputField label="Confirm with your password" name="current_password" type="password" autocomplete="current-password" required error={err}
+            <Field label="Confirm with your password" name="current_password" type="password" autocomplete="current-password" required error={err}
               hint="Needed to change the address." value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
           </div>
         )}
@@ -779,10 +779,10 @@ function PasswordForm({ u }: { u: Me }) {
       }}>
         <FormError error={err} shown={['current_password', 'new_password']} />
         {u.has_password && (
-          <InputField label="Current password" name="current_password" type="password" autocomplete="current-password" required error={err}
+          <Field label="Current password" name="current_password" type="password" autocomplete="current-password" required error={err}
             value={current} onInput={(e) => setCurrent(e.currentTarget.value)} />
         )}
-        <InputField label="New password" name="new_password" type="password" autocomplete="new-password" required minLength={10} error={err}
+        <Field label="New password" name="new_password" type="password" autocomplete="new-password" required minLength={10} error={err}
           hint="At least 10 characters, not your e-mail address, not a common password." value={next} onInput={(e) => setNext(e.currentTarget.value)} />
         <div class={`field${mismatch ? ' field-invalid' : ''}`}>
           <label for="profile-confirm">Confirm new password</label>
@@ -840,7 +840,7 @@ function DeleteAccount({ u }: { u: Me }) {
           {retryText(err) && <p>{retryText(err)}</p>}
           <FormError error={err} shown={['password']} />
           {u.has_password && (
-            <InputField label="Your password, to confirm the deletion" name="password" type="password" autocomplete="current-password" required error={err}
+            <Field label="Your password, to confirm the deletion" name="password" type="password" autocomplete="current-password" required error={err}
               value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
           )}
           <div class="actions">

@@ -9,8 +9,8 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError } from '../api/ApiService';
 import { Link, navigate } from '../lib/router';
 import { loadCartCount, loadUser, user } from '../lib/store';
-import { Button, FormError, Notice, Spinner, useAction, useAsync, useTitle } from '../lib/ui';
-import { InputField, nextSuffix, retryText, safeNext } from '../components/accountUtil';
+import { Button, Field, FormError, Notice, Spinner, useAction, useAsync, useTitle } from '../lib/ui';
+import { nextSuffix, retryText, safeNext } from '../components/accountUtil';
 import '../styles/account.css';
 
 type Q = { query: URLSearchParams };
@@ -108,9 +108,9 @@ export function SignIn({ query }: Q) {
         <AuthError error={err} shown={['email', 'password']}>
           {locked && <p>You can still <Link href={'/signin/code' + nextSuffix(query)}>sign in with a code</Link> sent to your e-mail, or <Link href="/reset-password">reset your password</Link>.</p>}
         </AuthError>
-        <InputField label="E-mail" name="email" type="email" autocomplete="username" required error={err}
+        <Field label="E-mail" name="email" type="email" autocomplete="username" required error={err}
           value={email} onInput={(e) => setEmail(e.currentTarget.value)} />
-        <InputField label="Password" name="password" type="password" autocomplete="current-password" required error={err}
+        <Field label="Password" name="password" type="password" autocomplete="current-password" required error={err}
           value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
         <p class="auth-aside"><Link href="/reset-password">Forgot password?</Link></p>
         <Button type="submit" busy={act.busy} class="btn-block">Sign in</Button>
@@ -168,11 +168,11 @@ export function SignUp({ query }: Q) {
         ) : (
           <AuthError error={err} shown={['name', 'email', 'password']} />
         )}
-        <InputField label="Name" name="name" autocomplete="name" required maxLength={100} error={err}
+        <Field label="Name" name="name" autocomplete="name" required maxLength={100} error={err}
           value={name} onInput={(e) => setName(e.currentTarget.value)} />
-        <InputField label="E-mail" name="email" type="email" autocomplete="email" required error={err}
+        <Field label="E-mail" name="email" type="email" autocomplete="email" required error={err}
           value={email} onInput={(e) => setEmail(e.currentTarget.value)} />
-        <InputField label="Password" name="password" type="password" autocomplete="new-password" required minLength={10} error={err}
+        <Field label="Password" name="password" type="password" autocomplete="new-password" required minLength={10} error={err}
           hint={PASSWORD_HINT} value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
         <Button type="submit" busy={act.busy} class="btn-block">Create account</Button>
       </form>
@@ -215,7 +215,7 @@ export function OtpSignIn({ query }: Q) {
         <form onSubmit={(e) => { e.preventDefault(); void request.run(email.trim()); }}>
           <p>We will e-mail you a 6-digit code. No password needed.</p>
           <AuthError error={request.error} shown={['email']} />
-          <InputField label="E-mail" name="email" type="email" autocomplete="email" required error={request.error}
+          <Field label="E-mail" name="email" type="email" autocomplete="email" required error={request.error}
             value={email} onInput={(e) => setEmail(e.currentTarget.value)} />
           <Button type="submit" busy={request.busy} class="btn-block">Send me a code</Button>
         </form>
@@ -227,7 +227,7 @@ export function OtpSignIn({ query }: Q) {
           </Notice>
           <AuthError error={verify.error ?? request.error} shown={['code']} />
           <div ref={codeRef}>
-            <InputField label="6-digit code" name="code" inputMode="numeric" autocomplete="one-time-code" pattern="[0-9 ]*"
+            <Field label="6-digit code" name="code" inputMode="numeric" autocomplete="one-time-code" pattern="[0-9 ]*"
               required maxLength={12} class="otp-input" error={verify.error}
               value={code} onInput={(e) => setCode(e.currentTarget.value)} />
           </div>
@@ -334,7 +334,7 @@ function ResetRequest() {
         <form onSubmit={(e) => { e.preventDefault(); void act.run(); }}>
           <p>Enter the e-mail address of your account and we will send you a link to choose a new password.</p>
           <AuthError error={act.error} shown={['email']} />
-          <InputField label="E-mail" name="email" type="email" autocomplete="email" required error={act.error}
+          <Field label="E-mail" name="email" type="email" autocomplete="email" required error={act.error}
             value={email} onInput={(e) => setEmail(e.currentTarget.value)} />
           <Button type="submit" busy={act.busy} class="btn-block">Send reset link</Button>
         </form>
@@ -389,7 +389,7 @@ function ResetConfirm({ token }: { token: string }) {
         ) : (
           <AuthError error={err} shown={['password', 'token']} />
         )}
-        <InputField label="New password" name="password" type="password" autocomplete="new-password" required minLength={10} error={err}
+        <Field label="New password" name="password" type="password" autocomplete="new-password" required minLength={10} error={err}
           hint={PASSWORD_HINT} value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
         <div class={`field${mismatch ? ' field-invalid' : ''}`}>
           <label for="reset-confirm">Confirm new password</label>
