@@ -3,7 +3,9 @@
  * search; see include/souk/catalog.h (search part) and schema/008.
  *
  * Reads go to product_search (published products only, one narrow row each,
- * kept by triggers on products). With q, a first statement turns the words
+ * kept by triggers on products), except plain lists (no filter, a category
+ * or one tag), which read product_pages or product_page_tags (schema/020)
+ * in their sort's order, the documents beside the keys. With q, a first statement turns the words
  * into a tsquery: the last word matches as a prefix while it is being typed,
  * and a word that is not in search_lexicon is OR-ed with its closest lexicon
  * word (typo tolerance). The page statement then answers one row per item of
@@ -113,7 +115,8 @@ enum search_shape {
 	SH_AFTER = 1 << 7,
 	SH_FACETS = 1 << 8,
 	SH_HIGHLIGHT = 1 << 9,
-	SH__COUNT = 1 << 10
+	SH_ONE_TAG = 1 << 10, /* with SH_TAGS: exactly one tag */
+	SH__COUNT = 1 << 11
 };
 
 enum search_order {
@@ -292,17 +295,40 @@ static const struct {
 		       "(s.sales_count, s.product_id) < ($%d::bigint, $%d::bigint)"},
 };
 
-/* A list page: a keyset walk of product_search in the sort's order, each
- * row joined to its stored document; nothing is aggregated. */
+/* The shapes whose filters product_pages' sort indexes answer on their own
+ * (schema/020): none, or only the category. One tag and nothing else is a
+ * range of product_page_tags. */
+#define SH_PAGES_ONLY (SH_CATEGORY | SH_AFTER)
+
+/* A list page: a keyset walk in the sort's order; nothing is aggregated.
+ * With no filter but the category, one range scan of product_pages, whose
+ * rows carry the sort keys beside the document (schema/020); with other
+ * filters, a walk of product_search's covering indexes (the filters are
+ * tested on index entries, not rows), each match joined to its document. */
 static void build_list(struct buf *b, unsigned shape, enum search_order o)
 {
 	struct shape_numbers p;
+	bool one_tag = (shape & ~(SH_TAGS | SH_ONE_TAG | SH_AFTER)) == 0 && (shape & SH_ONE_TAG);
 
 	shape_numbers(shape, o, &p);
-	put_item_columns(b, shape, list_orders[o].key1, "NULL::bigint", "s.product_id");
-	put(b, " FROM product_search s");
-	put_item_joins(b, shape, "s");
+	if ((shape & ~SH_PAGES_ONLY) == 0) {
+		put(b, "SELECT s.item, (%s)::text, NULL::bigint, s.product_id FROM product_pages s",
+		    list_orders[o].key1);
+	} else if (one_tag) {
+		/* one tag: a range scan of its rows in product_page_tags */
+		put_item_columns(b, shape, list_orders[o].key1, "NULL::bigint", "s.product_id");
+		put(b, " FROM product_page_tags s");
+		put_item_joins(b, shape, "s");
+	} else {
+		put_item_columns(b, shape, list_orders[o].key1, "NULL::bigint", "s.product_id");
+		put(b, " FROM product_search s");
+		put_item_joins(b, shape, "s");
+	}
 	put(b, " WHERE true");
+	if (one_tag) {
+		put(b, " AND s.tag = $%d::text", p.tags);
+		shape &= ~SH_TAGS; /* the tag is the range, not a filter */
+	}
 	if (shape & SH_Q)
 		put(b, " AND s.document @@ $%d::tsquery", p.q);
 	put_filters(b, shape, &p);
@@ -683,7 +709,8 @@ int search_products(struct worker *w, struct arena *a, const struct search_query
 		(sq->max_price >= 0 ? SH_MAX : 0) | (sq->free == 1 ? SH_FREE : 0) |
 		(sq->free == 0 ? SH_PAID : 0);
 	facets_st = sq->facets ? shape_statement(shape, ORDER_NEWEST, true) : NULL;
-	shape |= (sq->cursor ? SH_AFTER : 0) | (sq->highlight && tsquery ? SH_HIGHLIGHT : 0);
+	shape |= (sq->cursor ? SH_AFTER : 0) | (sq->highlight && tsquery ? SH_HIGHLIGHT : 0) |
+		 (sq->ntags == 1 ? SH_ONE_TAG : 0);
 	st = shape_statement(shape, order, false);
 	shape_numbers(shape, order, &num);
 	if (num.q)

@@ -225,7 +225,17 @@ describe('the public documents of a product (product_pages) follow every change'
   const drift = () => count(`select count(*) from product_pages p
     full join souk_product_documents(array(select id from products)) d using (product_id)
     where p.detail is distinct from d.detail or p.item is distinct from d.item
-       or p.slug is distinct from d.slug`);
+       or p.slug is distinct from d.slug`)
+    // the sort keys and the tag rows the plain lists read (schema/020)
+    + count(`select count(*) from product_pages pp join products p on p.id = pp.product_id
+        where (pp.category_id, pp.price_paise, pp.sales_count, pp.published_at)
+              is distinct from (p.category_id, p.price_paise, p.sales_count, p.published_at)`)
+    + count(`with kept as (select tag, product_id, price_paise, sales_count, published_at
+                             from product_page_tags),
+                  want as (select distinct t, id, price_paise, sales_count, published_at
+                             from products, unnest(tags) t where status = 'published')
+             select (select count(*) from (table kept except table want) a)
+                  + (select count(*) from (table want except table kept) b)`);
 
   test('title, files, category, author and status show at once; drafts never', async () => {
     const author = await newUser('author');
@@ -249,7 +259,8 @@ describe('the public documents of a product (product_pages) follow every change'
     assert.equal(page.author.name, 'User author');
 
     const { version } = (await call(token, 'GET', `/api/v1/admin/products/${id}`)).json;
-    const edit = await call(token, 'PATCH', `/api/v1/admin/products/${id}`, { version, title: 'Retitled Pagesworth', price_paise: 45600 });
+    const tag = `pagestag-${process.pid}`;
+    const edit = await call(token, 'PATCH', `/api/v1/admin/products/${id}`, { version, title: 'Retitled Pagesworth', price_paise: 45600, tags: [tag] });
     assert.equal(edit.status, 200, edit.text);
     const cat = await call(editor, 'PATCH', `/api/v1/admin/categories/${catSlug}`, { name: 'Pages After' });
     assert.equal(cat.status, 200, cat.text);
@@ -262,6 +273,12 @@ describe('the public documents of a product (product_pages) follow every change'
     assert.equal(page.author.name, 'Renamed Author');
     const listed = (await api(`/api/v1/products?category=${catSlug}`)).json.items;
     assert.deepEqual(listed.map((i) => [i.title, i.price_paise, i.category.name]), [['Retitled Pagesworth', 45600, 'Pages After']]);
+    for (const sort of ['newest', 'popular', 'price_asc', 'price_desc']) {
+      const byTag = (await api(`/api/v1/products?tags=${tag}&sort=${sort}`)).json.items;
+      assert.deepEqual(byTag.map((i) => [i.slug, i.title, i.price_paise]), [[slug, 'Retitled Pagesworth', 45600]], sort);
+      const byCat = (await api(`/api/v1/products?category=${catSlug}&sort=${sort}`)).json.items;
+      assert.deepEqual(byCat.map((i) => i.slug), [slug], sort);
+    }
     const found = (await api('/api/v1/search?q=pagesworth')).json.items;
     assert.ok(found.some((i) => i.slug === slug && i.title === 'Retitled Pagesworth'), JSON.stringify(found));
     assert.equal(drift(), 0);
@@ -269,6 +286,8 @@ describe('the public documents of a product (product_pages) follow every change'
     assert.equal((await call(token, 'POST', `/api/v1/admin/products/${id}/unpublish`, {})).status, 200);
     assert.equal((await api(`/api/v1/products/${slug}`)).status, 404);
     assert.equal(count(`select count(*) from product_pages where slug = '${slug}'`), 0);
+    assert.equal(count(`select count(*) from product_page_tags where tag = '${tag}'`), 0);
+    assert.deepEqual((await api(`/api/v1/products?tags=${tag}`)).json.items, []);
     assert.equal(drift(), 0);
   });
 });
