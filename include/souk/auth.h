@@ -91,6 +91,10 @@ int session_revoke_token(struct worker *w, struct http_request *req, const char 
 /* The refresh cookie of the request, or NULL. */
 const char *session_refresh_cookie(const struct http_request *req);
 
+/* True when the request carries the session's CSRF cookie (set with the
+ * refresh cookie, for as long): a browser that still holds a session. */
+bool session_cookie_present(const struct http_request *req);
+
 /* The user's live sessions as a page (include/souk/page.h), most recently
  * used first: {"items":[{id, started_at, last_used_at, expires_at,
  * user_agent, ip, current}], "next_cursor"}. after_key NULL = the first

@@ -458,6 +458,26 @@ int order_create(struct worker *w, struct arena *a, const char *user_id,
 		 const struct order_input *in, const struct cart_priced *pc, struct order_row *out,
 		 const char **coupon_why);
 
+/* Serialises the buyer's new checkouts (the supersede, then the create), so
+ * two tabs cannot both pass orders_supersede() before either order exists.
+ * Held by this worker's connection until orders_checkout_unlock(). */
+int orders_checkout_lock(struct worker *w, struct arena *a, const char *user_id);
+void orders_checkout_unlock(struct worker *w, struct arena *a, const char *user_id);
+
+/*
+ * Before a new checkout (a new Idempotency-Key) of the cart pc: the buyer's
+ * other pending orders with any of its products are superseded, so two
+ * orders for one product can never both be paid. Each is first looked up at
+ * its provider (a captured payment fulfils it, an authorized one of its
+ * amount is captured: *paid_meanwhile, and the caller should price the cart
+ * again); otherwise it is cancelled, and a payment arriving for it later is
+ * not captured (payments_verify) or, captured by the provider on its own,
+ * flagged for a refund (order_fulfil). A Razorpay order that cannot be asked
+ * about here (no keys) is left pending. SOUK_EDB, SOUK_EUPSTREAM.
+ */
+int orders_supersede(struct worker *w, struct arena *a, const char *user_id,
+		     const struct cart_priced *pc, bool *paid_meanwhile);
+
 /* Stores the provider's order id (outside any other transaction). When a
  * racing retry stored one first, o gets that one. SOUK_ECONFLICT: the order
  * is no longer pending. */

@@ -35,6 +35,10 @@ enum route_flags {
 	ROUTE_BEACON = 1 << 5,	      /* public POST that reads no credentials either (so no
 				       * CSRF check, which navigator.sendBeacon cannot pass):
 				       * for counters that change nothing a user owns */
+	ROUTE_WHOSE = 1 << 6,	      /* public, but the answer is the caller's (the cart: a
+				       * guest's or the user's): a browser whose session
+				       * lapsed (its CSRF cookie, no valid access token) is
+				       * 401, to refresh, not served as a guest */
 };
 
 /* The permission field: NULL = public, ROUTE_SIGNED_IN = any signed-in user,

@@ -112,6 +112,12 @@ static int api_prepare(struct worker *w, const struct route *route, struct http_
 		    !auth_has_permission(req->principal, route->permission))
 			return SOUK_EFORBIDDEN;
 	}
+	if ((route->flags & ROUTE_WHOSE) && req->principal == NULL &&
+	    (rc == SOUK_EUNAUTH || session_cookie_present(req))) {
+		req->error_message = "Your session has lapsed: refresh it (POST "
+				     "/api/v1/auth/refresh) or sign out to continue as a guest.";
+		return SOUK_EUNAUTH;
+	}
 	if (auth_check_csrf(w, req) != SOUK_OK) {
 		req->error_message = "Missing or wrong X-CSRF-Token header.";
 		return SOUK_EFORBIDDEN;

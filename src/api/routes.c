@@ -56,11 +56,11 @@ const struct route api_routes[] = {
     {"GET", "/api/v1/me/library", delivery_library, ROUTE_SIGNED_IN, 0},
 
     /* the cart (src/commerce/cart.c): guests and signed-in users */
-    {"GET", "/api/v1/cart", cart_get, NULL, 0},
-    {"POST", "/api/v1/cart/items", cart_add, NULL, ROUTE_JSON_BODY},
-    {"DELETE", "/api/v1/cart/items/{product}", cart_remove, NULL, 0},
-    {"PUT", "/api/v1/cart/coupon", cart_coupon_set, NULL, ROUTE_JSON_BODY},
-    {"DELETE", "/api/v1/cart/coupon", cart_coupon_clear, NULL, 0},
+    {"GET", "/api/v1/cart", cart_get, NULL, ROUTE_WHOSE},
+    {"POST", "/api/v1/cart/items", cart_add, NULL, ROUTE_JSON_BODY | ROUTE_WHOSE},
+    {"DELETE", "/api/v1/cart/items/{product}", cart_remove, NULL, ROUTE_WHOSE},
+    {"PUT", "/api/v1/cart/coupon", cart_coupon_set, NULL, ROUTE_JSON_BODY | ROUTE_WHOSE},
+    {"DELETE", "/api/v1/cart/coupon", cart_coupon_clear, NULL, ROUTE_WHOSE},
 
     /* checkout and payments (src/commerce/checkout_http.c, webhooks.c) */
     {"POST", "/api/v1/checkout", checkout_create, ROUTE_SIGNED_IN, ROUTE_JSON_BODY},

@@ -302,6 +302,8 @@ int auth_refresh(struct worker *w, struct http_request *req, struct http_respons
 	if (via_cookie)
 		presented = session_refresh_cookie(req);
 	if (presented == NULL) {
+		/* the CSRF cookie may outlive a lost refresh cookie: end both */
+		session_clear_cookies(w, req, res);
 		req->error_message = "No refresh token.";
 		return SOUK_EUNAUTH;
 	}

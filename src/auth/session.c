@@ -455,6 +455,13 @@ const char *session_refresh_cookie(const struct http_request *req)
 	return http_cookie(req, COOKIE_REFRESH);
 }
 
+bool session_cookie_present(const struct http_request *req)
+{
+	const char *c = http_cookie(req, COOKIE_CSRF);
+
+	return c != NULL && *c != '\0';
+}
+
 int auth_authenticate(struct worker *w, struct http_request *req)
 {
 	const char *bearer = http_header(req, "authorization"), *token = NULL;

@@ -288,12 +288,79 @@ static int checkout_resume(struct worker *w, struct http_request *req, struct ht
 	return checkout_answer(w, req, res, 200, o, notices);
 }
 
+/* A checkout with a key not seen yet; the caller holds the buyer's checkout
+ * lock, so the buyer's checkouts supersede one another in turn. */
+static int checkout_new(struct worker *w, struct http_request *req, struct http_response *res,
+			struct order_input *in, cJSON *notices)
+{
+	const char *user_id = req->principal->user_id, *why = NULL;
+	struct cart_priced *pc = NULL;
+	bool paid_meanwhile = false;
+	struct order_row o;
+	int rc = order_find_by_key(w, req->arena, user_id, in->idempotency_key, &o);
+
+	/* a request with the same key made it while this one waited */
+	if (rc == SOUK_OK)
+		return checkout_resume(w, req, res, in, &o, notices);
+	if (rc != SOUK_ENOTFOUND)
+		return rc;
+	rc = cart_price(w, req, gst_supply_of(w->config->seller_state, in->country, in->state),
+			notices, &pc);
+	if (rc != SOUK_OK)
+		return rc;
+	if (cJSON_GetArraySize(notices) > 0)
+		return cart_changed(req, notices);
+	if (pc->n == 0) {
+		req->error_message = "Your cart is empty.";
+		return http_field_error(req, "cart", "is empty");
+	}
+	/* a new checkout replaces the buyer's pending orders for these products */
+	rc = orders_supersede(w, req->arena, user_id, pc, &paid_meanwhile);
+	if (rc == SOUK_EUPSTREAM)
+		req->error_message = "The payment provider did not answer about your earlier "
+				     "order: try again in a moment.";
+	if (rc != SOUK_OK)
+		return rc;
+	if (paid_meanwhile) {
+		req->error_message = "Your earlier order of these items has just been paid: see "
+				     "your orders. The cart now holds only what you do not own.";
+		return SOUK_ECONFLICT;
+	}
+	rc = order_create(w, req->arena, user_id, in, pc, &o, &why);
+	if (rc == SOUK_ECONFLICT) {
+		/* a request with the same key made it meanwhile */
+		rc = order_find_by_key(w, req->arena, user_id, in->idempotency_key, &o);
+		if (rc == SOUK_OK)
+			return checkout_resume(w, req, res, in, &o, notices);
+		return rc == SOUK_ENOTFOUND ? SOUK_ECONFLICT : rc;
+	}
+	if (rc == SOUK_EINVALID && why != NULL)
+		return http_field_error(req, "coupon",
+					arena_printf(req->arena, "%s %s", pc->coupon.code, why));
+	if (rc != SOUK_OK)
+		return rc;
+	log_msg(LOG_INFO, "checkout: order %s pending, %" PRId64 " paise via %s", o.public_id,
+		o.total_paise, o.provider);
+
+	if (o.total_paise == 0) {
+		enum fulfil_result result;
+
+		rc = order_fulfil(w, req->arena, o.id, NULL, &result);
+		if (rc != SOUK_OK)
+			return rc;
+		return checkout_answer(w, req, res, 201, &o, notices);
+	}
+	rc = provider_order(w, req, &o);
+	if (rc != SOUK_OK)
+		return rc;
+	return checkout_answer(w, req, res, 201, &o, notices);
+}
+
 int checkout_create(struct worker *w, struct http_request *req, struct http_response *res)
 {
-	const char *key = http_header(req, "Idempotency-Key"), *why = NULL;
+	const char *key = http_header(req, "Idempotency-Key");
 	const char *user_id = req->principal->user_id;
 	struct order_input in = {0};
-	struct cart_priced *pc = NULL;
 	cJSON *notices = json_new_array(req->arena);
 	struct order_row o;
 	int rc;
@@ -320,45 +387,12 @@ int checkout_create(struct worker *w, struct http_request *req, struct http_resp
 		return checkout_resume(w, req, res, &in, &o, notices);
 	if (rc != SOUK_ENOTFOUND)
 		return rc;
-
-	rc = cart_price(w, req, gst_supply_of(w->config->seller_state, in.country, in.state),
-			notices, &pc);
+	rc = orders_checkout_lock(w, req->arena, user_id);
 	if (rc != SOUK_OK)
 		return rc;
-	if (cJSON_GetArraySize(notices) > 0)
-		return cart_changed(req, notices);
-	if (pc->n == 0) {
-		req->error_message = "Your cart is empty.";
-		return http_field_error(req, "cart", "is empty");
-	}
-	rc = order_create(w, req->arena, user_id, &in, pc, &o, &why);
-	if (rc == SOUK_ECONFLICT) {
-		/* a request with the same key made it meanwhile */
-		rc = order_find_by_key(w, req->arena, user_id, key, &o);
-		if (rc == SOUK_OK)
-			return checkout_resume(w, req, res, &in, &o, notices);
-		return rc == SOUK_ENOTFOUND ? SOUK_ECONFLICT : rc;
-	}
-	if (rc == SOUK_EINVALID && why != NULL)
-		return http_field_error(req, "coupon",
-					arena_printf(req->arena, "%s %s", pc->coupon.code, why));
-	if (rc != SOUK_OK)
-		return rc;
-	log_msg(LOG_INFO, "checkout: order %s pending, %" PRId64 " paise via %s", o.public_id,
-		o.total_paise, o.provider);
-
-	if (o.total_paise == 0) {
-		enum fulfil_result result;
-
-		rc = order_fulfil(w, req->arena, o.id, NULL, &result);
-		if (rc != SOUK_OK)
-			return rc;
-		return checkout_answer(w, req, res, 201, &o, notices);
-	}
-	rc = provider_order(w, req, &o);
-	if (rc != SOUK_OK)
-		return rc;
-	return checkout_answer(w, req, res, 201, &o, notices);
+	rc = checkout_new(w, req, res, &in, notices);
+	orders_checkout_unlock(w, req->arena, user_id);
+	return rc;
 }
 
 /* ----------------------------------------------------------------- verify */
@@ -421,6 +455,19 @@ int payments_verify(struct worker *w, struct http_request *req, struct http_resp
 		log_msg(LOG_WARN, "payments: payment %s is not of order %s", p.id, o.public_id);
 		req->error_message = "This payment belongs to another order.";
 		return http_field_error(req, "razorpay_payment_id", "is of another order");
+	}
+	if (!sandbox && strcmp(p.status, "authorized") == 0 && strcmp(o.status, "pending") != 0) {
+		/* not taken: an authorization nobody captures lapses, and the bank
+		 * releases the hold (Razorpay: within days) */
+		log_msg(LOG_WARN, "payments: payment %s authorized for %s order %s: not captured",
+			p.id, o.status, o.public_id);
+		req->error_message =
+		    strcmp(o.status, "paid") == 0
+			? "This order was already paid: this second payment was not "
+			  "taken, and its hold on your account will be released."
+			: "This order was cancelled before the payment: it was not "
+			  "taken, and its hold on your account will be released.";
+		return SOUK_ECONFLICT;
 	}
 	if (!sandbox && strcmp(p.status, "authorized") == 0) {
 		rc = razorpay_payment_capture(w, req->arena, &p, &captured);

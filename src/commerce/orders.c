@@ -30,6 +30,7 @@
 #include "souk/json.h"
 #include "souk/log.h"
 #include "souk/mail.h"
+#include "souk/str.h"
 #include "souk/worker.h"
 
 /* a pending order holds its coupon this long (souk-jobs expire-orders
@@ -883,6 +884,118 @@ static int reconcile_one(struct worker *w, struct arena *a, const struct order_r
 		if (rc != SOUK_OK)
 			return rc;
 		*paid = result == FULFIL_DONE || result == FULFIL_ALREADY;
+	}
+	return SOUK_OK;
+}
+
+/* The buyer's pending orders with a line of one of these products ($2, ids
+ * joined by commas), oldest first. */
+static struct db_statement pending_overlapping = {
+    .name = "orders_pending_overlapping",
+    .sql = "SELECT o.id FROM orders o WHERE o.user_id = $1::bigint AND o.status = 'pending'"
+	   " AND EXISTS (SELECT 1 FROM order_items i WHERE i.order_id = o.id"
+	   "   AND i.product_id = ANY (string_to_array($2::text, ',')::bigint[]))"
+	   " ORDER BY o.id LIMIT 20",
+    .nparams = 2,
+    .flags = DB_READONLY,
+};
+
+static struct db_statement order_supersede = {
+    .name = "order_supersede",
+    .sql = "UPDATE orders SET status = 'cancelled' WHERE id = $1::bigint AND status = 'pending'"
+	   " RETURNING public_id",
+    .nparams = 1,
+};
+
+/* One checkout of a buyer at a time (a session-level advisory lock of this
+ * connection, on the buyer's id, released by the caller or with the
+ * connection). A wait lasts as long as the holder's checkout, whose provider
+ * calls have timeouts; a worker stuck past its deadline is killed, and its
+ * connection and lock end with it. */
+static struct db_statement checkout_lock = {
+    .name = "orders_checkout_lock",
+    .sql = "SELECT pg_advisory_lock(hashtextextended('souk checkout ' || $1::text, 0))",
+    .nparams = 1,
+};
+
+static struct db_statement checkout_unlock = {
+    .name = "orders_checkout_unlock",
+    .sql = "SELECT pg_advisory_unlock(hashtextextended('souk checkout ' || $1::text, 0))",
+    .nparams = 1,
+};
+
+int orders_checkout_lock(struct worker *w, struct arena *a, const char *user_id)
+{
+	const char *p[] = {user_id};
+
+	return db_exec(&w->db, a, &checkout_lock, p, NULL);
+}
+
+void orders_checkout_unlock(struct worker *w, struct arena *a, const char *user_id)
+{
+	const char *p[] = {user_id};
+
+	if (db_exec(&w->db, a, &checkout_unlock, p, NULL) != SOUK_OK)
+		log_msg(LOG_ERROR,
+			"checkout: the lock of user %s was not released: the "
+			"connection ends, and the lock with it",
+			user_id);
+}
+
+int orders_supersede(struct worker *w, struct arena *a, const char *user_id,
+		     const struct cart_priced *pc, bool *paid_meanwhile)
+{
+	struct buf *ids = buf_in_arena(a, 64 * 1024);
+	PGresult *r = NULL;
+	int rc, n;
+
+	*paid_meanwhile = false;
+	for (size_t i = 0; i < pc->n; i++) {
+		(void)buf_appends(ids, i ? "," : "");
+		(void)buf_appends(ids, pc->products[i].id);
+	}
+	const char *p1[] = {user_id, ids->data != NULL ? ids->data : ""};
+
+	if (pc->n == 0)
+		return SOUK_OK;
+	rc = db_exec(&w->db, a, &pending_overlapping, p1, &r);
+	if (rc != SOUK_OK)
+		return rc;
+	n = PQntuples(r);
+	const char **found = arena_alloc(a, sizeof(*found) * ((size_t)n + 1));
+
+	for (int i = 0; i < n; i++)
+		found[i] = arena_strdup(a, PQgetvalue(r, i, 0));
+	for (int i = 0; i < n; i++) {
+		const char *p[] = {found[i]};
+		struct order_row o;
+		bool paid = false;
+
+		rc = one_order(w, a, &order_by_id, p, &o);
+		if (rc == SOUK_ENOTFOUND)
+			continue;
+		if (rc != SOUK_OK)
+			return rc;
+		/* a Razorpay order this shop cannot ask about stays: it may be paid */
+		if (!provider_here(w, &o))
+			continue;
+		/* a last look first: a payment that got through is fulfilled, not lost */
+		if (o.provider_order_id != NULL) {
+			rc = reconcile_one(w, a, &o, &paid);
+			if (rc != SOUK_OK)
+				return rc;
+		}
+		if (paid) {
+			*paid_meanwhile = true;
+			continue;
+		}
+		rc = db_exec(&w->db, a, &order_supersede, p, &r);
+		if (rc != SOUK_OK)
+			return rc;
+		if (PQntuples(r) == 1)
+			log_msg(LOG_INFO,
+				"checkout: order %s cancelled, superseded by a new checkout",
+				o.public_id);
 	}
 	return SOUK_OK;
 }

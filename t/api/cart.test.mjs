@@ -222,6 +222,40 @@ describe('cart', () => {
     assert.deepEqual(new Set(ids(await g.req('/api/v1/cart'))), new Set([a.id, b.id, d.id]));
   });
 
+  test('a signed-in browser whose access cookie lapsed is 401 (refresh), never served a guest cart', async () => {
+    const c = await customer();
+    const [a, b] = products(2);
+    const g = guest();
+    const login = await g.req('/api/v1/auth/login', { method: 'POST', body: { email: c.email, password: PASSWORD } });
+    assert.equal(login.status, 200, login.text);
+    assert.equal((await add(g, a.id)).status, 200);
+    // 15 minutes idle: the browser drops souk_at (Max-Age), keeps souk_csrf and souk_rt
+    g.cookies.delete('souk_at');
+    for (const r of [await add(g, b.id), await cart(g),
+      await g.req(`/api/v1/cart/items/${a.id}`, { method: 'DELETE' }),
+      await g.req('/api/v1/cart/coupon', { method: 'PUT', body: { code: 'NOPE' } }),
+      await g.req('/api/v1/cart/coupon', { method: 'DELETE' })]) {
+      expectError(r, 401, 'unauthenticated');
+      assert.match(r.json.error.message, /refresh/);
+    }
+    assert.ok(!g.cookies.has('souk_cart'), 'no guest cart was made');
+    // a forged or stale access token is the same
+    g.cookies.set('souk_at', 'not.a.token');
+    expectError(await cart(g), 401, 'unauthenticated');
+    g.cookies.delete('souk_at');
+    const refreshed = await g.req('/api/v1/auth/refresh', { method: 'POST' });
+    assert.equal(refreshed.status, 200, refreshed.text);
+    assert.equal((await add(g, b.id)).status, 200);
+    assert.deepEqual(new Set(ids(await cart(c))), new Set([a.id, b.id]), "both in the user's cart");
+    // a refresh that cannot succeed ends the session's cookies: the browser is a guest again
+    g.cookies.delete('souk_at');
+    g.cookies.delete('souk_rt');
+    expectError(await g.req('/api/v1/auth/refresh', { method: 'POST' }), 401, 'unauthenticated');
+    assert.ok(!g.cookies.has('souk_csrf'), 'the CSRF cookie should be cleared');
+    assert.equal((await cart(g)).status, 200);
+    assert.deepEqual(ids(await cart(g)), []);
+  });
+
   test('a cart holds at most 100 products, even when adds race', async () => {
     const c = await customer();
     const many = products(104, 100);

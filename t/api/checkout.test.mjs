@@ -214,6 +214,60 @@ describe('payments', () => {
     assert.equal(sql(`select status from payments where provider_payment_id = '${ok.razorpay_payment_id}'`).stdout, 'captured');
   });
 
+  test('a new checkout supersedes a pending order of the same items: a payment for the old one is not taken', async () => {
+    const [x, y] = products(2);
+    const { c, order: old } = await checkedOut([x]);
+    await add(c, y.id);
+    const r = await checkout(c, randomUUID()); // "back to checkout": a new key, the cart still holds x
+    assert.equal(r.status, 201, r.text);
+    assert.equal(effects(old.id).status, 'cancelled');
+    assert.equal(effects(r.json.order.id).status, 'pending');
+    // the old order's Razorpay Checkout was still open in another tab: the payment is authorized only
+    const late = await fakePay(old.provider_order_id, { status: 'authorized' });
+    const v = await verify(c, late);
+    expectError(v, 409, 'conflict');
+    assert.match(v.json.error.message, /not taken/);
+    const at = await fetch(`${FAKE}/v1/payments/${late.razorpay_payment_id}`, {
+      headers: { authorization: `Basic ${Buffer.from(`rzp_test_souk:${KEY_SECRET}`).toString('base64')}` } });
+    assert.equal((await at.json()).status, 'authorized', 'Souk must not capture it');
+    assert.deepEqual([effects(old.id).status, effects(old.id).payments, effects(old.id).entitlements], ['cancelled', 0, 0]);
+    // the new order pays as usual; x is paid for once
+    const ok = await verify(c, await fakePay(r.json.payment.order_id));
+    assert.equal(ok.status, 200, ok.text);
+    assert.equal(count(`select count(*) from entitlements e join products p on p.id = e.product_id
+      where e.user_id = ${c.id} and p.public_id = '${x.id}'`), 1);
+    // an order of other products is not touched by a checkout
+    const other = await checkedOut([y]);
+    const [z] = products(1);
+    await call(other.c.token, 'DELETE', `/api/v1/cart/items/${y.id}`);
+    await add(other.c, z.id);
+    assert.equal((await checkout(other.c, randomUUID())).status, 201);
+    assert.equal(effects(other.order.id).status, 'pending');
+  });
+
+  test('checkouts racing in several tabs leave one pending order: each supersedes the one before', async () => {
+    const [x] = products(1);
+    const c = await customer();
+    await add(c, x.id);
+    const all = await Promise.all(Array.from({ length: 6 }, () => checkout(c, randomUUID())));
+    assert.ok(all.every((r) => r.status === 201), all.map((r) => r.text).join('\n'));
+    assert.equal(count(`select count(*) from orders where user_id = ${c.id}`), 6);
+    assert.equal(count(`select count(*) from orders where user_id = ${c.id} and status = 'pending'`), 1);
+  });
+
+  test('a pending order paid meanwhile is fulfilled, not superseded, and the new checkout is 409', async () => {
+    const [x] = products(1);
+    const { c, order: old } = await checkedOut([x]);
+    await fakePay(old.provider_order_id); // captured; the callback never came back
+    const r = await checkout(c, randomUUID());
+    expectError(r, 409, 'conflict');
+    assert.match(r.json.error.message, /just been paid/);
+    assert.deepEqual([effects(old.id).status, effects(old.id).entitlements], ['paid', 1]);
+    assert.equal(count(`select count(*) from orders where user_id = ${c.id}`), 1);
+    const cart = await call(c.token, 'GET', '/api/v1/cart');
+    assert.deepEqual(cart.json.items, []);
+  });
+
   test('the buyer sees their orders only: list paged, another user\'s order is 404', async () => {
     const a = await checkedOut([p[2]]);
     const key2 = randomUUID();

@@ -91,6 +91,7 @@ type Phase =
   | { kind: 'paying'; outcome: 'pay' | 'fail' } // the sandbox payment is being made
   | { kind: 'verifying' }
   | { kind: 'failed'; reason: string | null }
+  | { kind: 'dismissed' } // Razorpay Checkout closed before a payment
   | { kind: 'error'; error: ApiError; triple: RazorpaySuccess | null };
 
 function CheckoutForm({ u }: { u: User }) {
@@ -187,8 +188,10 @@ function CheckoutForm({ u }: { u: User }) {
     } catch (err) {
       const e = err instanceof ApiError ? err : new ApiError(0, 'client', String(err));
       if (e.status === 422 && e.fields.razorpay_payment_id === 'failed') setPhase({ kind: 'failed', reason: null });
-      else if (e.status === 409) navigate(`/checkout/${orderId}`); // not completed yet, or cancelled: the order page says which
-      else setPhase({ kind: 'error', error: told(e)!, triple });
+      // not completed yet: the order page waits for it; else (cancelled, paid already) the
+      // shop's own words, which say what became of this payment
+      else if (e.status === 409 && /not completed yet/.test(e.message)) navigate(`/checkout/${orderId}`);
+      else setPhase({ kind: 'error', error: told(e)!, triple: e.status === 409 ? null : triple });
     }
   };
 
@@ -213,7 +216,7 @@ function CheckoutForm({ u }: { u: User }) {
       await openRazorpay(payment, {
         onPaid: (t) => void verify(order.id, t),
         onFailed: (reason) => setPhase({ kind: 'failed', reason }),
-        onDismissed: () => setPhase((p) => (p.kind === 'verifying' ? p : { kind: 'failed', reason: null })),
+        onDismissed: () => setPhase((p) => (p.kind === 'verifying' ? p : { kind: 'dismissed' })),
       });
       setPhase((p) => (p.kind === 'opening' ? { kind: 'open' } : p));
     } catch (err) {
@@ -331,7 +334,7 @@ function CheckoutForm({ u }: { u: User }) {
                   <p>Pay {rupeesExact(attempt.payment.amount)} securely with Razorpay (UPI, cards, netbanking, wallets).</p>
                   <div class="actions">
                     <Button busy={phase.kind === 'opening' || phase.kind === 'verifying'} disabled={busyPay || phase.kind === 'open'} onClick={() => void razorpay(attempt.order, attempt.payment)}>
-                      {phase.kind === 'failed' || phase.kind === 'error' ? 'Try again' : `Pay ${rupees(attempt.payment.amount)}`}
+                      {phase.kind === 'failed' || phase.kind === 'error' || phase.kind === 'dismissed' ? 'Try again' : `Pay ${rupees(attempt.payment.amount)}`}
                     </Button>
                   </div>
                 </>
@@ -345,6 +348,12 @@ function CheckoutForm({ u }: { u: User }) {
                   <p><strong>{PAYMENT_FAILED}</strong></p>
                   {phase.reason && <p class="small">Razorpay said: {phase.reason}</p>}
                   <p class="small">{attempt.payment.provider === 'sandbox' ? 'Choose “Pay (succeeds)” to pay this order again.' : 'Press “Try again” to pay this order again.'}</p>
+                </div>
+              )}
+              {phase.kind === 'dismissed' && (
+                <div class="notice notice-warning" role="alert">
+                  <p><strong>The payment window was closed before a payment was made.</strong></p>
+                  <p class="small">Press “Try again” to pay this order. If you did complete a payment there, this order is confirmed once Razorpay tells the shop; nothing is charged twice.</p>
                 </div>
               )}
               {phase.kind === 'error' && (
@@ -494,8 +503,9 @@ export function OrderPlaced({ id, query: _query }: { id: string; query: URLSearc
             <p>We have not seen your payment for this order yet. If you paid, it will be confirmed within a few minutes and you will get an e-mail; nothing is charged twice.</p>
             <div class="actions">
               <Button kind="secondary" class="btn-small" onClick={() => setPolls(0)}>Check again</Button>
-              <Link href="/checkout" class="btn btn-small btn-secondary">Back to checkout</Link>
+              <Link href="/checkout" class="btn btn-small btn-secondary">Start a new checkout</Link>
             </div>
+            <p class="small">A new checkout closes this order first (after one more look for its payment), so the same items are never paid for twice.</p>
           </Notice>
         )}
         <OrderBrief o={o} />
@@ -507,7 +517,8 @@ export function OrderPlaced({ id, query: _query }: { id: string; query: URLSearc
     <div class="order-placed">
       <h1>{o.status === 'failed' ? 'The payment failed' : 'This order was cancelled'}</h1>
       <Notice kind="error">
-        <p><strong>{o.status === 'failed' ? PAYMENT_FAILED : 'This order was not paid and is closed; you have not been charged.'}</strong></p>
+        <p><strong>{o.status === 'failed' ? PAYMENT_FAILED : 'This order was closed before it was paid.'}</strong></p>
+        {o.status !== 'failed' && <p class="small">If you paid for it anyway, that payment is not kept: it is either never taken (the hold on your account is released) or refunded by the shop.</p>}
         <div class="actions">
           <Link href="/checkout" class="btn btn-primary btn-small">Back to checkout</Link>
           <Link href="/cart" class="btn btn-secondary btn-small">Your cart</Link>
