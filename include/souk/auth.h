@@ -73,6 +73,12 @@ void session_clear_cookies(const struct worker *w, const struct http_request *re
 /* Revokes every live refresh token of the user (all sessions). */
 int session_revoke_all(struct worker *w, struct arena *a, const char *user_id);
 
+/* session_revoke_all() that sets *revoked (on SOUK_OK) to how many sessions
+ * were live (session_list's meaning). Runs in the caller's transaction, or
+ * its own. */
+int session_revoke_all_counted(struct worker *w, struct arena *a, const char *user_id,
+			       long *revoked);
+
 /* Revokes one live session (refresh family) of the user: SOUK_ENOTFOUND when
  * the user has no such live session (another user's family is never touched).
  * Runs in the caller's transaction, or its own. */

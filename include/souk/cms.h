@@ -188,6 +188,13 @@ void cms_metrics_search(struct worker *w, struct arena *a, const char *q, bool f
  * SOUK_EDB or SOUK_EREDIS. */
 int cms_metrics_rollup(struct worker *w, struct arena *a, long *rows);
 
+/* The query of a staff report: ?from=&to= (YYYY-MM-DD, the shop's days in
+ * IST; the last 30 days by default, at most 366 days) and ?limit= (1..100,
+ * default 20). Sets *from, *to and *limit (text, arena-owned) on success;
+ * SOUK_EINVALID with the field errors on req. Shared by the sales report
+ * (src/commerce/orders_admin.c). */
+int cms_metrics_report_params(struct http_request *req, const char **from, const char **to,
+			      const char **limit);
 int cms_metrics_pageview(struct worker *w, struct http_request *req, struct http_response *res);
 int cms_metrics_views(struct worker *w, struct http_request *req, struct http_response *res);
 int cms_metrics_pages(struct worker *w, struct http_request *req, struct http_response *res);

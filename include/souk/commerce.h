@@ -502,6 +502,18 @@ int order_fulfil(struct worker *w, struct arena *a, const char *order_id,
 int order_payment_failed(struct worker *w, struct arena *a, const struct order_row *o,
 			 const struct provider_payment *p);
 
+/* Queues the order_confirmation e-mail of the order with public id
+ * public_id again (staff's resend), with the first one's data, to the
+ * buyer's current address, under the key "order_resend:<public id>:<n>",
+ * and audits it (order.confirmation_resent, by actor, users.id as text,
+ * from ip), in one transaction. SOUK_ENOTFOUND no such order;
+ * SOUK_ECONFLICT it is not paid or refunded; SOUK_ERATELIMIT it was sent
+ * again 5 times in the last 24 hours (*retry_after: seconds until one more
+ * may go). *why (arena-owned) says which, for the error's message. */
+int order_confirmation_resend(struct worker *w, struct arena *a, const char *public_id,
+			      const char *actor, const char *ip, const char **why,
+			      long *retry_after);
+
 /* JSON text of one order: the caller's by public id (another's is
  * SOUK_ENOTFOUND), or any by orders.id. */
 int order_json_mine_get(struct worker *w, struct arena *a, const char *user_id,
@@ -636,9 +648,22 @@ int orders_admin_invoice(struct worker *w, struct http_request *req, struct http
  *                       or slug; 422 on a bad filter
  *   orders_admin_show   GET /api/v1/admin/orders/{id}: the order with buyer, flag,
  *                       payments, refunds, credit notes, disputes and webhook events
+ *   orders_admin_confirmation_resend
+ *                       POST /api/v1/admin/orders/{id}/confirmation: the buyer's
+ *                       order_confirmation e-mail queued again (changes no money, so
+ *                       orders:read): 202 {queued}; 404; 409 not paid or refunded;
+ *                       429 (Retry-After) past 5 in 24 hours
+ * Sales report (orders_admin.c), metrics:read:
+ *   orders_admin_sales  GET /api/v1/admin/metrics/sales?from=&to=&limit= (as the
+ *                       other metrics reports, days of the shop in IST): per day
+ *                       orders paid, revenue, tax, refunded; orders created by
+ *                       status; the top products by revenue; totals; 422
  */
 int orders_admin_index(struct worker *w, struct http_request *req, struct http_response *res);
 int orders_admin_show(struct worker *w, struct http_request *req, struct http_response *res);
+int orders_admin_confirmation_resend(struct worker *w, struct http_request *req,
+				     struct http_response *res);
+int orders_admin_sales(struct worker *w, struct http_request *req, struct http_response *res);
 
 /*
  * Refunds (refunds.c), orders:refund:

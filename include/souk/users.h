@@ -200,6 +200,9 @@ int users_admin_list(struct worker *w, struct http_request *req, struct http_res
 int users_admin_role(struct worker *w, struct http_request *req, struct http_response *res);
 int users_admin_disable(struct worker *w, struct http_request *req, struct http_response *res);
 int users_admin_enable(struct worker *w, struct http_request *req, struct http_response *res);
+int users_admin_sessions(struct worker *w, struct http_request *req, struct http_response *res);
+int users_admin_sessions_revoke(struct worker *w, struct http_request *req,
+				struct http_response *res);
 
 /* cleanup: deletes up to limit verification and reset tokens expired over a
  * day ago; *deleted counts them. */

@@ -5,6 +5,7 @@
  * whose answer is the same for everyone: they skip authentication entirely.
  */
 #include "souk/api.h"
+#include "souk/audit.h"
 #include "souk/auth.h"
 #include "souk/catalog.h"
 #include "souk/cms.h"
@@ -77,6 +78,8 @@ const struct route api_routes[] = {
     {"GET", "/api/v1/admin/orders", orders_admin_index, "orders:read", 0},
     {"GET", "/api/v1/admin/orders/{id}", orders_admin_show, "orders:read", 0},
     {"GET", "/api/v1/admin/orders/{id}/invoice", orders_admin_invoice, "orders:read", 0},
+    {"POST", "/api/v1/admin/orders/{id}/confirmation", orders_admin_confirmation_resend,
+     "orders:read", ROUTE_JSON_OPTIONAL},
     {"POST", "/api/v1/admin/orders/{id}/refunds", refunds_create, "orders:refund", ROUTE_JSON_BODY},
 
     /* coupons, for staff (src/commerce/coupons_http.c) */
@@ -198,12 +201,19 @@ const struct route api_routes[] = {
     {"GET", "/api/v1/admin/metrics/pages", cms_metrics_pages, "metrics:read", 0},
     {"GET", "/api/v1/admin/metrics/referrers", cms_metrics_referrers, "metrics:read", 0},
     {"GET", "/api/v1/admin/metrics/searches", cms_metrics_searches, "metrics:read", 0},
+    /* the sales report (src/commerce/orders_admin.c): the orders tables are commerce's */
+    {"GET", "/api/v1/admin/metrics/sales", orders_admin_sales, "metrics:read", 0},
 
     /* user administration */
     {"GET", "/api/v1/admin/users", users_admin_list, "users:read", 0},
     {"PATCH", "/api/v1/admin/users/{id}/role", users_admin_role, "users:manage", ROUTE_JSON_BODY},
     {"POST", "/api/v1/admin/users/{id}/disable", users_admin_disable, "users:manage", 0},
     {"POST", "/api/v1/admin/users/{id}/enable", users_admin_enable, "users:manage", 0},
+    {"GET", "/api/v1/admin/users/{id}/sessions", users_admin_sessions, "users:manage", 0},
+    {"DELETE", "/api/v1/admin/users/{id}/sessions", users_admin_sessions_revoke, "users:manage", 0},
+
+    /* the audit trail (src/audit/audit_http.c) */
+    {"GET", "/api/v1/admin/audit", audit_admin_index, "users:manage", 0},
     {"POST", "/api/v1/_test/echo", api_test_echo, NULL, ROUTE_JSON_BODY | ROUTE_TEST_ONLY},
     {"GET", "/api/v1/_test/sleep", api_test_sleep, NULL, ROUTE_TEST_ONLY},
 };

@@ -95,6 +95,17 @@ static struct db_statement session_revoke_user = {
 	.nparams = 1,
 };
 
+/* The same, counting the sessions that were live (as session_list shows
+ * them): a family whose unrevoked token had not expired. */
+static struct db_statement session_revoke_user_counted = {
+	.name = "session_revoke_user_counted",
+	.sql = "WITH r AS (UPDATE refresh_tokens SET revoked_at = now()"
+	       "   WHERE user_id = $1::bigint AND revoked_at IS NULL"
+	       "   RETURNING family_id, expires_at > now() AS live)"
+	       " SELECT count(DISTINCT family_id) FILTER (WHERE live) FROM r",
+	.nparams = 1,
+};
+
 
 
 static struct db_statement session_revoke_others_st = {
@@ -393,7 +404,7 @@ int session_revoke_token(struct worker *w, struct http_request *req, const char 
 /* Runs one revocation after taking the user lock, in the caller's
  * transaction or in one of its own. */
 static int session_revoke_locked(struct worker *w, struct arena *a, const char *user_id,
-				 struct db_statement *st, const char *const *params)
+				 struct db_statement *st, const char *const *params, PGresult **out)
 {
 	int own = !w->db.in_transaction;
 	int rc = own ? db_begin(&w->db, a) : SOUK_OK;
@@ -405,6 +416,8 @@ static int session_revoke_locked(struct worker *w, struct arena *a, const char *
 		rc = db_exec(&w->db, a, st, params, &r);
 	if (rc == SOUK_OK && st == &session_revoke_family && strcmp(PQcmdTuples(r), "0") == 0)
 		rc = SOUK_ENOTFOUND;
+	if (rc == SOUK_OK && out != NULL)
+		*out = r;
 	return own ? db_end(&w->db, a, rc) : rc;
 }
 
@@ -412,21 +425,33 @@ int session_revoke(struct worker *w, struct arena *a, const char *user_id, const
 {
 	const char *params[] = {family, user_id};
 
-	return session_revoke_locked(w, a, user_id, &session_revoke_family, params);
+	return session_revoke_locked(w, a, user_id, &session_revoke_family, params, NULL);
 }
 
 int session_revoke_all(struct worker *w, struct arena *a, const char *user_id)
 {
 	const char *params[] = {user_id};
 
-	return session_revoke_locked(w, a, user_id, &session_revoke_user, params);
+	return session_revoke_locked(w, a, user_id, &session_revoke_user, params, NULL);
+}
+
+int session_revoke_all_counted(struct worker *w, struct arena *a, const char *user_id,
+			       long *revoked)
+{
+	const char *params[] = {user_id};
+	PGresult *r = NULL;
+	int rc = session_revoke_locked(w, a, user_id, &session_revoke_user_counted, params, &r);
+
+	if (rc == SOUK_OK)
+		*revoked = strtol(PQgetvalue(r, 0, 0), NULL, 10);
+	return rc;
 }
 
 int session_revoke_others(struct worker *w, struct arena *a, const char *user_id, const char *keep)
 {
 	const char *params[] = {user_id, keep};
 
-	return session_revoke_locked(w, a, user_id, &session_revoke_others_st, params);
+	return session_revoke_locked(w, a, user_id, &session_revoke_others_st, params, NULL);
 }
 
 int session_list(struct worker *w, struct arena *a, const char *user_id, const char *current,

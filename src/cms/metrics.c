@@ -481,8 +481,8 @@ int cms_metrics_rollup(struct worker *w, struct arena *a, long *rows)
 
 /* ?from=&to= (YYYY-MM-DD, the last 30 days by default, at most 366 days)
  * and ?limit= (1..100, default 20). SOUK_OK or SOUK_EINVALID. */
-static int report_params(struct http_request *req, const char **from, const char **to,
-			 const char **limit)
+int cms_metrics_report_params(struct http_request *req, const char **from, const char **to,
+			      const char **limit)
 {
 	const char *f = http_query(req, "from"), *t = http_query(req, "to");
 	const char *l = http_query(req, "limit");
@@ -528,7 +528,7 @@ static int report(struct worker *w, struct http_request *req, struct http_respon
 int cms_metrics_views(struct worker *w, struct http_request *req, struct http_response *res)
 {
 	const char *from = NULL, *to = NULL, *limit = NULL, *path = http_query(req, "path");
-	int rc = report_params(req, &from, &to, &limit);
+	int rc = cms_metrics_report_params(req, &from, &to, &limit);
 
 	if (path != NULL && (path = path_normal(req->arena, path)) == NULL)
 		return http_field_error(req, "path", "must be a path of the site");
@@ -543,7 +543,7 @@ int cms_metrics_views(struct worker *w, struct http_request *req, struct http_re
 int cms_metrics_pages(struct worker *w, struct http_request *req, struct http_response *res)
 {
 	const char *from = NULL, *to = NULL, *limit = NULL;
-	int rc = report_params(req, &from, &to, &limit);
+	int rc = cms_metrics_report_params(req, &from, &to, &limit);
 
 	if (rc != SOUK_OK)
 		return rc;
@@ -556,7 +556,7 @@ int cms_metrics_pages(struct worker *w, struct http_request *req, struct http_re
 int cms_metrics_referrers(struct worker *w, struct http_request *req, struct http_response *res)
 {
 	const char *from = NULL, *to = NULL, *limit = NULL;
-	int rc = report_params(req, &from, &to, &limit);
+	int rc = cms_metrics_report_params(req, &from, &to, &limit);
 
 	if (rc != SOUK_OK)
 		return rc;
@@ -570,7 +570,7 @@ int cms_metrics_referrers(struct worker *w, struct http_request *req, struct htt
 int cms_metrics_searches(struct worker *w, struct http_request *req, struct http_response *res)
 {
 	const char *from = NULL, *to = NULL, *limit = NULL, *zero = http_query(req, "zero");
-	int rc = report_params(req, &from, &to, &limit);
+	int rc = cms_metrics_report_params(req, &from, &to, &limit);
 
 	if (zero != NULL && strcmp(zero, "1") != 0 && strcmp(zero, "0") != 0)
 		return http_field_error(req, "zero", "must be 1 or 0");

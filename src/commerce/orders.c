@@ -23,6 +23,7 @@
 #include <cjson/cJSON.h>
 
 #include "souk/arena.h"
+#include "souk/audit.h"
 #include "souk/commerce.h"
 #include "souk/config.h"
 #include "souk/db.h"
@@ -36,6 +37,10 @@
 /* a pending order holds its coupon this long (souk-jobs expire-orders
  * cancels it then) */
 #define RESERVATION "interval '24 hours'"
+
+/* staff send an order's confirmation again at most this often in this window */
+#define ORDER_RESENDS_MAX 5
+#define ORDER_RESEND_WINDOW "interval '24 hours'"
 
 #define ORDER_ROW_COLUMNS                                                                          \
 	"SELECT o.id, o.public_id, o.user_id, o.status, o.total_paise, o.currency, o.provider,"    \
@@ -201,6 +206,26 @@ static struct db_statement order_mail_items = {
 	   " FROM orders o JOIN users u ON u.id = o.user_id"
 	   " LEFT JOIN order_items i ON i.order_id = o.id WHERE o.id = $1::bigint"
 	   " GROUP BY u.email, u.name",
+    .nparams = 1,
+};
+
+/* An order whose confirmation staff send again, locked so that resends of
+ * one order queue on it and the cap counts them all: orders.id, the public
+ * id as stored, status, total, invoice number ("" for none), its resends
+ * ever, those in the window, and the seconds until the oldest of those
+ * leaves it. Resends are counted in audit_log, which is never pruned, so
+ * the count also numbers their dedupe keys. */
+static struct db_statement order_resend_lock = {
+    .name = "order_resend_lock",
+    .sql = "SELECT o.id, o.public_id, o.status, o.total_paise, coalesce(v.number, ''),"
+	   " x.ever, x.recent, x.wait FROM orders o LEFT JOIN invoices v ON v.order_id = o.id"
+	   " CROSS JOIN LATERAL (SELECT count(*) AS ever,"
+	   "   count(*) FILTER (WHERE l.at > now() - " ORDER_RESEND_WINDOW ") AS recent,"
+	   "   coalesce(ceil(extract(epoch FROM min(l.at) FILTER (WHERE l.at > now() "
+	   "- " ORDER_RESEND_WINDOW ") + " ORDER_RESEND_WINDOW " - now())), 0)::bigint AS wait"
+	   "   FROM audit_log l WHERE l.entity = 'order' AND l.entity_id = o.public_id::text"
+	   "   AND l.action = 'order.confirmation_resent') x"
+	   " WHERE o.public_id = $1::uuid FOR UPDATE OF o",
     .nparams = 1,
 };
 
@@ -605,8 +630,14 @@ static int issue_invoice(struct worker *w, struct arena *a, const char *order_id
 	return db_exec(&w->db, a, &invoice_insert, p2, NULL);
 }
 
+/* Queues the order_confirmation e-mail of order order_id (orders.id) to the
+ * buyer's current address, once per dedupe_key: the first one at fulfilment
+ * ("order_paid:<public id>"), staff's resends under keys of their own. The
+ * same data every time: items, total, invoice number (number; NULL or ""
+ * for none), the link to the order. SOUK_OK or a db error. */
 static int queue_confirmation(struct worker *w, struct arena *a, const char *order_id,
-			      const char *public_id, int64_t total, const char *number)
+			      const char *public_id, int64_t total, const char *number,
+			      const char *dedupe_key)
 {
 	const char *params[] = {order_id};
 	PGresult *r = NULL;
@@ -629,7 +660,7 @@ static int queue_confirmation(struct worker *w, struct arena *a, const char *ord
 	if (items != NULL)
 		cJSON_AddItemReferenceToObject(data, "items", items);
 	return mail_queue_once(&w->db, a, "order_confirmation", PQgetvalue(r, 0, 1), data,
-			       arena_printf(a, "order_paid:%s", public_id));
+			       dedupe_key);
 }
 
 int order_fulfil(struct worker *w, struct arena *a, const char *order_id,
@@ -673,11 +704,69 @@ int order_fulfil(struct worker *w, struct arena *a, const char *order_id,
 	if (rc == SOUK_OK && total > 0)
 		rc = issue_invoice(w, a, order_id, state, country, number);
 	if (rc == SOUK_OK)
-		rc = queue_confirmation(w, a, order_id, public_id, total, number);
+		rc = queue_confirmation(w, a, order_id, public_id, total, number,
+					arena_printf(a, "order_paid:%s", public_id));
 	rc = db_end(&w->db, a, rc);
 	if (rc == SOUK_OK)
 		*result = FULFIL_DONE;
 	return rc;
+}
+
+int order_confirmation_resend(struct worker *w, struct arena *a, const char *public_id,
+			      const char *actor, const char *ip, const char **why,
+			      long *retry_after)
+{
+	const char *params[] = {public_id};
+	PGresult *r = NULL;
+	cJSON *data;
+	int rc;
+
+	if (!validate_uuid(public_id))
+		return SOUK_ENOTFOUND;
+	rc = db_begin(&w->db, a);
+	if (rc != SOUK_OK)
+		return rc;
+	rc = db_exec(&w->db, a, &order_resend_lock, params, &r);
+	if (rc == SOUK_OK && PQntuples(r) != 1)
+		rc = SOUK_ENOTFOUND;
+	if (rc != SOUK_OK)
+		return db_end(&w->db, a, rc);
+
+	const char *order_id = arena_strdup(a, PQgetvalue(r, 0, 0));
+	const char *id = arena_strdup(a, PQgetvalue(r, 0, 1)); /* as stored: lower case */
+	const char *status = arena_strdup(a, PQgetvalue(r, 0, 2));
+	int64_t total = strtoll(PQgetvalue(r, 0, 3), NULL, 10);
+	const char *number = arena_strdup(a, PQgetvalue(r, 0, 4));
+	long ever = strtol(PQgetvalue(r, 0, 5), NULL, 10);
+	long recent = strtol(PQgetvalue(r, 0, 6), NULL, 10);
+	long wait = strtol(PQgetvalue(r, 0, 7), NULL, 10);
+
+	if (strcmp(status, "paid") != 0 && strcmp(status, "refunded") != 0) {
+		*why = arena_printf(a,
+				    "Only the confirmation of a paid or refunded order is sent "
+				    "again; this order is %s.",
+				    status);
+		return db_end(&w->db, a, SOUK_ECONFLICT);
+	}
+	if (recent >= ORDER_RESENDS_MAX) {
+		*retry_after = wait > 0 ? wait : 1;
+		*why = arena_printf(a,
+				    "This order's confirmation was sent again %d times in the "
+				    "last 24 hours, the most allowed; try again in %ld minutes.",
+				    ORDER_RESENDS_MAX, (*retry_after + 59) / 60);
+		return db_end(&w->db, a, SOUK_ERATELIMIT);
+	}
+	const char *key = arena_printf(a, "order_resend:%s:%ld", id, ever + 1);
+
+	rc = queue_confirmation(w, a, order_id, id, total, number, key);
+	if (rc == SOUK_OK) {
+		data = json_new_object(a);
+		cJSON_AddStringToObject(data, "template", "order_confirmation");
+		cJSON_AddNumberToObject(data, "resend", (double)(ever + 1));
+		rc = audit_record(&w->db, a, actor, "order.confirmation_resent", "order", id, data,
+				  ip);
+	}
+	return db_end(&w->db, a, rc);
 }
 
 int order_payment_failed(struct worker *w, struct arena *a, const struct order_row *o,

@@ -1,8 +1,9 @@
 /*
  * orders_admin.c - the staff view of orders (orders:read): the filtered,
  * paged list and one order with everything that happened to it (payments,
- * refunds, credit notes, disputes, webhook events). See
- * include/souk/commerce.h (staff orders). Read-only.
+ * refunds, credit notes, disputes, webhook events), the order confirmation
+ * sent again, and the sales report (metrics:read). See
+ * include/souk/commerce.h (staff orders, sales report).
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -10,7 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "souk/arena.h"
+#include "souk/auth.h"
+#include "souk/cms.h"
 #include "souk/commerce.h"
 #include "souk/db.h"
 #include "souk/err.h"
@@ -96,6 +101,56 @@ static struct db_statement admin_extras = {
 	       "   WHERE v.order_id = o.id))::text"
 	       " FROM orders o JOIN users u ON u.id = o.user_id WHERE o.public_id = $1::uuid",
 	.nparams = 1,
+	.flags = DB_READONLY,
+};
+/*
+ * The sales report of the shop's days $1..$2 (dates, IST), top $3 products.
+ * Revenue: the totals (GST included) and tax of orders paid in the range,
+ * by paid_at (a refunded order was paid: it counts, its refund shows in
+ * refunded); refunded: processed refunds by processed_at; by_status: the
+ * orders created in the range, every status; top products: the lines of
+ * those paid orders (price x quantity - discount + tax), by revenue.
+ */
+static struct db_statement sales_report = {
+	.name = "orders_admin_sales",
+	.sql = "WITH b AS (SELECT ($1::date::timestamp AT TIME ZONE " SHOP_ZONE ") AS lo,"
+	       "  (($2::date + 1)::timestamp AT TIME ZONE " SHOP_ZONE ") AS hi),"
+	       " paid AS (SELECT o.id, (o.paid_at AT TIME ZONE " SHOP_ZONE ")::date AS day,"
+	       "  o.total_paise, o.tax_paise FROM orders o, b"
+	       "  WHERE o.status IN ('paid', 'refunded') AND o.paid_at >= b.lo AND o.paid_at < b.hi),"
+	       " back AS (SELECT (f.processed_at AT TIME ZONE " SHOP_ZONE ")::date AS day,"
+	       "  f.amount_paise FROM refunds f, b WHERE f.status = 'processed'"
+	       "  AND f.processed_at >= b.lo AND f.processed_at < b.hi),"
+	       " days AS (SELECT d.ts::date AS day, coalesce(p.orders, 0) AS orders,"
+	       "  coalesce(p.revenue, 0) AS revenue, coalesce(p.tax, 0) AS tax,"
+	       "  coalesce(f.refunded, 0) AS refunded"
+	       "  FROM generate_series($1::date, $2::date, interval '1 day') AS d (ts)"
+	       "  LEFT JOIN (SELECT day, count(*) AS orders, sum(total_paise)::bigint AS revenue,"
+	       "   sum(tax_paise)::bigint AS tax FROM paid GROUP BY day) p ON p.day = d.ts::date"
+	       "  LEFT JOIN (SELECT day, sum(amount_paise)::bigint AS refunded FROM back"
+	       "   GROUP BY day) f ON f.day = d.ts::date)"
+	       " SELECT json_build_object('from', $1::date::text, 'to', $2::date::text,"
+	       " 'days', (SELECT json_agg(json_build_object('day', day::text, 'orders', orders,"
+	       "   'revenue_paise', revenue, 'tax_paise', tax, 'refunded_paise', refunded)"
+	       "   ORDER BY day) FROM days),"
+	       " 'by_status', (SELECT json_agg(json_build_object('status', s.status,"
+	       "   'count', (SELECT count(*) FROM orders o, b WHERE o.status = s.status"
+	       "     AND o.created_at >= b.lo AND o.created_at < b.hi)) ORDER BY s.n)"
+	       "   FROM unnest(ARRAY['pending', 'paid', 'failed', 'refunded', 'cancelled'])"
+	       "   WITH ORDINALITY AS s (status, n)),"
+	       " 'top_products', (SELECT coalesce(json_agg(json_build_object('product', t.public_id,"
+	       "   'slug', t.slug, 'title', t.title, 'orders', t.orders, 'revenue_paise', t.revenue)"
+	       "   ORDER BY t.revenue DESC, t.slug), '[]') FROM ("
+	       "   SELECT pr.public_id, pr.slug, pr.title, count(DISTINCT i.order_id) AS orders,"
+	       "   sum(i.unit_price_paise * i.quantity - i.discount_paise + i.tax_paise)::bigint"
+	       "   AS revenue FROM paid p JOIN order_items i ON i.order_id = p.id"
+	       "   JOIN products pr ON pr.id = i.product_id GROUP BY pr.id"
+	       "   ORDER BY revenue DESC, pr.slug LIMIT $3::int) t),"
+	       " 'totals', (SELECT json_build_object('orders', sum(orders)::bigint,"
+	       "   'revenue_paise', sum(revenue)::bigint, 'tax_paise', sum(tax)::bigint,"
+	       "   'refunded_paise', sum(refunded)::bigint,"
+	       "   'net_paise', (sum(revenue) - sum(refunded))::bigint) FROM days))::text",
+	.nparams = 3,
 	.flags = DB_READONLY,
 };
 /* clang-format on */
@@ -202,5 +257,45 @@ int orders_admin_show(struct worker *w, struct http_request *req, struct http_re
 	const char *body = arena_printf(req->arena, "{\"order\":%s,%s", order, extras + 1);
 
 	http_response_body(res, 200, body, strlen(body));
+	return SOUK_OK;
+}
+
+int orders_admin_confirmation_resend(struct worker *w, struct http_request *req,
+				     struct http_response *res)
+{
+	const char *why = NULL;
+	long retry_after = 0;
+	cJSON *doc;
+	int rc = order_confirmation_resend(w, req->arena, http_path_param(req, "id"),
+					   req->principal->user_id, req->remote_addr, &why,
+					   &retry_after);
+
+	if (rc == SOUK_ERATELIMIT)
+		http_response_header(res, "Retry-After",
+				     arena_printf(req->arena, "%ld", retry_after));
+	if (rc == SOUK_ECONFLICT || rc == SOUK_ERATELIMIT)
+		req->error_message = why;
+	if (rc != SOUK_OK)
+		return rc;
+	doc = json_new_object(req->arena);
+	cJSON_AddBoolToObject(doc, "queued", true);
+	http_response_json(res, req->arena, 202, doc);
+	return SOUK_OK;
+}
+
+int orders_admin_sales(struct worker *w, struct http_request *req, struct http_response *res)
+{
+	const char *from = NULL, *to = NULL, *limit = NULL;
+	PGresult *r = NULL;
+	int rc = cms_metrics_report_params(req, &from, &to, &limit);
+
+	if (rc != SOUK_OK)
+		return rc;
+	const char *params[] = {from, to, limit};
+
+	rc = db_exec(&w->db, req->arena, &sales_report, params, &r);
+	if (rc != SOUK_OK)
+		return rc;
+	http_response_body(res, 200, PQgetvalue(r, 0, 0), (size_t)PQgetlength(r, 0, 0));
 	return SOUK_OK;
 }

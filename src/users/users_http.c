@@ -377,8 +377,10 @@ int users_admin_list(struct worker *w, struct http_request *req, struct http_res
 	return SOUK_OK;
 }
 
-/* Resolves {id} to users.id, refusing the caller's own account. */
-static int admin_target(struct worker *w, struct http_request *req, const char **target)
+/* Resolves {id} to users.id (404 not a UUID, unknown or deleted); own, when
+ * not NULL, refuses the caller's own account with that 409 message. */
+static int admin_user(struct worker *w, struct http_request *req, const char *own,
+		      const char **target)
 {
 	const char *id = http_path_param(req, "id");
 	int rc;
@@ -388,11 +390,17 @@ static int admin_target(struct worker *w, struct http_request *req, const char *
 	rc = users_id_of(&w->db, req->arena, id, target);
 	if (rc != SOUK_OK)
 		return rc;
-	if (strcmp(*target, req->principal->user_id) == 0) {
-		req->error_message = "You cannot change your own role or status.";
+	if (own != NULL && strcmp(*target, req->principal->user_id) == 0) {
+		req->error_message = own;
 		return SOUK_ECONFLICT;
 	}
 	return SOUK_OK;
+}
+
+/* Resolves {id} to users.id, refusing the caller's own account. */
+static int admin_target(struct worker *w, struct http_request *req, const char **target)
+{
+	return admin_user(w, req, "You cannot change your own role or status.", target);
 }
 
 struct role_input {
@@ -472,4 +480,65 @@ int users_admin_disable(struct worker *w, struct http_request *req, struct http_
 int users_admin_enable(struct worker *w, struct http_request *req, struct http_response *res)
 {
 	return admin_status(w, req, res, "active");
+}
+
+/* GET /api/v1/admin/users/{id}/sessions?limit=&cursor= (users:manage): 200
+ * {"items", "next_cursor"} the user's live sessions as /me/sessions gives
+ * them (current: whether it is the caller's own), most recently used first
+ * (limit 1..100, default 50); 404, 422. */
+int users_admin_sessions(struct worker *w, struct http_request *req, struct http_response *res)
+{
+	const char *target = NULL, *id = http_path_param(req, "id");
+	const char *filters[] = {id};
+	struct page_cursor after = {0}, next = {.kind = 'S'};
+	bool has_after = false, more = false;
+	long limit = 0;
+	char *items = NULL, *body;
+	int rc = admin_user(w, req, NULL, &target);
+
+	if (rc != SOUK_OK)
+		return rc;
+	/* tied to the user: a cursor of another user's list (or /me) is a 422 */
+	next.fingerprint = page_fingerprint(filters, 1);
+	rc = page_params(req, 50, 'S', next.fingerprint, &limit, &after, &has_after);
+	if (rc != SOUK_OK)
+		return rc;
+	rc = session_list(w, req->arena, target, req->principal->session_id,
+			  has_after ? &after.id : NULL, (int)limit, &items, &more, &next.id);
+	if (rc != SOUK_OK)
+		return rc;
+	body = page_document(req->arena, items, more ? &next : NULL);
+	http_response_body(res, 200, body, strlen(body));
+	return SOUK_OK;
+}
+
+/* DELETE /api/v1/admin/users/{id}/sessions (users:manage): 200 {"revoked":
+ * n}, every session of the user revoked at once (n: how many were live);
+ * audited as user.sessions_revoked. 404, 409 own account (that is
+ * /auth/logout-all). */
+int users_admin_sessions_revoke(struct worker *w, struct http_request *req,
+				struct http_response *res)
+{
+	const char *target = NULL;
+	long revoked = 0;
+	cJSON *data, *body;
+	int rc = admin_user(w, req, "Use sign out everywhere for your own sessions.", &target);
+
+	if (rc != SOUK_OK)
+		return rc;
+	rc = db_begin(&w->db, req->arena);
+	if (rc == SOUK_OK)
+		rc = session_revoke_all_counted(w, req->arena, target, &revoked);
+	if (rc == SOUK_OK) {
+		data = json_new_object(req->arena);
+		cJSON_AddNumberToObject(data, "revoked", (double)revoked);
+		rc = audit(w, req, "user.sessions_revoked", http_path_param(req, "id"), data);
+	}
+	rc = db_end(&w->db, req->arena, rc);
+	if (rc != SOUK_OK)
+		return rc;
+	body = json_new_object(req->arena);
+	cJSON_AddNumberToObject(body, "revoked", (double)revoked);
+	http_response_json(res, req->arena, 200, body);
+	return SOUK_OK;
 }

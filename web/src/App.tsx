@@ -18,6 +18,7 @@ import { BlogList, BlogPost } from './pages/Blog';
 import { Team } from './pages/Team';
 import { Contact } from './pages/Contact';
 import { NotFound } from './pages/NotFound';
+import { AdminEntry } from './pages/AdminEntry';
 
 const routes: Route[] = [
   { pattern: '/', view: () => <Home /> },
@@ -44,6 +45,8 @@ const routes: Route[] = [
   { pattern: '/blog/:slug', view: ({ params }) => <BlogPost slug={params.slug!} /> },
   { pattern: '/team', view: () => <Team /> },
   { pattern: '/contact', view: () => <Contact /> },
+  // the back office: its own bundle (web/src/admin), loaded only here
+  { pattern: '/admin/*', view: () => <AdminEntry /> },
 ];
 
 function SearchBox() {

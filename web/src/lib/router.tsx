@@ -50,8 +50,15 @@ export function useLocation(): Location {
 export type Params = Record<string, string>;
 export interface Route { pattern: string; view: (p: { params: Params; query: URLSearchParams }) => JSX.Element | null }
 
+/** A pattern's segments match the path's; a last segment "*" matches the rest (none too). */
 function match(pattern: string, path: string): Params | null {
-  const a = pattern.split('/').filter(Boolean), b = path.split('/').filter(Boolean);
+  let a = pattern.split('/').filter(Boolean);
+  const b = path.split('/').filter(Boolean);
+  if (a[a.length - 1] === '*') {
+    a = a.slice(0, -1);
+    if (b.length < a.length) return null;
+    b.length = a.length;
+  }
   if (a.length !== b.length) return null;
   const out: Params = {};
   for (let i = 0; i < a.length; i++) {
