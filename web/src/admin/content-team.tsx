@@ -81,6 +81,8 @@ function Team() {
   const focusAfter = useFocusAfter();
   const items = state.data?.items ?? [];
 
+  // while a move is saved the buttons stay enabled (ignoring clicks): a disabled
+  // button would drop the keyboard focus before it can be put back on the moved row
   const reorder = useAction(async (i: number, d: -1 | 1) => {
     const ids = items.map((m) => m.id);
     const [id] = ids.splice(i, 1);
@@ -120,8 +122,8 @@ function Team() {
                     <td>{m.role_title || '—'}</td>
                     <td>{m.visible ? 'Shown' : <span class="status status-muted">hidden</span>}</td>
                     <td class="content-actions-cell">
-                      <Button id={`tm-${m.id}-up`} kind="secondary" class="btn-small" disabled={i === 0 || reorder.busy} onClick={() => void reorder.run(i, -1)}>Move up<span class="visually-hidden"> {m.name}</span></Button>
-                      <Button id={`tm-${m.id}-down`} kind="secondary" class="btn-small" disabled={i === t.items.length - 1 || reorder.busy} onClick={() => void reorder.run(i, 1)}>Move down<span class="visually-hidden"> {m.name}</span></Button>
+                      <Button id={`tm-${m.id}-up`} kind="secondary" class="btn-small" disabled={i === 0} aria-disabled={reorder.busy || undefined} onClick={() => { if (!reorder.busy) void reorder.run(i, -1); }}>Move up<span class="visually-hidden"> {m.name}</span></Button>
+                      <Button id={`tm-${m.id}-down`} kind="secondary" class="btn-small" disabled={i === t.items.length - 1} aria-disabled={reorder.busy || undefined} onClick={() => { if (!reorder.busy) void reorder.run(i, 1); }}>Move down<span class="visually-hidden"> {m.name}</span></Button>
                     </td>
                     <td class="content-actions-cell">
                       <Button kind="secondary" class="btn-small" onClick={() => edit(m)}>Edit<span class="visually-hidden"> {m.name}</span></Button>

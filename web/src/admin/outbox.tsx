@@ -106,7 +106,8 @@ function Outbox({ query }: { query: URLSearchParams }) {
         </div>
       </form>
       <p class="visually-hidden" role="status" aria-live="polite">{announce}</p>
-      <div class="admin-table-wrap">
+      {/* focusable: a row may hold no control, and the table scrolls sideways on a phone */}
+      <div class="admin-table-wrap" tabIndex={0} role="region" aria-label="Outbox messages">
         <table class="admin-table">
           <caption class="visually-hidden">{`Outbox: ${what}${filtered ? ' matching the filters' : ''}, newest first`}</caption>
           <thead>
