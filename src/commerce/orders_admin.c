@@ -266,10 +266,13 @@ int orders_admin_confirmation_resend(struct worker *w, struct http_request *req,
 	const char *why = NULL;
 	long retry_after = 0;
 	cJSON *doc;
-	int rc = order_confirmation_resend(w, req->arena, http_path_param(req, "id"),
-					   req->principal->user_id, req->remote_addr, &why,
-					   &retry_after);
+	/* no body members: an unknown one is a 422 before anything is done */
+	int rc = http_validate(req, NULL, 0, NULL, NULL);
 
+	if (rc == SOUK_OK)
+		rc = order_confirmation_resend(w, req->arena, http_path_param(req, "id"),
+					       req->principal->user_id, req->remote_addr, &why,
+					       &retry_after);
 	if (rc == SOUK_ERATELIMIT)
 		http_response_header(res, "Retry-After",
 				     arena_printf(req->arena, "%ld", retry_after));
