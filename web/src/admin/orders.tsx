@@ -8,7 +8,8 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, urlOf, type Get } from '../api/ApiService';
 import type { components } from '../api/types';
-import { followDownload, placeOfSupply, retryText, saveBlob } from '../components/accountUtil';
+import { followDownload, placeOfSupply, retryText } from '../components/accountUtil';
+import { useInvoiceDownload } from '../components/invoiceDownload';
 import { day, percent, rupees, rupeesExact } from '../lib/format';
 import { Link, setQuery } from '../lib/router';
 import { can, user } from '../lib/store';
@@ -486,44 +487,23 @@ function Events({ d }: { d: AdminOrder }) {
 
 // ------------------------------------------------------------ invoice
 
-const INVOICE_TRIES = 4;
 
 function InvoiceBox({ d }: { d: AdminOrder }) {
   const o = d.order;
-  const [waiting, setWaiting] = useState<number | null>(null); // seconds until the next try
-  const [gaveUp, setGaveUp] = useState(false);
-  const [saved, setSaved] = useState(false);
-  const timer = useRef<number | undefined>(undefined);
-  useEffect(() => () => window.clearTimeout(timer.current), []);
   const number = o.invoice?.number ?? '';
-  const act = useAction(async (attempt: number) => {
-    setSaved(false);
-    setGaveUp(false);
-    let r: Awaited<ReturnType<typeof api.blob>>;
+  const dl = useInvoiceDownload(async () => {
     try {
-      r = await api.blob('/api/v1/admin/orders/{id}/invoice', { path: { id: o.id } });
+      return await api.blob('/api/v1/admin/orders/{id}/invoice', { path: { id: o.id } });
     } catch (err) {
       // S3 storage answers a 302 to a presigned URL that fetch may not read
       // (CORS): let the browser follow it as a download instead
       if (err instanceof ApiError && err.status === 0) {
-        setWaiting(null);
         followDownload(urlOf('/api/v1/admin/orders/{id}/invoice', { id: o.id }), `${number}.pdf`);
-        setSaved(true);
-        return;
+        return null;
       }
-      setWaiting(null);
       throw err;
     }
-    if ('pending' in r) {
-      if (attempt >= INVOICE_TRIES) { setWaiting(null); setGaveUp(true); return; }
-      setWaiting(r.pending);
-      timer.current = window.setTimeout(() => { void act.run(attempt + 1); }, r.pending * 1000);
-      return;
-    }
-    setWaiting(null);
-    saveBlob(r.blob, r.filename ?? `${number}.pdf`);
-    setSaved(true);
-  });
+  }, `${number}.pdf`);
   return (
     <div>
       <h3>Tax invoice</h3>
@@ -533,14 +513,13 @@ function InvoiceBox({ d }: { d: AdminOrder }) {
       ) : (
         <>
           <p><strong>{o.invoice.number}</strong>, issued {day(o.invoice.issued_at)}.{d.invoice_rendered === false && ' Its PDF is still being made.'}</p>
-          <Button kind="secondary" busy={act.busy || waiting !== null}
-            onClick={() => { window.clearTimeout(timer.current); void act.run(1); }}>Download invoice PDF</Button>
+          <Button kind="secondary" busy={dl.busy} onClick={dl.run}>Download invoice PDF</Button>
           <div aria-live="polite">
-            {waiting !== null && <Notice kind="info"><p>The PDF is being made. Trying again in {waiting} seconds.</p></Notice>}
-            {gaveUp && <Notice kind="warning"><p>The PDF is still being made. Try again in a few minutes.</p></Notice>}
-            {saved && <Notice kind="success"><p>Invoice {number} downloaded.</p></Notice>}
+            {dl.waiting !== null && <Notice kind="info"><p>The PDF is being made. Trying again in {dl.waiting} seconds.</p></Notice>}
+            {dl.gaveUp && <Notice kind="warning"><p>The PDF is still being made. Try again in a few minutes.</p></Notice>}
+            {dl.saved && <Notice kind="success"><p>Invoice {number} downloaded.</p></Notice>}
           </div>
-          <ErrorBox error={act.error} />
+          <ErrorBox error={dl.error} />
         </>
       )}
     </div>

@@ -9,6 +9,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError } from '../api/ApiService';
 import type { components } from '../api/types';
 import { AccountNav } from '../components/AccountNav';
+import { useInvoiceDownload } from '../components/invoiceDownload';
 import { deviceName, followDownload, placeOfSupply, retryText, saveBlob, showToast, today } from '../components/accountUtil';
 import { bytes, day, number, percent, plural, rupees, rupeesExact, when } from '../lib/format';
 import { Link, navigate, useLocation } from '../lib/router';
@@ -425,38 +426,18 @@ function OrderView({ o }: { o: Order }) {
   );
 }
 
-const INVOICE_TRIES = 4;
-
 function InvoiceDownload({ order, number: invoiceNumber }: { order: Order; number: string }) {
-  const [waiting, setWaiting] = useState<number | null>(null); // seconds until the next try
-  const [gaveUp, setGaveUp] = useState(false);
-  const [saved, setSaved] = useState(false);
-  const timer = useRef<number | undefined>(undefined);
-  useEffect(() => () => window.clearTimeout(timer.current), []);
-  const act = useAction(async (attempt: number) => {
-    setSaved(false);
-    setGaveUp(false);
-    const r = await api.blob('/api/v1/me/orders/{id}/invoice', { path: { id: order.id } });
-    if ('pending' in r) {
-      if (attempt >= INVOICE_TRIES) { setWaiting(null); setGaveUp(true); return; }
-      setWaiting(r.pending);
-      timer.current = window.setTimeout(() => { void act.run(attempt + 1); }, r.pending * 1000);
-      return;
-    }
-    setWaiting(null);
-    saveBlob(r.blob, r.filename ?? `${invoiceNumber}.pdf`);
-    setSaved(true);
-  });
+  const dl = useInvoiceDownload(() => api.blob('/api/v1/me/orders/{id}/invoice', { path: { id: order.id } }), `${invoiceNumber}.pdf`);
   return (
     <>
       <p>Tax invoice <strong>{invoiceNumber}</strong>{order.invoice?.issued_at ? `, issued ${day(order.invoice.issued_at)}` : ''}.</p>
-      <Button kind="primary" busy={act.busy || waiting !== null} onClick={() => { window.clearTimeout(timer.current); void act.run(1); }}>Download invoice</Button>
-      {waiting !== null && (
-        <Notice kind="info"><p>Your invoice is being prepared. We will try again in {waiting} seconds.</p></Notice>
+      <Button kind="primary" busy={dl.busy} onClick={dl.run}>Download invoice</Button>
+      {dl.waiting !== null && (
+        <Notice kind="info"><p>Your invoice is being prepared. We will try again in {dl.waiting} seconds.</p></Notice>
       )}
-      {gaveUp && <Notice kind="warning"><p>Your invoice is still being prepared. Please try again in a few minutes.</p></Notice>}
-      {saved && <Notice kind="success"><p>Invoice {invoiceNumber} downloaded.</p></Notice>}
-      <FormError error={act.error} />
+      {dl.gaveUp && <Notice kind="warning"><p>Your invoice is still being prepared. Please try again in a few minutes.</p></Notice>}
+      {dl.saved && <Notice kind="success"><p>Invoice {invoiceNumber} downloaded.</p></Notice>}
+      <FormError error={dl.error} />
     </>
   );
 }
