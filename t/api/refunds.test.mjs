@@ -156,6 +156,36 @@ describe('refunds (orders:refund)', () => {
     assert.equal(outbox('refund_issued', c.email).full, true);
   });
 
+  test('sales_count counts standing sales: +1 per paid order, once; a full refund takes it back', async () => {
+    const [a, b] = products(2);
+    const state = () => one(`select p.sales_count || ' ' || pp.sales_count || ' '
+        || (pp.item::json->>'sales_count') || ' ' || (pp.detail::json->>'sales_count') || ' ' || s.sales_count || ' ' || (p.updated_at = p.created_at)
+      from products p join product_pages pp on pp.product_id = p.id
+      join product_search s on s.product_id = p.id where p.id = ${a.dbid}`);
+    sql(`update products set created_at = updated_at where id in (${a.dbid}, ${b.dbid})`);
+    assert.equal(state(), '0 0 0 0 0 true');
+    const first = await bought([a, b]);
+    // the webhook of the same payment and a second verify change nothing
+    assert.equal((await webhook('payment.captured', { payment_id: first.pay.razorpay_payment_id })).status, 200);
+    assert.equal((await verify(first.c, first.pay)).status, 200);
+    const second = await bought([a]);
+    // a sale is not an edit: updated_at stays
+    assert.equal(state(), '2 2 2 2 2 true');
+    assert.equal(count(`select sales_count from products where id = ${b.dbid}`), 1);
+    // the storefront's product says so
+    const item = await api(`/api/v1/products/${a.slug}`);
+    assert.equal(item.status, 200, item.text);
+    assert.equal(item.json.sales_count, 2);
+    // a partial refund leaves the sale standing; the rest of it takes it back, once
+    assert.equal((await refund(adminT, second.order.id, { reason: 'part', amount_paise: 100 })).status, 201);
+    assert.equal(state(), '2 2 2 2 2 true');
+    assert.equal((await refund(adminT, second.order.id, { reason: 'rest' })).status, 201);
+    assert.equal(state(), '1 1 1 1 1 true');
+    assert.equal((await refund(adminT, first.order.id, { reason: 'all' })).status, 201);
+    assert.equal(state(), '0 0 0 0 0 true');
+    assert.equal(count(`select sales_count from products where id = ${b.dbid}`), 0);
+  });
+
   test('Razorpay down is 502 with the refund held pending; a retry with the key makes exactly one', async () => {
     const { order, pay } = await bought([p[6]]);
     const key = randomUUID();
