@@ -237,6 +237,10 @@ int catalog_sitemap_counts(struct worker *w, struct arena *a, struct pg_result *
 /* SOUK_OK when the category exists, else SOUK_ENOTFOUND. */
 int catalog_category_exists(struct worker *w, struct arena *a, const char *slug);
 int catalog_category_json(struct worker *w, struct arena *a, const char *slug, char **json);
+/* {"items":[{slug,name,description,sort_order,updated_at,product_count,
+ * published_count}]}: every category, by sort_order then name; product_count
+ * counts products of any status (a category with any cannot be deleted). */
+int catalog_categories_admin(struct worker *w, struct arena *a, char **json);
 /* fields: {name, description?, sort_order?}; SOUK_ECONFLICT when the slug is taken. */
 int catalog_category_create(struct worker *w, struct arena *a, const char *slug,
 			    const char *fields);
@@ -316,6 +320,7 @@ int catalog_admin_product_archive(struct worker *w, struct http_request *req,
 				  struct http_response *res);
 int catalog_admin_product_delete(struct worker *w, struct http_request *req,
 				 struct http_response *res);
+int catalog_admin_categories(struct worker *w, struct http_request *req, struct http_response *res);
 int catalog_admin_category_create(struct worker *w, struct http_request *req,
 				  struct http_response *res);
 int catalog_admin_category_update(struct worker *w, struct http_request *req,

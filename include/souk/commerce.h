@@ -638,6 +638,10 @@ int invoices_render(struct worker *w, struct arena *a, long limit, long *rendere
 int invoice_pdf_of_order(struct worker *w, struct arena *a, const char *order_id,
 			 const char **number, const char **key);
 int orders_admin_invoice(struct worker *w, struct http_request *req, struct http_response *res);
+/* A credit note's PDF for staff with orders:read, as the invoice's (200, 302
+ * or 202 while rendering); 404 when the order has no credit note numbered so.
+ *   GET /api/v1/admin/orders/{id}/credit-notes/{number} */
+int orders_admin_credit_note(struct worker *w, struct http_request *req, struct http_response *res);
 
 /*
  * Staff orders (orders_admin.c), orders:read:

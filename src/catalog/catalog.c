@@ -235,6 +235,21 @@ static struct db_statement categories_public = {
 	.flags = DB_READONLY,
 };
 
+/* every category, with its products of any status and its published ones */
+static struct db_statement categories_admin = {
+	.name = "catalog_categories_admin",
+	.sql = "SELECT json_build_object('items', coalesce(json_agg(json_build_object("
+	       " 'slug', c.slug, 'name', c.name, 'description', c.description,"
+	       " 'sort_order', c.sort_order, 'updated_at', " DB_TS("c.updated_at") ","
+	       " 'product_count', coalesce(n.total, 0), 'published_count', coalesce(n.published, 0))"
+	       " ORDER BY c.sort_order, c.name), '[]'))::text"
+	       " FROM categories c LEFT JOIN (SELECT category_id, count(*) AS total,"
+	       "   count(*) FILTER (WHERE status = 'published') AS published FROM products"
+	       "   GROUP BY category_id) n ON n.category_id = c.id",
+	.nparams = 0,
+	.flags = DB_READONLY,
+};
+
 static struct db_statement tags_public = {
 	.name = "catalog_tags_public",
 	.sql = "SELECT json_build_object('items', coalesce(json_agg(json_build_object("
@@ -386,6 +401,11 @@ int catalog_product_admin(struct worker *w, struct arena *a, const char *public_
 int catalog_categories_public(struct worker *w, struct arena *a, char **json)
 {
 	return single_text(w, a, &categories_public, NULL, json);
+}
+
+int catalog_categories_admin(struct worker *w, struct arena *a, char **json)
+{
+	return single_text(w, a, &categories_admin, NULL, json);
 }
 
 int catalog_tags_public(struct worker *w, struct arena *a, char **json)

@@ -748,6 +748,20 @@ static int category_saved(struct worker *w, struct http_request *req, struct htt
 	return rc != SOUK_OK ? rc : answer_category(w, req, res, slug, status);
 }
 
+/* GET /api/v1/admin/categories (products:write): 200 every category with
+ * its sort order and its products of any status (not paged, like the public
+ * list: staff make them). */
+int catalog_admin_categories(struct worker *w, struct http_request *req, struct http_response *res)
+{
+	char *json = NULL;
+	int rc = catalog_categories_admin(w, req->arena, &json);
+
+	if (rc != SOUK_OK)
+		return rc;
+	http_response_body(res, 200, json, strlen(json));
+	return SOUK_OK;
+}
+
 /* POST /api/v1/admin/categories {name, slug?, description?, sort_order?}
  * (products:write): 201; 409 slug taken; 422. */
 int catalog_admin_category_create(struct worker *w, struct http_request *req,

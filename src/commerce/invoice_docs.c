@@ -2,7 +2,7 @@
  * invoice_docs.c - invoices and credit notes as documents: souk-jobs
  * invoices renders each one not rendered yet to PDF (invoice_pdf.c) and
  * stores it through the storage driver; the buyer (and staff with
- * orders:read) download the invoice of an order. See
+ * orders:read) download the invoice of an order, staff its credit notes. See
  * include/souk/commerce.h (invoices, invoice PDF).
  *
  * Keys: invoices/<financial year>/<number>.pdf and
@@ -127,6 +127,15 @@ static struct db_statement invoice_of_order = {
     .sql = "SELECT v.number, v.pdf_storage_key FROM orders o"
 	   " JOIN invoices v ON v.order_id = o.id"
 	   " WHERE o.public_id = $1::uuid AND ($2::bigint IS NULL OR o.user_id = $2::bigint)",
+    .nparams = 2,
+    .flags = DB_READONLY,
+};
+
+static struct db_statement credit_note_of_order = {
+    .name = "invoice_docs_credit_note_of_order",
+    .sql = "SELECT c.number, c.pdf_storage_key FROM orders o"
+	   " JOIN invoices v ON v.order_id = o.id JOIN credit_notes c ON c.invoice_id = v.id"
+	   " WHERE o.public_id = $1::uuid AND c.number = $2",
     .nparams = 2,
     .flags = DB_READONLY,
 };
@@ -317,23 +326,12 @@ int invoice_pdf_of_order(struct worker *w, struct arena *a, const char *order_id
 
 /* ------------------------------------------------------------ download */
 
-static int invoice_answer(struct worker *w, struct http_request *req, struct http_response *res,
-			  const char *user_id)
+/* The document r's one row names ({number, pdf_storage_key}): 202 while it
+ * is not rendered, else the PDF (through nginx, or a presigned S3 URL). */
+static int document_answer(struct worker *w, struct http_request *req, struct http_response *res,
+			   PGresult *r, const char *rendering)
 {
-	const char *id = http_path_param(req, "id");
-	const char *params[] = {id, user_id};
-	PGresult *r = NULL;
 	int rc;
-
-	if (!validate_uuid(id))
-		return SOUK_ENOTFOUND;
-	rc = db_exec(&w->db, req->arena, &invoice_of_order, params, &r);
-	if (rc != SOUK_OK)
-		return rc;
-	if (PQntuples(r) != 1) {
-		req->error_message = "This order has no invoice (it is not paid, or was free).";
-		return SOUK_ENOTFOUND;
-	}
 	const char *number = arena_strdup(req->arena, PQgetvalue(r, 0, 0));
 
 	if (PQgetisnull(r, 0, 1)) {
@@ -341,8 +339,7 @@ static int invoice_answer(struct worker *w, struct http_request *req, struct htt
 
 		cJSON_AddStringToObject(doc, "status", "rendering");
 		cJSON_AddStringToObject(doc, "number", number);
-		cJSON_AddStringToObject(doc, "message",
-					"The invoice PDF is being made: ask again shortly.");
+		cJSON_AddStringToObject(doc, "message", rendering);
 		http_response_header(res, "Retry-After", RENDER_RETRY_AFTER);
 		http_response_header(res, "Cache-Control", "no-store");
 		http_response_json(res, req->arena, 202, doc);
@@ -377,6 +374,26 @@ static int invoice_answer(struct worker *w, struct http_request *req, struct htt
 	return SOUK_OK;
 }
 
+static int invoice_answer(struct worker *w, struct http_request *req, struct http_response *res,
+			  const char *user_id)
+{
+	const char *id = http_path_param(req, "id");
+	const char *params[] = {id, user_id};
+	PGresult *r = NULL;
+	int rc;
+
+	if (!validate_uuid(id))
+		return SOUK_ENOTFOUND;
+	rc = db_exec(&w->db, req->arena, &invoice_of_order, params, &r);
+	if (rc != SOUK_OK)
+		return rc;
+	if (PQntuples(r) != 1) {
+		req->error_message = "This order has no invoice (it is not paid, or was free).";
+		return SOUK_ENOTFOUND;
+	}
+	return document_answer(w, req, res, r, "The invoice PDF is being made: ask again shortly.");
+}
+
 int orders_mine_invoice(struct worker *w, struct http_request *req, struct http_response *res)
 {
 	/* staff who may read every order may read its invoice here too */
@@ -388,4 +405,27 @@ int orders_mine_invoice(struct worker *w, struct http_request *req, struct http_
 int orders_admin_invoice(struct worker *w, struct http_request *req, struct http_response *res)
 {
 	return invoice_answer(w, req, res, NULL);
+}
+
+/* GET /api/v1/admin/orders/{id}/credit-notes/{number} (orders:read): the
+ * credit note's PDF; 202 while it is being made; 404 when the order has no
+ * such credit note. */
+int orders_admin_credit_note(struct worker *w, struct http_request *req, struct http_response *res)
+{
+	const char *id = http_path_param(req, "id"), *number = http_path_param(req, "number");
+	const char *params[] = {id, number};
+	PGresult *r = NULL;
+	int rc;
+
+	if (!validate_uuid(id) || number == NULL || strlen(number) > INVOICE_NUMBER_MAX)
+		return SOUK_ENOTFOUND;
+	rc = db_exec(&w->db, req->arena, &credit_note_of_order, params, &r);
+	if (rc != SOUK_OK)
+		return rc;
+	if (PQntuples(r) != 1) {
+		req->error_message = "This order has no credit note of that number.";
+		return SOUK_ENOTFOUND;
+	}
+	return document_answer(w, req, res, r,
+			       "The credit note PDF is being made: ask again shortly.");
 }

@@ -297,6 +297,27 @@ describe('staff: products', () => {
     expectError(await json(editor, 'DELETE', '/api/v1/admin/categories/ebooks'), 409, 'conflict');
     assert.equal((await json(editor, 'DELETE', `/api/v1/admin/categories/${slug}`)).status, 204);
   });
+
+  test('the staff category list counts products of any status; customers are 403', async () => {
+    const slug = `catl-${process.pid}-${Date.now() % 1e6}`;
+    assert.equal((await json(editor, 'POST', '/api/v1/admin/categories', { slug, name: 'Counted', sort_order: -999999 })).status, 201);
+    const cat = sql(`select id from categories where slug = '${slug}'`).stdout;
+    sql(`insert into products (slug, title, price_paise, status, published_at, category_id)
+      values ('${slug}-a', 'A', 100, 'published', now(), ${cat}), ('${slug}-b', 'B', 100, 'draft', null, ${cat}),
+             ('${slug}-c', 'C', 100, 'archived', null, ${cat})`);
+    const r = await json(editor, 'GET', '/api/v1/admin/categories');
+    assert.equal(r.status, 200, r.text);
+    const mine = r.json.items.find((x) => x.slug === slug);
+    assert.deepEqual([mine.name, mine.sort_order, mine.product_count, mine.published_count], ['Counted', -999999, 3, 1]);
+    assert.equal(r.json.items[0].slug, slug, 'sorted by sort_order first');
+    assert.ok(r.json.items.every((x) => typeof x.updated_at === 'string'));
+    const all = Number(sql('select count(*) from categories').stdout);
+    assert.equal(r.json.items.length, all);
+    expectError(await json(customer, 'GET', '/api/v1/admin/categories'), 403, 'forbidden');
+    expectError(await api('/api/v1/admin/categories'), 401, 'unauthenticated');
+    sql(`delete from products where slug like '${slug}-%'`);
+    assert.equal((await json(editor, 'DELETE', `/api/v1/admin/categories/${slug}`)).status, 204);
+  });
 });
 
 describe('uploads', () => {

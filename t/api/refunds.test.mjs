@@ -487,6 +487,12 @@ describe('souk-jobs', () => {
     const abroad = await bought([products(1)[0]], { billing_name: 'Jane', country: 'US' });
     const r = await refund(adminT, inter.order.id, { reason: 'Duplicate purchase', amount_paise: 10000 });
     assert.equal(r.status, 201, r.text);
+    const cn = r.json.refund.credit_note.number;
+    const cnPath = `/api/v1/admin/orders/${inter.order.id}/credit-notes/${cn}`;
+    const early = await call(supportT, 'GET', cnPath);
+    assert.equal(early.status, 202, early.text);
+    assert.equal(early.headers.get('retry-after'), '30');
+    assert.equal(early.json.number, cn);
     const j = jobs('invoices');
     assert.equal(j.code, 0, j.stderr);
     const t1 = pdfText((await bytes(inter.c.token, `/api/v1/me/orders/${inter.order.id}/invoice`)).body);
@@ -496,6 +502,18 @@ describe('souk-jobs', () => {
     assert.match(t2, /[Ee]xport/);
     assert.equal(count(`select count(*) from credit_notes c join refunds f on f.id = c.refund_id
       where f.public_id = '${r.json.refund.id}' and c.pdf_storage_key like 'credit-notes/%'`), 1);
+    // staff download it: the number, the invoice it credits, the reason and the IGST line
+    const pdf = await bytes(supportT, cnPath);
+    assert.equal(pdf.status, 200);
+    assert.equal(pdf.headers.get('content-type'), 'application/pdf');
+    assert.ok(pdf.headers.get('content-disposition').startsWith(`attachment; filename="${cn}.pdf"`));
+    const t3 = pdfText(pdf.body);
+    for (const want of [cn, inter.order.invoice.number, 'IGST']) assert.ok(t3.includes(want), `${want} not in:\n${t3}`);
+    // the buyer is 403 here; another order's number, an unknown one and a bad id are 404
+    expectError(await call(inter.c.token, 'GET', cnPath), 403, 'forbidden');
+    expectError(await call(supportT, 'GET', `/api/v1/admin/orders/${abroad.order.id}/credit-notes/${cn}`), 404, 'not_found');
+    expectError(await call(supportT, 'GET', `/api/v1/admin/orders/${inter.order.id}/credit-notes/CN1999-000001`), 404, 'not_found');
+    expectError(await call(supportT, 'GET', `/api/v1/admin/orders/nope/credit-notes/${cn}`), 404, 'not_found');
   });
 });
 
