@@ -7,7 +7,7 @@ import { before, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import {
-  e2e, checkA11y, shot, heading, settle, visible, expectText, expectPath, eventually,
+  e2e, checkA11y, shot, heading, settle, visible, expectText, expectPath, eventually, downloaded,
   api, call, sql,
 } from './lib.mjs';
 import { jobs } from '../api/shop.mjs';
@@ -160,6 +160,20 @@ describe('the back office: shop screens', () => {
     assert.deepEqual(lib.json.items, [], 'the refunded buyer has nothing to download');
     const mine = await call(buyer.token, 'GET', `/api/v1/me/orders/${refundOrder}`);
     assert.equal(mine.json?.status ?? mine.json?.order?.status, 'refunded', mine.text);
+
+    // the refund's credit note, once souk-jobs has made its PDF, downloads from the order
+    const j = jobs('invoices');
+    assert.equal(j.code, 0, j.stderr);
+    const cn = sql(`select c.number from credit_notes c join invoices v on v.id = c.invoice_id
+      join orders o on o.id = v.order_id where o.public_id = '${refundOrder}'`).stdout;
+    assert.match(cn, /^CN\d{4}-\d{6}$/);
+    await page.reload();
+    await heading(page, `Order ${refundOrder.slice(0, 8)}`);
+    const notes = page.getByRole('region', { name: 'Credit notes' });
+    const pdf = await downloaded(page, () => notes.getByRole('button', { name: `Download ${cn}` }).click());
+    assert.equal(pdf.download.suggestedFilename(), `${cn}.pdf`);
+    assert.equal(pdf.bytes.subarray(0, 5).toString(), '%PDF-');
+    await expectText(notes, new RegExp(`${cn} downloaded`));
   });
 
   e2e('the dashboard shows today\'s sale and page views, each chart drawn', async ({ page, context }) => {
@@ -210,6 +224,44 @@ describe('the back office: shop screens', () => {
     await expectText(page.locator('[data-chart="sales"]'), /[1-9][\d,]* orders? on /);
   });
 
+  e2e('the editor adds a category, renames it and deletes it; a taken slug shows beside its field', async ({ page, context }) => {
+    const name = `Field Guides ${uniq()}`;
+    const slug = name.toLowerCase().replace(/ /g, '-');
+    await context.addCookies(editorSession);
+    await page.goto('/admin');
+    await nav(page).getByRole('link', { name: 'Categories' }).click();
+    await expectPath(page, /^\/admin\/categories$/);
+    await heading(page, 'Categories');
+    await page.getByRole('button', { name: 'New category' }).click();
+    const form = page.getByRole('form', { name: 'New category' });
+    await form.getByLabel('Name').fill(name);
+    await form.getByRole('button', { name: 'Create category' }).click();
+    await expectText(page.getByRole('status').first(), new RegExp(`Created ${name}`));
+    const row = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name }) });
+    await visible(row);
+    await expectText(row, new RegExp(slug));
+    // the slug of a category already there: 409 beside the field, nothing changed
+    await row.getByRole('button', { name: `Edit ${name}` }).click();
+    const edit = page.getByRole('form', { name: `Edit ${name}` });
+    await edit.getByLabel('Slug').fill('ebooks');
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    await expectText(edit.locator('.field-invalid'), /taken/);
+    await edit.getByLabel('Slug').fill(slug);
+    await edit.getByLabel('Name').fill(`${name} Renamed`);
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    await expectText(page.getByRole('status').first(), new RegExp(`Saved ${name} Renamed`));
+    const renamed = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: `${name} Renamed` }) });
+    await renamed.getByRole('button', { name: `Delete ${name} Renamed` }).click();
+    const dialog = page.getByRole('dialog', { name: `Delete ${name} Renamed?` });
+    await dialog.getByRole('button', { name: 'Delete the category' }).click();
+    await expectText(page.getByRole('status').first(), new RegExp(`Deleted ${name} Renamed`));
+    await eventually(async () => (await renamed.count()) === 0, 'the row is gone');
+    assert.equal(sql(`select count(*) from categories where slug = '${slug}'`).stdout, '0');
+    // a category with products offers no Delete
+    const used = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: /^E-books/ }) });
+    await expectText(used, /In use/);
+  });
+
   // the shop screens for axe-core and the screenshots: [name, path, its h1]
   const SCREENS = [
     ['overview', () => '/admin', /^Back office$/],
@@ -218,6 +270,8 @@ describe('the back office: shop screens', () => {
     ['orders', () => '/admin/orders', /^Orders$/],
     ['order', () => `/admin/orders/${keptOrder}`, /^Order /],
     ['metrics', () => '/admin/metrics', /^Dashboard$/],
+    ['categories', () => '/admin/categories', /^Categories$/],
+    ['coupon-new', () => '/admin/coupons/new', /^New coupon$/],
   ];
   const CONTENT = {
     products: (page) => page.getByRole('main').getByRole('link', { name: kit.title }).first(),
@@ -225,6 +279,7 @@ describe('the back office: shop screens', () => {
     orders: (page) => page.getByRole('main').getByRole('link', { name: new RegExp(`^${keptOrder.slice(0, 8)}`) }),
     order: (page) => page.getByRole('button', { name: 'Refund…' }),
     metrics: (page) => page.locator('[data-chart="views"] canvas'),
+    categories: (page) => page.getByRole('main').getByRole('table'),
   };
   for (const [name, path, h1] of SCREENS) {
     e2e(`admin ${name} has no serious or critical axe violation`, async ({ page, context }) => {

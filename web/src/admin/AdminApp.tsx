@@ -9,6 +9,7 @@ import { can, user, type User } from '../lib/store';
 import { Spinner, useTitle } from '../lib/ui';
 import type { AdminRoute, NavGroup } from './types';
 import { productRoutes } from './products';
+import { categoryRoutes } from './categories';
 import { couponRoutes } from './coupons';
 import { orderRoutes } from './orders';
 import { outboxRoutes } from './outbox';
@@ -18,7 +19,7 @@ import { seoRoutes } from './seo';
 import { metricsRoutes } from './metrics';
 
 const ALL: AdminRoute[] = [
-  ...metricsRoutes, ...productRoutes, ...orderRoutes, ...couponRoutes, ...peopleRoutes,
+  ...metricsRoutes, ...productRoutes, ...categoryRoutes, ...orderRoutes, ...couponRoutes, ...peopleRoutes,
   ...contentRoutes, ...seoRoutes, ...outboxRoutes,
 ];
 const GROUPS: NavGroup[] = ['Shop', 'People', 'Content', 'Site'];

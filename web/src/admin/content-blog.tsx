@@ -11,7 +11,7 @@ import { ProductDescription } from '../components/ProductDescription';
 import { AdminPage, Confirm, PagedFooter, Status, usePaged, when } from './ui';
 import type { AdminRoute } from './types';
 import { SelectField, TextArea } from './content-blocks';
-import { isStale } from './content-pages';
+import { isStale, slugTaken } from './content-pages';
 import '../styles/admin-content.css';
 
 type S = components['schemas'];
@@ -89,14 +89,14 @@ function Editor({ post, onSaved }: { post: Post | null; onSaved: (p: Post, messa
   const save = useAction(async () => {
     const common = { title: title.trim(), body, tags: parseTags(tags), cover_image_url: cover.trim() || null, ...publication() };
     if (!post) {
-      const p = await api.post('/api/v1/admin/blog', { body: { ...common, ...(slug.trim() ? { slug: slug.trim() } : {}), ...(excerpt.trim() ? { excerpt: excerpt.trim() } : {}) } });
+      const p = await api.post('/api/v1/admin/blog', { body: { ...common, ...(slug.trim() ? { slug: slug.trim() } : {}), ...(excerpt.trim() ? { excerpt: excerpt.trim() } : {}) } }).catch((e: unknown) => { throw slugTaken(e); });
       onSaved(p, 'Post created.');
       return;
     }
     const upd: S['BlogPostUpdate'] = { version: post.version, ...common };
     if (slug.trim() !== post.slug) upd.slug = slug.trim();
     if (excerpt !== post.excerpt) upd.excerpt = excerpt.trim();
-    const p = await api.patch('/api/v1/admin/blog/{id}', { path: { id: post.id }, body: upd });
+    const p = await api.patch('/api/v1/admin/blog/{id}', { path: { id: post.id }, body: upd }).catch((e: unknown) => { throw slugTaken(e); });
     onSaved(p, p.status === 'scheduled' ? `Saved: scheduled for ${when(p.published_at)}.` : p.status === 'published' ? 'Saved and published.' : `Saved as ${p.status}.`);
   });
   const del = useAction(async () => {

@@ -2,11 +2,11 @@
 // messages). The list filtered by status and assignee; one enquiry with its
 // message, status, assignee (a staff e-mail address), internal notes and
 // replies, and the reply form (the API e-mails the reply to the sender).
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api/ApiService';
 import type { components } from '../api/types';
 import { Link, setQuery } from '../lib/router';
-import { user } from '../lib/store';
+import { can, user } from '../lib/store';
 import { Button, Field, FormError, Load, Notice, useAction, useAsync } from '../lib/ui';
 import { AdminPage, PagedFooter, Status, usePaged, when } from './ui';
 import type { AdminRoute } from './types';
@@ -17,6 +17,18 @@ type S = components['schemas'];
 type Detail = S['EnquiryDetail'];
 type EnquiryStatus = S['EnquiryStatus'];
 const STATUSES: EnquiryStatus[] = ['new', 'open', 'closed'];
+/** The roles holding enquiries:manage (schema/006_roles_permissions_data.sql): who may be assigned. */
+const ASSIGNABLE_ROLES = ['support', 'admin'];
+
+/** The active staff who may be assigned, for the assignee's suggestions (needs users:read; else none). */
+function useAssignable(allowed: boolean) {
+  return useAsync(async (signal) => {
+    if (!allowed) return [];
+    const pages = await Promise.all(ASSIGNABLE_ROLES.map((role) =>
+      api.get('/api/v1/admin/users', { query: { role, status: 'active', limit: 100 }, signal })));
+    return pages.flatMap((p) => p.items).sort((a, b) => a.email.localeCompare(b.email));
+  }, [allowed]);
+}
 
 function Inbox({ query }: { query: URLSearchParams }) {
   const status = query.get('status') ?? '';
@@ -63,6 +75,11 @@ function Manage({ e, onChange }: { e: Detail; onChange: (d: Detail) => void }) {
   const [status, setStatus] = useState<EnquiryStatus>(e.status);
   const [assignee, setAssignee] = useState(e.assignee?.email ?? '');
   const [saved, setSaved] = useState<string | null>(null);
+  const staff = useAssignable(can(me, 'users:read'));
+  // "Assign to me" goes, and "Change status" is disabled, once done: the keyboard's place moves to the message
+  const savedRef = useRef<HTMLDivElement>(null);
+  const focusSaved = useRef(false);
+  useEffect(() => { if (saved && focusSaved.current) { focusSaved.current = false; savedRef.current?.focus(); } }, [saved]);
   // a reply opens a new enquiry: follow what the server says
   useEffect(() => { setStatus(e.status); setAssignee(e.assignee?.email ?? ''); }, [e.status, e.assignee?.email]);
   const update = useAction(async (body: S['EnquiryUpdate'], what: string) => {
@@ -72,22 +89,26 @@ function Manage({ e, onChange }: { e: Detail; onChange: (d: Detail) => void }) {
   return (
     <section class="admin-section card content-pad" aria-labelledby="manage-h">
       <h2 id="manage-h">Status and assignee</h2>
-      {saved && <Notice kind="success">{saved}</Notice>}
+      {saved && <div ref={savedRef} tabIndex={-1}><Notice kind="success">{saved}</Notice></div>}
       <FormError error={update.error} shown={['status', 'assignee']} />
-      <form class="content-inline-form" onSubmit={(ev) => { ev.preventDefault(); setSaved(null); void update.run({ status }, `Status set to ${status}.`); }}>
+      <form class="content-inline-form" onSubmit={(ev) => { ev.preventDefault(); setSaved(null); focusSaved.current = true; void update.run({ status }, `Status set to ${status}.`); }}>
         <SelectField label="Status" path="status" error={update.error} value={status} options={STATUSES} onChange={(v) => setStatus(v as EnquiryStatus)} />
         <Button type="submit" kind="secondary" busy={update.busy} disabled={status === e.status}>Change status</Button>
       </form>
       <form class="content-inline-form" onSubmit={(ev) => {
-        ev.preventDefault(); setSaved(null);
+        ev.preventDefault(); setSaved(null); focusSaved.current = false;
         const a = assignee.trim();
         void update.run({ assignee: a || null }, a ? `Assigned to ${a}.` : 'Nobody is assigned now.');
       }}>
         <Field label="Assigned to (a staff e-mail address)" name="assignee" error={update.error} type="email" autoComplete="off"
+          list={staff.data?.length ? 'enquiry-assignable' : undefined}
           hint="Someone whose role handles enquiries. Leave empty to unassign." value={assignee} onInput={(ev) => setAssignee((ev.target as HTMLInputElement).value)} />
+        {!!staff.data?.length && (
+          <datalist id="enquiry-assignable">{staff.data.map((u) => <option key={u.id} value={u.email}>{u.name || u.email}</option>)}</datalist>
+        )}
         <Button type="submit" kind="secondary" busy={update.busy}>{assignee.trim() ? 'Assign' : 'Unassign'}</Button>
         {me && e.assignee?.email !== me.email && (
-          <Button kind="secondary" busy={update.busy} onClick={() => { setSaved(null); void update.run({ assignee: me.email }, 'Assigned to you.'); }}>Assign to me</Button>
+          <Button kind="secondary" busy={update.busy} onClick={() => { setSaved(null); focusSaved.current = true; void update.run({ assignee: me.email }, 'Assigned to you.'); }}>Assign to me</Button>
         )}
       </form>
     </section>

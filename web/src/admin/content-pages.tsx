@@ -21,6 +21,9 @@ type PageSummary = components['schemas']['CmsPageSummary'];
 
 /** A 409 because the page moved on (not because a slug is taken). */
 export const isStale = (e: ApiError | null) => !!e && e.status === 409 && !/slug/i.test(e.message);
+/** A taken slug is a 409 without fields: made a field error, so it shows beside the Slug field. */
+export const slugTaken = (e: unknown) =>
+  e instanceof ApiError && e.status === 409 && !isStale(e) && Object.keys(e.fields).length === 0 ? new ApiError(409, e.code, e.message, { slug: e.message }) : e;
 
 function pageStatus(p: { published_version: number | null; unpublished_changes: boolean }) {
   if (p.published_version === null) return <Status value="draft" />;
@@ -33,7 +36,7 @@ function NewPage() {
   const [slug, setSlug] = useState('');
   const [title, setTitle] = useState('');
   const create = useAction(async () => {
-    const p = await api.post('/api/v1/admin/pages', { body: { slug: slug.trim(), title: title.trim(), blocks: [] } });
+    const p = await api.post('/api/v1/admin/pages', { body: { slug: slug.trim(), title: title.trim(), blocks: [] } }).catch((e: unknown) => { throw slugTaken(e); });
     navigate(`/admin/pages/${encodeURIComponent(p.slug)}`);
   });
   return (
@@ -158,7 +161,7 @@ function Editor({ initial, onRenamed }: { initial: PageAdmin; onRenamed: (slug: 
   const save = useAction(async () => {
     const body: components['schemas']['CmsPageUpdate'] = { version: page.version, title: title.trim(), blocks: toInput(blocks) };
     if (slug.trim() !== page.slug) body.slug = slug.trim();
-    const p = await api.patch('/api/v1/admin/pages/{slug}', { path: { slug: page.slug }, body });
+    const p = await api.patch('/api/v1/admin/pages/{slug}', { path: { slug: page.slug }, body }).catch((e: unknown) => { throw slugTaken(e); });
     reset(p, `Draft saved as version ${p.version}. It is not live until you publish it.`);
   });
   const publish = useAction(async () => {

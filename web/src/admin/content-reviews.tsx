@@ -39,6 +39,8 @@ function Reviews({ query }: { query: URLSearchParams }) {
       list.update((x) => x.id === it.id, (x) => ({ ...x, status: m.status, moderated_at: m.moderated_at, updated_at: m.updated_at }));
       const what = it.kind === 'product' ? `The review of ${it.product?.title ?? 'the product'}` : 'The site feedback';
       setMessage(`${what} by ${it.user.name ?? it.user.email} is ${m.status}${m.status === 'approved' ? ' and public' : ' and hidden'}.`);
+      // the pressed button is disabled now (the status it sets is the item's): keep the keyboard's place
+      document.getElementById(`fb-${it.id}-status`)?.focus();
     } catch (e) {
       setError({ id: it.id, e: e instanceof ApiError ? e : new ApiError(0, 'client', String(e)) });
     } finally {
@@ -58,7 +60,7 @@ function Reviews({ query }: { query: URLSearchParams }) {
         {list.items.map((it) => (
           <li key={it.id} class="card content-pad content-review">
             <p class="content-review-head">
-              <Status value={it.status} />{' '}
+              <span id={`fb-${it.id}-status`} tabIndex={-1}><Status value={it.status} /></span>{' '}
               {it.kind === 'product' && it.product
                 ? <>Review of <Link href={`/products/${encodeURIComponent(it.product.slug)}`}>{it.product.title}</Link></>
                 : <>Feedback on the shop</>}
@@ -72,10 +74,10 @@ function Reviews({ query }: { query: URLSearchParams }) {
             </p>
             {error?.id === it.id && <ErrorBox error={error.e} />}
             <div class="content-savebar">
-              <Button kind="primary" class="btn-small" busy={busy === it.id + 'approve'} disabled={busy !== null || it.status === 'approved'} onClick={() => void moderate(it, 'approve')}>
+              <Button kind="primary" class="btn-small" busy={busy === it.id + 'approve'} disabled={it.status === 'approved'} aria-disabled={busy !== null || undefined} onClick={() => { if (busy === null) void moderate(it, 'approve'); }}>
                 Approve<span class="visually-hidden"> {it.user.name ?? it.user.email}'s {it.kind === 'product' ? 'review' : 'feedback'}</span>
               </Button>
-              <Button kind="danger" class="btn-small" busy={busy === it.id + 'reject'} disabled={busy !== null || it.status === 'rejected'} onClick={() => void moderate(it, 'reject')}>
+              <Button kind="danger" class="btn-small" busy={busy === it.id + 'reject'} disabled={it.status === 'rejected'} aria-disabled={busy !== null || undefined} onClick={() => { if (busy === null) void moderate(it, 'reject'); }}>
                 Reject<span class="visually-hidden"> {it.user.name ?? it.user.email}'s {it.kind === 'product' ? 'review' : 'feedback'}</span>
               </Button>
             </div>

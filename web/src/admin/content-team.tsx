@@ -99,13 +99,15 @@ function Team() {
     state.reload();
   });
   const edit = (m: Member | 'new') => { setEditing(m); setMessage(null); focusAfter('member-form-h'); };
+  // the form goes after Save or Cancel: back to the button that opened it
+  const closeForm = () => { focusAfter(...(editing && editing !== 'new' ? [`tm-${editing.id}-edit`] : []), 'tm-add'); setEditing(null); };
 
   return (
-    <AdminPage title="Team" actions={<Button onClick={() => edit('new')} disabled={items.length >= 200}>Add a member</Button>}>
+    <AdminPage title="Team" actions={<Button id="tm-add" onClick={() => edit('new')} disabled={items.length >= 200}>Add a member</Button>}>
       {message && <Notice kind="success">{message}</Notice>}
       {editing && (
-        <MemberForm key={editing === 'new' ? 'new' : editing.id} member={editing === 'new' ? null : editing} onCancel={() => setEditing(null)}
-          onDone={(m) => { setEditing(null); setMessage(editing === 'new' ? `${m.name} added (last in the order).` : `${m.name} saved.`); state.reload(); }} />
+        <MemberForm key={editing === 'new' ? 'new' : editing.id} member={editing === 'new' ? null : editing} onCancel={closeForm}
+          onDone={(m) => { closeForm(); setMessage(editing === 'new' ? `${m.name} added (last in the order).` : `${m.name} saved.`); state.reload(); }} />
       )}
       <ErrorBox error={reorder.error} />
       <Load state={state} label="Loading the team">
@@ -126,7 +128,7 @@ function Team() {
                       <Button id={`tm-${m.id}-down`} kind="secondary" class="btn-small" disabled={i === t.items.length - 1} aria-disabled={reorder.busy || undefined} onClick={() => { if (!reorder.busy) void reorder.run(i, 1); }}>Move down<span class="visually-hidden"> {m.name}</span></Button>
                     </td>
                     <td class="content-actions-cell">
-                      <Button kind="secondary" class="btn-small" onClick={() => edit(m)}>Edit<span class="visually-hidden"> {m.name}</span></Button>
+                      <Button id={`tm-${m.id}-edit`} kind="secondary" class="btn-small" onClick={() => edit(m)}>Edit<span class="visually-hidden"> {m.name}</span></Button>
                       <Button kind="danger" class="btn-small" onClick={() => { del.setError(null); setDeleting(m); }}>Delete<span class="visually-hidden"> {m.name}</span></Button>
                     </td>
                   </tr>

@@ -61,7 +61,7 @@ function CouponEditor({ coupon }: { coupon: Coupon | null }) {
           </div>
           <ErrorBox error={save.error} />
         </form>
-        {base && <CouponPanel coupon={base} onChanged={took} />}
+        {base && <CouponPanel coupon={base} onChanged={(c, m) => { setBase(c); setForm((f) => ({ ...f, active: c.active })); setSaved(m); }} />}
       </div>
     </AdminPage>
   );

@@ -404,7 +404,12 @@ function CreditNotes({ d }: { d: AdminOrder }) {
                   <td class="num">{rupeesExact(c.sgst_paise)}</td>
                   <td class="num">{rupeesExact(c.igst_paise)}</td>
                   <td class="num">{rupeesExact(c.total_paise)}</td>
-                  <td>{c.rendered ? 'Made' : 'Being made'}</td>
+                  <td>
+                    <PdfDownload number={c.number} label="Download"
+                      fetchPdf={() => api.blob('/api/v1/admin/orders/{id}/credit-notes/{number}', { path: { id: d.order.id, number: c.number } })}
+                      url={urlOf('/api/v1/admin/orders/{id}/credit-notes/{number}', { id: d.order.id, number: c.number })} />
+                    {!c.rendered && <div class="muted small">Being made</div>}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -488,22 +493,38 @@ function Events({ d }: { d: AdminOrder }) {
 // ------------------------------------------------------------ invoice
 
 
-function InvoiceBox({ d }: { d: AdminOrder }) {
-  const o = d.order;
-  const number = o.invoice?.number ?? '';
+/** A download button for a PDF that may still be rendering (an invoice, a credit note). */
+function PdfDownload({ fetchPdf, url, number, label }: {
+  fetchPdf: () => ReturnType<typeof api.blob>; url: string; number: string; label: string;
+}) {
   const dl = useInvoiceDownload(async () => {
     try {
-      return await api.blob('/api/v1/admin/orders/{id}/invoice', { path: { id: o.id } });
+      return await fetchPdf();
     } catch (err) {
       // S3 storage answers a 302 to a presigned URL that fetch may not read
       // (CORS): let the browser follow it as a download instead
       if (err instanceof ApiError && err.status === 0) {
-        followDownload(urlOf('/api/v1/admin/orders/{id}/invoice', { id: o.id }), `${number}.pdf`);
+        followDownload(url, `${number}.pdf`);
         return null;
       }
       throw err;
     }
   }, `${number}.pdf`);
+  return (
+    <>
+      <Button kind="secondary" class="btn-small" busy={dl.busy} onClick={dl.run} aria-label={`${label} ${number}`}>{label}</Button>
+      <div aria-live="polite">
+        {dl.waiting !== null && <Notice kind="info"><p>The PDF is being made. Trying again in {dl.waiting} seconds.</p></Notice>}
+        {dl.gaveUp && <Notice kind="warning"><p>The PDF is still being made. Try again in a few minutes.</p></Notice>}
+        {dl.saved && <Notice kind="success"><p>{number} downloaded.</p></Notice>}
+      </div>
+      <ErrorBox error={dl.error} />
+    </>
+  );
+}
+
+function InvoiceBox({ d }: { d: AdminOrder }) {
+  const o = d.order;
   return (
     <div>
       <h3>Tax invoice</h3>
@@ -513,13 +534,9 @@ function InvoiceBox({ d }: { d: AdminOrder }) {
       ) : (
         <>
           <p><strong>{o.invoice.number}</strong>, issued {day(o.invoice.issued_at)}.{d.invoice_rendered === false && ' Its PDF is still being made.'}</p>
-          <Button kind="secondary" busy={dl.busy} onClick={dl.run}>Download invoice PDF</Button>
-          <div aria-live="polite">
-            {dl.waiting !== null && <Notice kind="info"><p>The PDF is being made. Trying again in {dl.waiting} seconds.</p></Notice>}
-            {dl.gaveUp && <Notice kind="warning"><p>The PDF is still being made. Try again in a few minutes.</p></Notice>}
-            {dl.saved && <Notice kind="success"><p>Invoice {number} downloaded.</p></Notice>}
-          </div>
-          <ErrorBox error={dl.error} />
+          <PdfDownload number={o.invoice.number} label="Download invoice PDF"
+            fetchPdf={() => api.blob('/api/v1/admin/orders/{id}/invoice', { path: { id: o.id } })}
+            url={urlOf('/api/v1/admin/orders/{id}/invoice', { id: o.id })} />
         </>
       )}
     </div>

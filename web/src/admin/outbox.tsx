@@ -61,6 +61,8 @@ function Outbox({ query }: { query: URLSearchParams }) {
       list.update((x) => x.id === m.id, (x) => ({ ...x, status: a.status }));
       r = { ok: true };
       setAnnounce(`Message ${m.id} to ${m.recipient} is queued again.`);
+      // the Retry button goes with the failed status: keep the keyboard's place on the row's status
+      document.getElementById(`outbox-${m.id}-status`)?.focus();
     } catch (err) {
       const e = err instanceof ApiError ? err : new ApiError(0, 'client', String((err as Error)?.message ?? err));
       r = { ok: false, message: e.status === 409 ? `${e.message} (reload the list to see its status now)` : e.message };
@@ -129,7 +131,7 @@ function Outbox({ query }: { query: URLSearchParams }) {
                 <tr key={m.id}>
                   <th scope="row"><code>{m.template}</code><div class="muted small">#{m.id}</div></th>
                   <td>{m.recipient}</td>
-                  <td><Status value={m.status} /></td>
+                  <td><span id={`outbox-${m.id}-status`} tabIndex={-1}><Status value={m.status} /></span></td>
                   <td class="num">{m.attempts}</td>
                   <td>{m.last_error ? <span class="admin-outbox-error">{m.last_error}</span> : '—'}</td>
                   <td>{when(m.created_at)}</td>

@@ -6,8 +6,8 @@
 // /admin/audit (users:manage): who did what, filtered by actor, entity and
 // action (kept in the URL), newest first.
 import type { ComponentChildren, JSX } from 'preact';
-import { useEffect, useId, useState } from 'preact/hooks';
-import { api, type Get } from '../api/ApiService';
+import { useEffect, useId, useRef, useState } from 'preact/hooks';
+import { api, type ApiError, type Get } from '../api/ApiService';
 import { Link, setQuery } from '../lib/router';
 import { can, user } from '../lib/store';
 import { day, plural } from '../lib/format';
@@ -33,15 +33,18 @@ const roleLabel = (r: string) => ROLES.find((x) => x.value === r)?.label ?? r;
 const isRole = (s: string | null): s is Role => ROLES.some((r) => r.value === s);
 const isStatus = (s: string | null): s is UserStatus => STATUSES.includes(s as UserStatus);
 
-/** A labelled <select> (Field renders inputs only). */
-function Select({ label, value, onChange, children, disabled }: {
-  label: string; value: string; onChange: (v: string) => void; children: ComponentChildren; disabled?: boolean;
+/** A labelled <select> (Field renders inputs only), with its field error (a 422's `fields[name]`). */
+function Select({ label, name, error, value, onChange, children, disabled }: {
+  label: string; name?: string; error?: ApiError | null; value: string; onChange: (v: string) => void; children: ComponentChildren; disabled?: boolean;
 }) {
   const id = useId();
+  const msg = name ? error?.fields?.[name] : undefined;
   return (
-    <div class="field">
+    <div class={`field${msg ? ' field-invalid' : ''}`}>
       <label for={id}>{label}</label>
-      <select id={id} value={value} disabled={disabled} onChange={(e) => onChange((e.currentTarget as HTMLSelectElement).value)}>{children}</select>
+      <select id={id} name={name} value={value} disabled={disabled} aria-invalid={msg ? true : undefined} aria-describedby={msg ? id + '-err' : undefined}
+        onChange={(e) => onChange((e.currentTarget as HTMLSelectElement).value)}>{children}</select>
+      {msg && <p class="field-error" id={id + '-err'}>{msg}</p>}
     </div>
   );
 }
@@ -68,6 +71,7 @@ function UsersPage({ query }: { query: URLSearchParams }) {
   useEffect(() => setDraft(q), [q]);
   const [open, setOpen] = useState<string | null>(null);
   const filtered = q !== '' || role !== '' || status !== '';
+  const fieldErrors = list.error?.status === 422 ? list.error : null;
 
   const search = (e: JSX.TargetedEvent<HTMLFormElement>) => {
     e.preventDefault();
@@ -78,13 +82,13 @@ function UsersPage({ query }: { query: URLSearchParams }) {
     <AdminPage title="Users">
       <form class="admin-filters" role="search" aria-label="Users" onSubmit={search}>
         <Field label="E-mail or name" name="q" type="search" value={draft} maxLength={200}
-          onInput={(e) => setDraft(e.currentTarget.value)} />
+          onInput={(e) => setDraft(e.currentTarget.value)} error={fieldErrors} />
         <Button type="submit" kind="secondary">Search</Button>
-        <Select label="Role" value={role} onChange={(v) => setQuery({ role: v })}>
+        <Select label="Role" name="role" error={fieldErrors} value={role} onChange={(v) => setQuery({ role: v })}>
           <option value="">Any role</option>
           {ROLES.map((r) => <option key={r.value} value={r.value}>{r.label}</option>)}
         </Select>
-        <Select label="Status" value={status} onChange={(v) => setQuery({ status: v })}>
+        <Select label="Status" name="status" error={fieldErrors} value={status} onChange={(v) => setQuery({ status: v })}>
           <option value="">Any status</option>
           {STATUSES.map((s) => <option key={s} value={s}>{s[0]!.toUpperCase() + s.slice(1)}</option>)}
         </Select>
@@ -254,9 +258,15 @@ function UserSessions({ u, tick }: { u: UserRow; tick: number }) {
   );
   const [asking, setAsking] = useState(false);
   const [done, setDone] = useState<string | null>(null);
+  // "Sign out everywhere" goes while the list reloads (and for good when it is empty): the
+  // keyboard's place moves to the message
+  const doneRef = useRef<HTMLDivElement>(null);
+  const focusDone = useRef(false);
+  useEffect(() => { if (done && focusDone.current) { focusDone.current = false; doneRef.current?.focus(); } }, [done]);
   const revoke = useAction(async () => {
     const r = await api.delete('/api/v1/admin/users/{id}/sessions', { path: { id: u.id } });
     setAsking(false);
+    focusDone.current = true;
     setDone(r.revoked === 0 ? 'There were no live sessions to end.' : `Ended ${plural(r.revoked, 'session')}.`);
     list.reload();
   });
@@ -264,7 +274,7 @@ function UserSessions({ u, tick }: { u: UserRow; tick: number }) {
   return (
     <section class="admin-section" aria-labelledby={h}>
       <h2 id={h}>Sessions</h2>
-      {done && <Notice kind="success">{done}</Notice>}
+      {done && <div ref={doneRef} tabIndex={-1}><Notice kind="success">{done}</Notice></div>}
       {revoke.error && !asking && <ErrorBox error={revoke.error} />}
       {list.items.length > 0 && (
         <div class="admin-table-wrap">

@@ -37,7 +37,7 @@ function ProductEditor({ product }: { product: Product | null }) {
   const [error, setError] = useState<ApiError | null>(null);
   const [conflict, setConflict] = useState<string[] | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
-  const set = (k: keyof ProductForm) => (v: string) => { setForm((f) => ({ ...f, [k]: v })); setSaved(null); };
+  const set = (k: keyof ProductForm) => (v: string | ((old: string) => string)) => { setForm((f) => ({ ...f, [k]: typeof v === 'function' ? v(f[k] as string) : v })); setSaved(null); };
 
   /** After a write answered the product: it is the new base. */
   const took = (p: Product, message: string, resetForm: boolean) => {
@@ -113,7 +113,7 @@ function ConflictNotice({ changed, busy, onReload }: { changed: string[]; busy: 
   );
 }
 
-type FieldsProps = { form: ProductForm; set: (k: keyof ProductForm) => (v: string) => void; error: ApiError | null };
+type FieldsProps = { form: ProductForm; set: (k: keyof ProductForm) => (v: string | ((old: string) => string)) => void; error: ApiError | null };
 
 function ProductFields({ form, set, error }: FieldsProps) {
   const cats = useCategories();
@@ -157,7 +157,7 @@ function ImageFields({ productId, form, set, error }: FieldsProps & { productId:
         </ul>
       )}
       <ImageUpload productId={productId} label="Upload a preview image"
-        onUploaded={(url) => set('previews')(form.previews.trim() ? `${form.previews.trimEnd()}\n${url}` : url)} />
+        onUploaded={(url) => set('previews')((old) => (old.trim() ? `${old.trimEnd()}\n${url}` : url))} />
       <p class="muted small">An uploaded image is used once you save the product.</p>
     </fieldset>
   );
@@ -175,6 +175,8 @@ function StatusPanel({ product: p, onChanged, onFailed }: { product: Product; on
         : await api.post('/api/v1/admin/products/{id}/archive', opts);
       setConfirm(null);
       onChanged(r, a === 'publish' ? 'Published.' : a === 'unpublish' ? 'Taken back to draft.' : 'Archived.');
+      // the button pressed gives way to another (Publish, Unpublish): keep the keyboard here
+      setTimeout(() => document.getElementById('product-status-h')?.focus(), 0);
     } catch (e) {
       setConfirm(null);
       if (e instanceof ApiError && isStale(e)) { onFailed(e); return; }
@@ -194,7 +196,7 @@ function StatusPanel({ product: p, onChanged, onFailed }: { product: Product; on
   });
   return (
     <aside class="card admin-section product-status" aria-labelledby="product-status-h">
-      <h2 id="product-status-h">Status</h2>
+      <h2 id="product-status-h" tabIndex={-1}>Status</h2>
       <p><Status value={p.status} /> <span class="muted small">version {p.version}</span></p>
       <dl class="product-facts">
         <dt>Sales</dt><dd>{p.sales_count.toLocaleString('en-IN')}{p.sold ? '' : ' (never sold or claimed)'}</dd>

@@ -2,7 +2,7 @@
 // filters, cursor pages) and the routes of the product screens; the edit
 // form is in product-edit.tsx and its files in product-files.tsx.
 import '../styles/admin-products.css';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api, type Get } from '../api/ApiService';
 import { Link, setQuery } from '../lib/router';
 import { Button } from '../lib/ui';
@@ -22,6 +22,9 @@ function statusOf(v: string | null): StatusFilter | undefined {
 
 function Filters({ q, status, category }: { q: string; status: string; category: string }) {
   const [text, setText] = useState(q);
+  // the form stays mounted across filter changes (typed text and focus kept); a new q
+  // from the address (Clear filters, back) replaces the text
+  useEffect(() => setText(q), [q]);
   const cats = useCategories();
   return (
     <form class="admin-filters" role="search" aria-label="Products"
@@ -77,7 +80,7 @@ function ProductList({ query }: { query: URLSearchParams }) {
   }), key);
   return (
     <AdminPage title="Products" actions={<Link href="/admin/products/new" class="btn btn-primary">New product</Link>}>
-      <Filters key={key} q={q} status={status ?? ''} category={category} />
+      <Filters q={q} status={status ?? ''} category={category} />
       {list.items.length > 0 && (
         <div class="admin-table-wrap">
           <table class="admin-table">

@@ -2,7 +2,7 @@
 // the page frame (title, actions), cursor-paged lists with "Load more",
 // a confirmation dialog, status badges and dates.
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../api/ApiService';
 import { useTitle, Button, ErrorBox, Spinner } from '../lib/ui';
 
@@ -55,6 +55,9 @@ export function usePaged<T>(load: (cursor: string | null, signal: AbortSignal) =
     return ctl;
   };
   useEffect(() => {
+    // new filters: the old rows and cursor belong to the old ones (a failed first page must
+    // not leave them under the new filters, nor "Load more" send their cursor)
+    if (current.current !== key) { setItems([]); setNext(null); }
     current.current = key;
     const ctl = fetchPage(null, true);
     return () => ctl.abort();
@@ -71,10 +74,11 @@ export function usePaged<T>(load: (cursor: string | null, signal: AbortSignal) =
 /** Under a paged table: the error, a spinner, "Load more", or the empty text. */
 export function PagedFooter({ list, empty }: { list: { items: unknown[]; loading: boolean; error: ApiError | null; hasMore: boolean; more: () => void; reload: () => void }; empty: string }) {
   if (list.error) return <ErrorBox error={list.error} retry={list.items.length ? list.more : list.reload} />;
-  if (list.loading) return <Spinner label="Loading" />;
+  if (list.loading && list.items.length === 0) return <Spinner label="Loading" />;
   if (list.items.length === 0) return <p class="muted admin-empty">{empty}</p>;
-  if (list.hasMore) return <p><Button kind="secondary" onClick={list.more}>Load more</Button></p>;
-  return null;
+  // the button stays (busy) while the next page loads, so the keyboard keeps its place
+  if (list.hasMore) return <p><Button kind="secondary" busy={list.loading} onClick={list.more}>Load more</Button></p>;
+  return list.loading ? <Spinner label="Loading" /> : null;
 }
 
 /**
@@ -87,6 +91,7 @@ export function Confirm({ open, title, children, confirm, danger = false, busy =
   onConfirm: () => void; onCancel: () => void;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
+  const hid = useId();
   useEffect(() => {
     const d = ref.current;
     if (!d) return;
@@ -94,8 +99,8 @@ export function Confirm({ open, title, children, confirm, danger = false, busy =
     if (!open && d.open) d.close();
   }, [open]);
   return (
-    <dialog ref={ref} class="admin-dialog" aria-labelledby="confirm-h" onCancel={(e) => { e.preventDefault(); onCancel(); }}>
-      <h2 id="confirm-h">{title}</h2>
+    <dialog ref={ref} class="admin-dialog" aria-labelledby={hid} onCancel={(e) => { e.preventDefault(); onCancel(); }}>
+      <h2 id={hid}>{title}</h2>
       <div>{children}</div>
       <div class="actions">
         <Button kind={danger ? 'danger' : 'primary'} busy={busy} onClick={onConfirm}>{confirm}</Button>

@@ -185,28 +185,43 @@ export const api = {
    * progress). Answers the parsed JSON.
    */
   upload(url: string, data: Blob, opts: { method?: string; headers?: Record<string, string>; onProgress?: (done: number, total: number) => void; signal?: AbortSignal; sameOrigin?: boolean } = {}): Promise<unknown> {
-    return new Promise((resolve, reject) => {
+    const same = opts.sameOrigin ?? url.startsWith('/');
+    const attempt = (retried: boolean): Promise<unknown> => new Promise((resolve, reject) => {
+      if (opts.signal?.aborted) return reject(new ApiError(0, 'aborted', 'The upload was cancelled.'));
       const xhr = new XMLHttpRequest();
       xhr.open(opts.method ?? 'POST', url);
-      const same = opts.sameOrigin ?? url.startsWith('/');
       if (same) {
         xhr.withCredentials = true;
         xhr.setRequestHeader('X-CSRF-Token', cookie('souk_csrf'));
       }
       for (const [k, v] of Object.entries(opts.headers ?? {})) xhr.setRequestHeader(k, v);
+      const abort = () => xhr.abort();
+      const done = () => opts.signal?.removeEventListener('abort', abort);
       xhr.upload.onprogress = (e) => opts.onProgress?.(e.loaded, e.lengthComputable ? e.total : data.size);
-      xhr.onerror = () => reject(new ApiError(0, 'network', 'The upload was interrupted. Check your connection and try again.'));
-      xhr.onabort = () => reject(new ApiError(0, 'aborted', 'The upload was cancelled.'));
+      xhr.onerror = () => { done(); reject(new ApiError(0, 'network', 'The upload was interrupted. Check your connection and try again.')); };
+      xhr.onabort = () => { done(); reject(new ApiError(0, 'aborted', 'The upload was cancelled.')); };
       xhr.onload = () => {
+        done();
         let doc: unknown;
         try { doc = xhr.responseText ? JSON.parse(xhr.responseText) : undefined; } catch { doc = undefined; }
         if (xhr.status >= 200 && xhr.status < 300) return resolve(doc);
         const e = (doc as { error?: { code?: string; message?: string; fields?: Record<string, string> } } | undefined)?.error;
-        reject(new ApiError(xhr.status, e?.code ?? 'http_' + xhr.status, e?.message ?? `The upload failed (${xhr.status}).`, e?.fields));
+        const err = new ApiError(xhr.status, e?.code ?? 'http_' + xhr.status, e?.message ?? `The upload failed (${xhr.status}).`, e?.fields);
+        // an expired access cookie: refresh once, as send() does, and send the bytes again
+        if (xhr.status === 401 && same && !retried && !SESSIONLESS.test(url)) {
+          void refresh().then((ok) => {
+            if (!ok) { listeners.forEach((fn) => fn()); return reject(err); }
+            opts.onProgress?.(0, data.size);
+            attempt(true).then(resolve, reject);
+          });
+          return;
+        }
+        reject(err);
       };
-      opts.signal?.addEventListener('abort', () => xhr.abort());
+      opts.signal?.addEventListener('abort', abort);
       xhr.send(data);
     });
+    return attempt(false);
   },
 
   /** The pageview beacon (no credentials are read; works while the page unloads). */

@@ -84,16 +84,21 @@ export function Router({ routes, fallback, onChange }: { routes: Route[]; fallba
   const pattern = found?.route.pattern ?? '*';
   useEffect(() => { onChange?.(loc, pattern); }, [loc.path]);
   useEffect(() => {
-    // move focus to the page's heading once it has rendered, or to the #fragment
-    let tries = 0;
+    // move focus to the page's heading once it has rendered (screens that load
+    // first render it later: retry), or to the #fragment; only while focus is
+    // nowhere (a control the user is in keeps it)
+    let hashTries = loc.hash ? 0 : 20, tries = 0;
+    const free = () => !document.activeElement || document.activeElement === document.body;
     const go = () => {
-      if (loc.hash) {
+      if (hashTries < 20) {
         const el = document.getElementById(decodeURIComponent(loc.hash.slice(1)));
         if (el) { el.scrollIntoView(); return; }
-        if (++tries < 20) { t = setTimeout(go, 100); return; }
+        if (++hashTries < 20) { t = setTimeout(go, 100); return; }
       }
+      if (!free()) return;
       const h = document.querySelector<HTMLElement>('main h1');
-      if (h && document.activeElement === document.body) { h.tabIndex = -1; h.focus({ preventScroll: true }); }
+      if (h) { h.tabIndex = -1; h.focus({ preventScroll: true }); return; }
+      if (++tries < 20) t = setTimeout(go, 100);
     };
     let t = setTimeout(go, 60);
     return () => clearTimeout(t);

@@ -8,25 +8,32 @@ import { rupees } from './format';
 
 export interface Async<T> { data: T | undefined; error: ApiError | null; loading: boolean; reload: () => void; set: (v: T) => void }
 
-/** Run fn now and whenever deps change; the last answer wins. */
+/** Run fn now and whenever deps change; the last answer wins. A failed reload (same
+ * deps) keeps the data loaded before beside its error. */
 export function useAsync<T>(fn: (signal: AbortSignal) => Promise<T>, deps: unknown[]): Async<T> {
   const [state, setState] = useState<{ data: T | undefined; error: ApiError | null; loading: boolean }>({ data: undefined, error: null, loading: true });
   const [tick, setTick] = useState(0);
+  const current = useRef(deps);
+  current.current = deps;
+  const loaded = useRef<unknown[] | null>(null); // the deps of the data held
   useEffect(() => {
     const ctl = new AbortController();
+    const was = loaded.current;
+    const reloading = was !== null && was.length === deps.length && deps.every((d, i) => Object.is(d, was[i]));
     setState((s) => ({ ...s, loading: true, error: null }));
     fn(ctl.signal).then(
-      (data) => { if (!ctl.signal.aborted) setState({ data, error: null, loading: false }); },
+      (data) => { if (!ctl.signal.aborted) { loaded.current = deps; setState({ data, error: null, loading: false }); } },
       (err) => {
         if (ctl.signal.aborted) return;
         const e = err instanceof ApiError ? err : new ApiError(0, 'client', String((err as Error)?.message ?? err));
-        setState({ data: undefined, error: e, loading: false });
+        if (!reloading) loaded.current = null;
+        setState((s) => ({ data: reloading ? s.data : undefined, error: e, loading: false }));
       },
     );
     return () => ctl.abort();
   }, [...deps, tick]);
   const reload = useCallback(() => setTick((t) => t + 1), []);
-  const set = useCallback((v: T) => setState({ data: v, error: null, loading: false }), []);
+  const set = useCallback((v: T) => { loaded.current = current.current; setState({ data: v, error: null, loading: false }); }, []);
   return { ...state, reload, set };
 }
 
@@ -63,11 +70,14 @@ export function ErrorBox({ error, retry }: { error: ApiError | null | undefined;
   );
 }
 
-/** Loading, error or the content: `<Load state={x}>{(data) => ...}</Load>`. */
+/** Loading, error or the content: `<Load state={x}>{(data) => ...}</Load>`. A failed
+ * reload shows its error above the content that was loaded before. */
 export function Load<T>({ state, children, label }: { state: Async<T>; children: (d: T) => ComponentChildren; label?: string }) {
-  if (state.error) return <ErrorBox error={state.error} retry={state.reload} />;
-  if (state.data === undefined) return <Spinner label={label} />;
-  return <>{children(state.data)}</>;
+  if (state.data === undefined) {
+    if (state.error) return <ErrorBox error={state.error} retry={state.reload} />;
+    return <Spinner label={label} />;
+  }
+  return <>{state.error && <ErrorBox error={state.error} retry={state.reload} />}{children(state.data)}</>;
 }
 
 export function Notice({ kind = 'info', children }: { kind?: 'info' | 'success' | 'warning' | 'error'; children: ComponentChildren }) {
@@ -102,10 +112,17 @@ export function FormError({ error, shown = [] }: { error: ApiError | null; shown
   return <div class="notice notice-error" role="alert"><p>{error.message}</p>{extra.length > 0 && <ul>{extra.map((x) => <li key={x}>{x}</li>)}</ul>}</div>;
 }
 
+/** A button. While busy it stays focusable (aria-disabled, clicks and submits ignored), so
+ * the keyboard's place is not lost to the body as it would be with the disabled attribute. */
 export function Button(props: JSX.ButtonHTMLAttributes<HTMLButtonElement> & { busy?: boolean; kind?: 'primary' | 'secondary' | 'danger' | 'link'; type?: 'button' | 'submit' }) {
-  const { busy, kind = 'primary', children, disabled, type = 'button', class: cls, ...rest } = props;
+  const { busy, kind = 'primary', children, disabled, type = 'button', class: cls, onClick, ...rest } = props;
+  const click = (e: JSX.TargetedMouseEvent<HTMLButtonElement>) => {
+    if (busy) { e.preventDefault(); return; }
+    if (typeof onClick === 'function') onClick.call(e.currentTarget, e);
+  };
   return (
-    <button type={type} class={`btn btn-${kind}${cls ? ' ' + cls : ''}`} disabled={busy || (disabled as boolean)} aria-busy={busy ? true : undefined} {...rest}>
+    <button type={type} class={`btn btn-${kind}${cls ? ' ' + cls : ''}`} disabled={disabled as boolean}
+      aria-disabled={busy ? true : undefined} aria-busy={busy ? true : undefined} onClick={click} {...rest}>
       {busy && <span class="spinner-dot" aria-hidden="true" />}
       {children}
     </button>
