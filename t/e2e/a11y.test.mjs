@@ -3,9 +3,8 @@
 // and desktop size (docs/screenshots when SOUK_E2E_SCREENSHOTS=docs/screenshots).
 import { before, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { e2e, checkA11y, shot, heading, settle, visible, api, call, PHONE, DESKTOP } from './lib.mjs';
-import { product, category, registered, sessionCookies, staff, uniq, PASSWORD } from './fixtures.mjs';
+import { product, category, registered, sessionCookies, staff, uniq, paidOrder, PASSWORD } from './fixtures.mjs';
 
 let shelf, item, extra, buyer, orderId, postSlug, session;
 
@@ -20,18 +19,7 @@ before(async () => {
 
   // a buyer with one paid order (the sandbox provider, as t/api/sandbox does) and one item in the cart
   buyer = await registered(`asha.rao.${uniq()}@example.com`, 'Asha Rao');
-  assert.equal((await call(buyer.token, 'POST', '/api/v1/cart/items', { product: item.id })).status, 200);
-  const co = await api('/api/v1/checkout', {
-    method: 'POST',
-    headers: { authorization: `Bearer ${buyer.token}`, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
-    body: JSON.stringify({ billing_name: 'Asha Rao', country: 'IN', state: '29' }),
-  });
-  assert.equal(co.status, 201, co.text);
-  orderId = co.json.order.id;
-  const paid = await call(buyer.token, 'POST', '/api/v1/payments/sandbox/pay', { razorpay_order_id: co.json.payment.order_id, outcome: 'pay' });
-  assert.equal(paid.status, 201, paid.text);
-  const v = await call(buyer.token, 'POST', '/api/v1/payments/razorpay/verify', paid.json);
-  assert.equal(v.status, 200, v.text);
+  orderId = await paidOrder(buyer, item);
   assert.equal((await call(buyer.token, 'POST', '/api/v1/cart/items', { product: extra.id })).status, 200);
   session = await sessionCookies(buyer.email, PASSWORD);
 

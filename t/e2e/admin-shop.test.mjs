@@ -5,31 +5,14 @@
 // shop screen with its screenshots.
 import { before, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import {
   e2e, checkA11y, shot, heading, settle, visible, expectText, expectPath, eventually, downloaded,
-  api, call, sql,
+  call, sql,
 } from './lib.mjs';
 import { jobs } from '../api/shop.mjs';
-import { product, registered, sessionCookies, pdfBytes, uniq, PASSWORD } from './fixtures.mjs';
+import { product, registered, sessionCookies, pdfBytes, uniq, paidOrder, PASSWORD } from './fixtures.mjs';
 
 let kit, buyer, kept, refundOrder, keptOrder, adminSession, editorSession, customerSession;
-
-/** A paid order of one product, on the sandbox provider (as a11y.test.mjs's before()). */
-async function paidOrder(who, p) {
-  assert.equal((await call(who.token, 'POST', '/api/v1/cart/items', { product: p.id })).status, 200);
-  const co = await api('/api/v1/checkout', {
-    method: 'POST',
-    headers: { authorization: `Bearer ${who.token}`, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
-    body: JSON.stringify({ billing_name: 'Asha Rao', country: 'IN', state: '29' }),
-  });
-  assert.equal(co.status, 201, co.text);
-  const paid = await call(who.token, 'POST', '/api/v1/payments/sandbox/pay', { razorpay_order_id: co.json.payment.order_id, outcome: 'pay' });
-  assert.equal(paid.status, 201, paid.text);
-  const v = await call(who.token, 'POST', '/api/v1/payments/razorpay/verify', paid.json);
-  assert.equal(v.status, 200, v.text);
-  return co.json.order.id;
-}
 
 /** Today in the shop (IST), YYYY-MM-DD. */
 const today = () => new Date(Date.now() + 19800e3).toISOString().slice(0, 10);

@@ -2,7 +2,7 @@
 // so that no test depends on the demo data: published products with a real file, a
 // coupon, a buyer who owns a product, a browser context signed in as someone.
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { api, call, sql, tokenFor, postJson } from '../api/lib.mjs';
 import { customer } from '../api/shop.mjs';
 import { newContext } from './lib.mjs';
@@ -85,6 +85,23 @@ export async function owner(...products) {
  * Signs the browser context in as email (a cookie session, as the sign-in page gets):
  * the context's own request client shares its cookie jar.
  */
+/** A paid order of product p for the signed-in buyer who (sandbox provider, as
+ * t/api/sandbox does): its public id. */
+export async function paidOrder(who, p) {
+  assert.equal((await call(who.token, 'POST', '/api/v1/cart/items', { product: p.id })).status, 200);
+  const co = await api('/api/v1/checkout', {
+    method: 'POST',
+    headers: { authorization: `Bearer ${who.token}`, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+    body: JSON.stringify({ billing_name: 'Asha Rao', country: 'IN', state: '29' }),
+  });
+  assert.equal(co.status, 201, co.text);
+  const paid = await call(who.token, 'POST', '/api/v1/payments/sandbox/pay', { razorpay_order_id: co.json.payment.order_id, outcome: 'pay' });
+  assert.equal(paid.status, 201, paid.text);
+  const v = await call(who.token, 'POST', '/api/v1/payments/razorpay/verify', paid.json);
+  assert.equal(v.status, 200, v.text);
+  return co.json.order.id;
+}
+
 export async function signIn(context, email, password = SEED_PASSWORD) {
   const r = await context.request.post('/api/v1/auth/login', { data: { email, password } });
   assert.equal(r.status(), 200, `sign-in of ${email}: ${r.status()} ${await r.text()}`);
